@@ -1,0 +1,123 @@
+import type { Envelope } from "../core/envelope.js";
+import { InvalidOptionsError, TransportError, UnknownEventError } from "../core/errors.js";
+import { assertEventName } from "../core/names.js";
+import { type AnySchema, isSchema, validate } from "../core/schema.js";
+import { createEmbeddedEngine } from "../delivery/embedded/engine.js";
+import type { Receipt, Transport } from "../delivery/transport.js";
+import { type Compiled, type Origin, prepare } from "./prepare.js";
+import type { AnySchemas, CheckedNames, EventCatalog, SendOptions } from "./types.js";
+
+/** Options of {@link defineEvents}. */
+export interface DefineEventsOptions {
+  /** Where events go. Default: a new embedded engine (`createEmbeddedEngine()`). */
+  readonly transport?: Transport;
+}
+
+/**
+ * Defines a catalog: dot-notation event names mapped to schemas (zod 4, or any Standard Schema).
+ * Names are checked at compile time on the keys and again here at run time.
+ * @throws InvalidEventNameError for a name that breaks the rules; InvalidOptionsError for a value that is not a schema
+ * @example
+ * export const events = defineEvents({
+ *   "user.created": z.object({ email: z.email(), userId: z.string() }),
+ * });
+ * await events.sendEvent("user.created", { email: "a@b.co", userId: "u1" });
+ * @see README.md#api
+ */
+export function defineEvents<TSchemas extends AnySchemas>(
+  schemas: TSchemas & CheckedNames<TSchemas>,
+  options: DefineEventsOptions = {},
+): EventCatalog<TSchemas> {
+  if (typeof schemas !== "object" || schemas === null) throw new InvalidOptionsError("defineEvents expects an object of event name -> schema");
+  const map = new Map<string, AnySchema>();
+  for (const [name, schema] of Object.entries(schemas)) {
+    assertEventName(name);
+    if (!isSchema(schema)) throw new InvalidOptionsError(`Event ${name}: expected a Standard Schema (zod 4, valibot, …), got ${typeof schema}`);
+    map.set(name, schema);
+  }
+  const compiled: Compiled = { schemas: map, names: Object.freeze([...map.keys()]), now: Date.now };
+  return build<TSchemas>(schemas, compiled, options.transport ?? createEmbeddedEngine());
+}
+
+function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compiled, transport: Transport): EventCatalog<TSchemas> {
+  const deliver = async (envelopes: Envelope[]): Promise<readonly Receipt[]> => {
+    try {
+      return await transport.deliver(envelopes);
+    } catch (error) {
+      throw error instanceof TransportError
+        ? error
+        : new TransportError(`${transport.name} transport failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, retryable: true });
+    }
+  };
+
+  const senders = (origin: Origin | undefined) => ({
+    sendEvent: async (name: string, payload?: unknown, options?: SendOptions): Promise<Receipt> => {
+      const [receipt] = await deliver([await prepare(compiled, name, payload, options, origin)]);
+      return receipt!;
+    },
+    send: async (message: { name: string; payload?: unknown } & SendOptions): Promise<Receipt> => {
+      const [receipt] = await deliver([await prepareMessage(message, origin)]);
+      return receipt!;
+    },
+    sendEvents: async (messages: readonly ({ name: string; payload?: unknown } & SendOptions)[]): Promise<readonly Receipt[]> => {
+      if (!Array.isArray(messages)) throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
+      // validate the whole batch before the first envelope leaves
+      const settled = await Promise.allSettled(messages.map(async (message) => prepareMessage(message, origin)));
+      const failed = settled.find((result) => result.status === "rejected");
+      if (failed) throw failed.reason;
+      const envelopes = settled.map((result) => (result as PromiseFulfilledResult<Envelope>).value);
+      return envelopes.length === 0 ? [] : deliver(envelopes);
+    },
+  });
+
+  function prepareMessage(message: { name: string; payload?: unknown } & SendOptions, origin?: Origin): Envelope | Promise<Envelope> {
+    if (typeof message !== "object" || message === null) throw new InvalidOptionsError("An event must be an object { name, payload, ...options }");
+    const { name, payload, ...options } = message;
+    return prepare(compiled, name, payload, options, origin);
+  }
+
+  const root = senders(undefined);
+  const on: EventCatalog<AnySchemas>["on"] = (name, handler, options) => {
+    if (!compiled.schemas.has(name)) throw new UnknownEventError(String(name), compiled.names);
+    if (!transport.subscribe) {
+      throw new TransportError(`The ${transport.name} transport runs subscribers elsewhere; on() needs one that runs them in this process`, { retryable: false });
+    }
+    return transport.subscribe(
+      name,
+      (delivery) => {
+        const event = delivery.envelope;
+        const context = senders({ lineage: { correlationId: event.correlationId, causationId: event.id }, next: 0 });
+        return handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context } as never);
+      },
+      // the wrapper above is anonymous: name the subscriber after the user's handler
+      handler.name && options?.id === undefined ? { ...options, id: handler.name } : options,
+    );
+  };
+
+  const catalog: EventCatalog<AnySchemas> = {
+    "~types": undefined as never,
+    names: compiled.names,
+    schemas,
+    transport,
+    sendEvent: root.sendEvent as never,
+    send: root.send as never,
+    sendEvents: root.sendEvents as never,
+    parse(name, value) {
+      const schema = compiled.schemas.get(name);
+      if (!schema) throw new UnknownEventError(String(name), compiled.names);
+      const result = validate(name, schema, value);
+      if (result instanceof Promise) {
+        result.catch(() => undefined);
+        throw new InvalidOptionsError(`${name}: the schema validates asynchronously; parse() is synchronous (sends handle async schemas)`);
+      }
+      return result;
+    },
+    on,
+    chain: (from, to, map, options) =>
+      on(from, async (payload, ctx) => (ctx.sendEvent as (name: string, payload: unknown) => Promise<Receipt>)(to, await map(payload, ctx)), { id: `${from}->${to}`, ...options }),
+    withTransport: (next) => build(schemas, compiled, next) as never,
+    drain: () => transport.drain?.() ?? Promise.resolve(),
+    close: () => transport.close?.() ?? Promise.resolve(),
+  };
+  return catalog as unknown as EventCatalog<TSchemas>;
+}

@@ -1,0 +1,50 @@
+import { resolveDeliverAt } from "../core/delay.js";
+import { createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
+import { InvalidOptionsError, UnknownEventError } from "../core/errors.js";
+import { type AnySchema, validate } from "../core/schema.js";
+import type { SendOptions } from "./types.js";
+
+const OPTION_KEYS = new Set(["id", "delay", "deliverAt"]);
+
+/** What a catalog knows about its schemas, computed once in defineEvents. */
+export interface Compiled {
+  readonly schemas: ReadonlyMap<string, AnySchema>;
+  readonly names: readonly string[];
+  readonly now: () => number;
+}
+
+/** Where a send stands in its chain: the parent's lineage and a counter for derived ids. */
+export interface Origin {
+  readonly lineage: Lineage;
+  next: number;
+}
+
+/** Checks the name and options, validates the payload, and builds the envelope. Throws before anything is sent. */
+export function prepare(
+  compiled: Compiled,
+  name: unknown,
+  payload: unknown,
+  options: SendOptions | undefined,
+  origin: Origin | undefined,
+): Envelope | Promise<Envelope> {
+  const schema = typeof name === "string" ? compiled.schemas.get(name) : undefined;
+  if (!schema) throw new UnknownEventError(String(name), compiled.names);
+  const event = name as string;
+  let id: string | undefined;
+  let deliverAt: number | undefined;
+  const now = compiled.now();
+  if (options !== undefined) {
+    if (typeof options !== "object" || options === null) throw new InvalidOptionsError(`${event}: send options must be an object`);
+    for (const key in options) {
+      if (!OPTION_KEYS.has(key)) throw new InvalidOptionsError(`${event}: unknown send option ${JSON.stringify(key)} (expected id, delay or deliverAt)`);
+    }
+    id = options.id;
+    if (id !== undefined && (typeof id !== "string" || id === "")) throw new InvalidOptionsError(`${event}: id must be a non-empty string`);
+    deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
+  }
+  // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
+  if (id === undefined && origin) id = `${origin.lineage.causationId}/${origin.next++}`;
+  const build = (value: unknown): Envelope => createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage });
+  const value = validate(event, schema, payload);
+  return value instanceof Promise ? value.then(build) : build(value);
+}

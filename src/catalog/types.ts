@@ -1,0 +1,194 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Delay } from "../core/delay.js";
+import type { Envelope } from "../core/envelope.js";
+import type { IsEventName } from "../core/names.js";
+import type { Receipt, SubscribeOptions, Transport } from "../delivery/transport.js";
+
+/** The widest schema map a catalog is built from: event name -> Standard Schema. */
+export type AnySchemas = { readonly [name: string]: StandardSchemaV1 };
+
+/** What a sender writes for each event: the schema's input type. */
+export type PayloadMap<TSchemas extends AnySchemas> = {
+  [K in keyof TSchemas]: StandardSchemaV1.InferInput<TSchemas[K]>;
+};
+
+/** What a handler receives for each event: the schema's output type. */
+export type DataMap<TSchemas extends AnySchemas> = {
+  [K in keyof TSchemas]: StandardSchemaV1.InferOutput<TSchemas[K]>;
+};
+
+/** Shown where a catalog key breaks the naming rules. */
+export interface InvalidEventName<TName> {
+  readonly "~error": `"${TName & string}" is not a valid event name: use two or more dot-separated lowercase segments, like "user.created"`;
+}
+
+// mapped per key, so the compiler reports the bad name itself, not the whole catalog
+export type CheckedNames<TSchemas> = {
+  [K in keyof TSchemas]: IsEventName<K> extends true ? unknown : InvalidEventName<K>;
+};
+
+declare const oneName: unique symbol;
+/** Shown where a send's name is a union: one payload cannot be checked against several events. */
+export interface OneEventNameRequired<TNames> {
+  readonly [oneName]: `Pass one event name, not a union: ${TNames & string}`;
+}
+
+/** Options of one send. Give `delay` or `deliverAt`, not both. */
+export interface SendOptions {
+  /** The event id and idempotency key: sending the same id again runs no subscriber twice. */
+  readonly id?: string;
+  /** Wait before delivery: `{ hours: 24 }` or `"24h"`. */
+  readonly delay?: Delay;
+  /** Deliver at this time (a time in the past means now). */
+  readonly deliverAt?: Date | string;
+}
+
+// a payload that accepts `undefined` may be left out
+type PayloadArgs<TPayload> = undefined extends TPayload
+  ? [payload?: TPayload, options?: SendOptions]
+  : [payload: TPayload, options?: SendOptions];
+
+/**
+ * The arguments after the name. Distributes over `TName`: while the name is still `string` (the
+ * editor's completion pass) the payload is `unknown`, so no event's type is computed; a union
+ * name is rejected; a single known name reads that one event's input type.
+ */
+export type SendArgs<TPayloads, TName, TAll = TName> = TName extends keyof TPayloads
+  ? [TAll] extends [TName]
+    ? PayloadArgs<TPayloads[TName]>
+    : [payload: OneEventNameRequired<TAll>, options?: SendOptions]
+  : [payload?: unknown, options?: SendOptions];
+
+/** `sendEvent(name, payload, options?)`: validates, then hands the event to the transport. */
+export interface SendEvent<TPayloads> {
+  /**
+   * Sends one event: validates `payload` against the event's schema, then delivers it.
+   * @throws EventValidationError (nothing is sent), UnknownEventError, InvalidDelayError, TransportError
+   * @example await sendEvent("user.created", { email: "a@b.co", userId: "u1" }, { delay: "1h" })
+   */
+  <TName extends string>(
+    name: TName extends keyof TPayloads ? TName : keyof TPayloads & string,
+    ...args: SendArgs<TPayloads, TName>
+  ): Promise<Receipt>;
+}
+
+/** One event in object form: `{ name, payload, delay?, deliverAt?, id? }`. */
+export type EventMessage<TPayloads, TName, TAll = TName> = TName extends keyof TPayloads
+  ? [TAll] extends [TName]
+    ? MessageOf<TName, TPayloads[TName]>
+    : { readonly name: TName; readonly payload: OneEventNameRequired<TAll> }
+  : { readonly name: keyof TPayloads & string; readonly payload?: unknown } & SendOptions;
+
+type MessageOf<TName, TPayload> = undefined extends TPayload
+  ? { readonly name: TName; readonly payload?: TPayload } & SendOptions
+  : { readonly name: TName; readonly payload: TPayload } & SendOptions;
+
+/** `send({ name, payload, ...options })`: the object form of {@link SendEvent}. */
+export interface Send<TPayloads> {
+  /**
+   * Sends one event given as an object.
+   * @throws EventValidationError (nothing is sent), UnknownEventError, InvalidDelayError, TransportError
+   * @example await send({ name: "reminder.send", payload: { userId: "u1" }, delay: "24h" })
+   */
+  <TName extends string>(event: EventMessage<TPayloads, TName>): Promise<Receipt>;
+}
+
+/** `sendEvents([...])`: a batch, validated whole before anything is sent. */
+export interface SendEvents<TPayloads> {
+  /**
+   * Sends several events: every one is validated first, and if any fails, none is sent.
+   * @throws EventValidationError for the first invalid event (nothing is sent)
+   */
+  <const TNames extends readonly string[]>(events: { readonly [I in keyof TNames]: EventMessage<TPayloads, TNames[I]> }): Promise<readonly Receipt[]>;
+}
+
+/** What a handler gets beside its payload. */
+export interface EventContext<TSchemas extends AnySchemas, TName extends keyof TSchemas> {
+  /** The envelope: id, name, timestamp, lineage, and the payload again. */
+  readonly event: Envelope<TName & string, DataMap<TSchemas>[TName]>;
+  /** 1 on the first attempt. */
+  readonly attempt: number;
+  /** Aborted when the transport shuts down during this attempt. */
+  readonly signal: AbortSignal;
+  /** Sends the next event of the chain: it carries this event's id as `causationId` and its `correlationId`. */
+  readonly sendEvent: SendEvent<PayloadMap<TSchemas>>;
+  /** The object form of `sendEvent`, with lineage. */
+  readonly send: Send<PayloadMap<TSchemas>>;
+  /** A batch, with lineage. */
+  readonly sendEvents: SendEvents<PayloadMap<TSchemas>>;
+}
+
+/** A subscriber: receives the schema's output type. */
+export type EventHandler<TSchemas extends AnySchemas, TName extends keyof TSchemas> = (
+  payload: DataMap<TSchemas>[TName],
+  ctx: EventContext<TSchemas, TName>,
+) => unknown;
+
+/** Options of {@link EventCatalog.on} and {@link EventCatalog.chain}. */
+export type OnOptions = SubscribeOptions;
+
+/**
+ * A catalog of typed events, made by `defineEvents`. Every method is bound: destructure freely.
+ * @see README.md#api
+ */
+export interface EventCatalog<TSchemas extends AnySchemas> {
+  /** Type-only: the maps the helper types read by index. `undefined` at run time. */
+  readonly "~types": {
+    readonly schemas: TSchemas;
+    readonly payloads: PayloadMap<TSchemas>;
+    readonly data: DataMap<TSchemas>;
+  };
+  /** The catalog's event names, in definition order. */
+  readonly names: readonly (keyof TSchemas & string)[];
+  /** The schemas, as given. */
+  readonly schemas: TSchemas;
+  /** Where events go: the embedded engine unless another was given. */
+  readonly transport: Transport;
+  readonly sendEvent: SendEvent<PayloadMap<TSchemas>>;
+  readonly send: Send<PayloadMap<TSchemas>>;
+  readonly sendEvents: SendEvents<PayloadMap<TSchemas>>;
+  /**
+   * Validates `value` as event `name` and returns the schema's output.
+   * @throws EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
+   */
+  parse<TName extends keyof TSchemas & string>(name: TName, value: unknown): DataMap<TSchemas>[TName];
+  /**
+   * Subscribes `handler` to event `name` on a transport that runs subscribers in this process.
+   * Returns a function that unsubscribes.
+   * @throws UnknownEventError; TransportError where the transport runs subscribers elsewhere (Trigger.dev: use eventTask)
+   * @example events.on("file.uploaded", async (file, ctx) => ctx.sendEvent("file.processed", { fileId: file.fileId, processingResult: "success" }))
+   */
+  on<TName extends keyof TSchemas & string>(name: TName, handler: EventHandler<TSchemas, TName>, options?: OnOptions): () => void;
+  /**
+   * When `from` happens, sends `to` with the payload `map` builds (type-checked against `to`'s
+   * input). The chained event carries lineage, and its id is derived from the parent's, so a
+   * retried run does not send it twice. Returns a function that unsubscribes.
+   */
+  chain<TFrom extends keyof TSchemas & string, TTo extends keyof TSchemas & string>(
+    from: TFrom,
+    to: TTo,
+    map: (payload: DataMap<TSchemas>[TFrom], ctx: EventContext<TSchemas, TFrom>) => PayloadMap<TSchemas>[TTo] | Promise<PayloadMap<TSchemas>[TTo]>,
+    options?: OnOptions,
+  ): () => void;
+  /** The same catalog delivering through `transport`: one catalog module for sender and worker. */
+  withTransport(transport: Transport): EventCatalog<TSchemas>;
+  /** Resolves when the transport has nothing pending. */
+  drain(): Promise<void>;
+  /** Closes the transport (the embedded engine cancels scheduled events). */
+  close(): Promise<void>;
+}
+
+/** Any catalog, whatever its events. */
+export type AnyCatalog = EventCatalog<any>;
+
+/** The union of a catalog's event names. */
+export type EventName<TCatalog extends AnyCatalog> = keyof TCatalog["~types"]["payloads"] & string;
+
+/** What a sender writes for event `TName`: the schema's input type. */
+export type EventPayload<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>> = TCatalog["~types"]["payloads"][TName];
+
+/** What a handler receives for event `TName`: the schema's output type. */
+export type EventData<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>> = TCatalog["~types"]["data"][TName];
+
+/** The name -> payload (input type) map of a catalog, for `import type` in other packages. */
+export type InferEvents<TCatalog extends AnyCatalog> = TCatalog["~types"]["payloads"];

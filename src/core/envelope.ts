@@ -1,0 +1,58 @@
+/**
+ * An event as it travels: the validated payload plus identity, time and lineage.
+ * Transports receive envelopes that are already valid and never validate again.
+ */
+export interface Envelope<TName extends string = string, TPayload = unknown> {
+  /** Unique per event; the idempotency key. Supplied by the caller to dedupe, else generated. */
+  readonly id: string;
+  readonly name: TName;
+  /** The schema's output: defaults, transforms and coercions already applied. */
+  readonly payload: TPayload;
+  /** When the event was sent, ISO 8601. */
+  readonly timestamp: string;
+  /** When the event is due, ISO 8601; absent for "now". */
+  readonly deliverAt?: string;
+  /** The id of the first event of the chain; equal to `id` for a root event. */
+  readonly correlationId: string;
+  /** The id of the event whose handler sent this one; absent for a root event. */
+  readonly causationId?: string;
+}
+
+/** The lineage a handler's `ctx.sendEvent` passes on to the events it sends. */
+export interface Lineage {
+  readonly correlationId: string;
+  readonly causationId: string;
+}
+
+let counter = 0;
+
+/** A unique id: a UUID where the runtime has Web Crypto, else time + counter + randomness. */
+export function createEventId(): string {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (crypto?.randomUUID) return crypto.randomUUID();
+  // Node 18 without --experimental-global-webcrypto has no global crypto
+  counter = (counter + 1) % 0x100000;
+  return `${Date.now().toString(36)}-${counter.toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** Builds an envelope; a child of `lineage` inherits its correlation id. */
+export function createEnvelope<TName extends string, TPayload>(input: {
+  name: TName;
+  payload: TPayload;
+  now: number;
+  id?: string | undefined;
+  deliverAt?: number | undefined;
+  lineage?: Lineage | undefined;
+}): Envelope<TName, TPayload> {
+  const id = input.id ?? createEventId();
+  const envelope: { -readonly [K in keyof Envelope<TName, TPayload>]: Envelope<TName, TPayload>[K] } = {
+    id,
+    name: input.name,
+    payload: input.payload,
+    timestamp: new Date(input.now).toISOString(),
+    correlationId: input.lineage?.correlationId ?? id,
+  };
+  if (input.deliverAt !== undefined) envelope.deliverAt = new Date(input.deliverAt).toISOString();
+  if (input.lineage) envelope.causationId = input.lineage.causationId;
+  return envelope;
+}

@@ -1,0 +1,108 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+
+/** Every code a {@link HeraldError} can carry. Stable: match on these, not on messages. */
+export const HERALD_ERROR_CODES = [
+  "INVALID_EVENT_NAME",
+  "UNKNOWN_EVENT",
+  "VALIDATION_FAILED",
+  "INVALID_DELAY",
+  "INVALID_OPTIONS",
+  "TRANSPORT_FAILED",
+] as const;
+
+/** A stable, machine-readable error code. */
+export type HeraldErrorCode = (typeof HERALD_ERROR_CODES)[number];
+
+// a global symbol, so two installed copies of herald still recognise each other's errors
+const BRAND: unique symbol = Symbol.for("herald.error") as never;
+
+/**
+ * Base class of every error herald throws. Match on `code`, which never changes between versions.
+ * @see README.md#errors
+ */
+export class HeraldError extends Error {
+  readonly code: HeraldErrorCode;
+  readonly [BRAND] = true;
+
+  constructor(code: HeraldErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** True for any herald error, even one thrown by another installed copy of herald. */
+export function isHeraldError(value: unknown): value is HeraldError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** An event name breaks the naming rules (see README.md#naming-rules). */
+export class InvalidEventNameError extends HeraldError {
+  readonly eventName: string;
+  constructor(eventName: string, reason: string) {
+    super("INVALID_EVENT_NAME", `Invalid event name ${JSON.stringify(eventName)}: ${reason}`);
+    this.eventName = eventName;
+  }
+}
+
+/** A name that is not in the catalog reached a send or a subscription (through a cast, or from JSON). */
+export class UnknownEventError extends HeraldError {
+  readonly event: string;
+  constructor(event: string, known: readonly string[]) {
+    const list = known.length > 10 ? `${known.slice(0, 10).join(", ")}, … (${known.length} in all)` : known.join(", ");
+    super("UNKNOWN_EVENT", `Unknown event ${JSON.stringify(event)}. Known events: ${list}`);
+    this.event = event;
+  }
+}
+
+/** A payload failed its event's schema. Nothing was sent. `issues` keeps every failure with its path. */
+export class EventValidationError extends HeraldError {
+  readonly event: string;
+  readonly issues: readonly StandardSchemaV1.Issue[];
+  constructor(event: string, issues: readonly StandardSchemaV1.Issue[]) {
+    super("VALIDATION_FAILED", `${event}: ${issues.map(formatIssue).join("; ")}`);
+    this.event = event;
+    this.issues = issues;
+  }
+}
+
+/** A delay or `deliverAt` is malformed, negative, past the maximum, or both were given. */
+export class InvalidDelayError extends HeraldError {
+  constructor(message: string) {
+    super("INVALID_DELAY", message);
+  }
+}
+
+/** Send options or engine options are malformed (an empty `id`, an unknown option key, …). */
+export class InvalidOptionsError extends HeraldError {
+  constructor(message: string) {
+    super("INVALID_OPTIONS", message);
+  }
+}
+
+/** A transport could not deliver. `retryable` says whether sending again may succeed; `cause` keeps the original. */
+export class TransportError extends HeraldError {
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  constructor(message: string, options: { cause?: unknown; retryable: boolean; status?: number }) {
+    super("TRANSPORT_FAILED", message, { cause: options.cause });
+    this.retryable = options.retryable;
+    this.status = options.status;
+  }
+}
+
+/** Wraps anything caught into a HeraldError; herald errors pass through untouched. */
+export function toHeraldError(error: unknown): HeraldError {
+  if (isHeraldError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new TransportError(message, { cause: error, retryable: false });
+}
+
+/** `email: Invalid email address`, or the message alone for an issue at the root. */
+export function formatIssue(issue: StandardSchemaV1.Issue): string {
+  const path = (issue.path ?? [])
+    .map((segment) => (typeof segment === "object" ? segment.key : segment))
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
+    .join("");
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,219 @@
+import type { Envelope } from "../../core/envelope.js";
+import { InvalidOptionsError, isHeraldError, TransportError } from "../../core/errors.js";
+import type { DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
+import { type Clock, systemClock } from "./clock.js";
+import { createHistory, type History, type MutableEventRecord, type RunError, type RunRecord } from "./history.js";
+
+/** Options of {@link createEmbeddedEngine}. */
+export interface EmbeddedEngineOptions {
+  /** Time source for delays and retry backoff. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Attempts per run before it is marked failed, first attempt included. Default 3. */
+  readonly maxAttempts?: number;
+  /** Backoff before attempt n+1 is `min(initialMs * factor^(n-1), maxMs)`. Default 100 ms, ×2, at most 30 s. */
+  readonly backoff?: { readonly initialMs?: number; readonly factor?: number; readonly maxMs?: number };
+  /** Events kept in history, oldest dropped first. Default 1,000. */
+  readonly historyLimit?: number;
+  /** Event ids remembered to drop duplicates. Default 10,000. */
+  readonly dedupeLimit?: number;
+}
+
+/** herald's default transport: runs subscribers in this process, with retries, delays and history. */
+export interface EmbeddedEngine extends Transport {
+  readonly name: "embedded";
+  readonly history: History;
+  subscribe(event: string, handler: DeliveryHandler, options?: SubscribeOptions): () => void;
+  /** Resolves when nothing is queued, running, waiting to retry, or scheduled for later. */
+  drain(): Promise<void>;
+  /**
+   * Stops the engine: new deliveries reject with a TransportError, scheduled events and pending
+   * retries are cancelled (history marks them `cancelled`), and running attempts see their
+   * `signal` abort. Resolves once those attempts have settled.
+   */
+  close(): Promise<void>;
+}
+
+interface Subscriber {
+  readonly id: string;
+  readonly handler: DeliveryHandler;
+  readonly maxAttempts: number;
+  active: boolean;
+}
+
+/**
+ * Creates the in-process engine that `defineEvents` uses by default. Every subscriber of an event
+ * runs independently: one failing neither stops the others nor goes unrecorded.
+ * @throws InvalidOptionsError for a non-positive `maxAttempts` or limit.
+ * @see README.md#the-embedded-engine
+ */
+export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngine {
+  const clock = options.clock ?? systemClock;
+  const maxAttempts = positive("maxAttempts", options.maxAttempts ?? 3);
+  const { initialMs = 100, factor = 2, maxMs = 30_000 } = options.backoff ?? {};
+  const history = createHistory(positive("historyLimit", options.historyLimit ?? 1000));
+  const dedupeLimit = positive("dedupeLimit", options.dedupeLimit ?? 10_000);
+  const seen = new Set<string>();
+  const subscribers = new Map<string, Subscriber[]>();
+  const timers = new Map<unknown, () => void>(); // handle -> what cancelling it means
+  const abort = new AbortController();
+  let pending = 0;
+  let idle: (() => void)[] = [];
+  let closed = false;
+  let anonymous = 0;
+
+  const begin = (): void => void pending++;
+  const end = (): void => {
+    if (--pending > 0) return;
+    const waiting = idle;
+    idle = [];
+    for (const resolve of waiting) resolve();
+  };
+  const wait = (ms: number, cancel: () => void): Promise<boolean> =>
+    new Promise((resolve) => {
+      const handle = clock.setTimeout(() => {
+        timers.delete(handle);
+        resolve(true);
+      }, ms);
+      timers.set(handle, () => {
+        cancel();
+        resolve(false);
+      });
+    });
+
+  async function run(record: MutableEventRecord, subscriber: Subscriber): Promise<void> {
+    const started = clock.now();
+    const entry: MutableEventRecord["runs"][number] = {
+      id: `${record.event.id}:${subscriber.id}`,
+      subscriber: subscriber.id,
+      status: "running",
+      attempts: 0,
+      startedAt: new Date(started).toISOString(),
+    };
+    record.runs.push(entry);
+    const finish = (status: RunRecord["status"]): void => {
+      entry.status = status;
+      entry.finishedAt = new Date(clock.now()).toISOString();
+      entry.durationMs = clock.now() - started;
+    };
+    for (;;) {
+      entry.attempts++;
+      entry.status = "running";
+      try {
+        await subscriber.handler({ envelope: record.event, attempt: entry.attempts, signal: abort.signal });
+        delete entry.error;
+        return finish("succeeded");
+      } catch (error) {
+        entry.error = toRunError(error);
+        if (!isRetryable(error) || entry.attempts >= subscriber.maxAttempts || closed) return finish("failed");
+      }
+      entry.status = "retrying";
+      const delay = Math.min(initialMs * factor ** (entry.attempts - 1), maxMs);
+      const due = await wait(delay, () => finish("cancelled"));
+      // unsubscribing while a retry waits wins: the run stops here
+      if (!due) return;
+      if (!subscriber.active) return finish("cancelled");
+    }
+  }
+
+  async function dispatch(record: MutableEventRecord): Promise<void> {
+    record.status = "running";
+    // a snapshot: subscribing during dispatch takes effect from the next event
+    const targets = (subscribers.get(record.event.name) ?? []).filter((s) => s.active);
+    await Promise.all(targets.map((subscriber) => run(record, subscriber)));
+    const failed = record.runs.some((r) => r.status === "failed");
+    const cancelled = record.runs.some((r) => r.status === "cancelled");
+    record.status = failed ? "failed" : cancelled ? "cancelled" : "succeeded";
+  }
+
+  function schedule(record: MutableEventRecord, at: number | undefined): void {
+    begin();
+    const start = (): void => {
+      dispatch(record)
+        .catch(() => undefined) // run() records every error; nothing can escape, but never leave a rejection unhandled
+        .finally(end);
+    };
+    const delay = at === undefined ? 0 : at - clock.now();
+    if (delay <= 0) {
+      queueMicrotask(start);
+      return;
+    }
+    record.status = "scheduled";
+    void wait(delay, () => {
+      record.status = "cancelled";
+      end();
+    }).then((due) => due && start());
+  }
+
+  return {
+    name: "embedded",
+    history,
+    async deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]> {
+      if (closed) throw new TransportError("The embedded engine is closed", { retryable: false });
+      return envelopes.map((event) => {
+        const base = { id: event.id, name: event.name, timestamp: event.timestamp, ...(event.deliverAt ? { deliverAt: event.deliverAt } : {}) };
+        if (seen.has(event.id)) return { ...base, duplicate: true };
+        seen.add(event.id);
+        if (seen.size > dedupeLimit) seen.delete(seen.values().next().value!);
+        const record: MutableEventRecord = { event, status: "running", runs: [] };
+        history.add(record);
+        schedule(record, event.deliverAt === undefined ? undefined : Date.parse(event.deliverAt));
+        return { ...base, duplicate: false };
+      });
+    },
+    subscribe(event, handler, subscribeOptions = {}) {
+      const list = subscribers.get(event) ?? [];
+      subscribers.set(event, list);
+      const wanted = subscribeOptions.id ?? (handler.name || `${event}#${++anonymous}`);
+      // run ids are `<event id>:<subscriber id>`, so a subscriber id is unique per event
+      const taken = (id: string): boolean => list.some((s) => s.id === id);
+      let id = wanted;
+      for (let n = 2; taken(id); n++) id = `${wanted}#${n}`;
+      const subscriber: Subscriber = {
+        id,
+        handler,
+        maxAttempts: positive("maxAttempts", subscribeOptions.maxAttempts ?? maxAttempts),
+        active: true,
+      };
+      list.push(subscriber);
+      const unsubscribe = (): void => {
+        subscriber.active = false;
+        const index = list.indexOf(subscriber);
+        if (index !== -1) list.splice(index, 1);
+      };
+      subscribeOptions.signal?.addEventListener("abort", unsubscribe, { once: true });
+      if (subscribeOptions.signal?.aborted) unsubscribe();
+      return unsubscribe;
+    },
+    drain: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
+    async close() {
+      if (closed) return;
+      closed = true;
+      abort.abort(new TransportError("The embedded engine closed", { retryable: true }));
+      for (const [handle, cancel] of timers) {
+        clock.clearTimeout(handle);
+        cancel();
+      }
+      timers.clear();
+      if (pending > 0) await new Promise<void>((resolve) => idle.push(resolve));
+    },
+  };
+}
+
+// validation and usage errors fail the same way every time; anything may opt out with `retryable: false`
+function isRetryable(error: unknown): boolean {
+  if (isHeraldError(error)) return error.code === "TRANSPORT_FAILED" && (error as TransportError).retryable !== false;
+  return (error as { retryable?: unknown } | null)?.retryable !== false;
+}
+
+function toRunError(error: unknown): RunError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}) };
+  }
+  return { name: "Error", message: String(error) };
+}
+
+function positive(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionsError(`${option} must be a whole number of 1 or more, got ${String(value)}`);
+  return value;
+}

@@ -1,0 +1,54 @@
+import type { Envelope } from "../core/envelope.js";
+
+/** What a send returns: at least the event's identity, plus what the transport adds. */
+export interface Receipt {
+  readonly id: string;
+  readonly name: string;
+  /** When the event was sent, ISO 8601. */
+  readonly timestamp: string;
+  /** When the event is due, ISO 8601; absent for "now". */
+  readonly deliverAt?: string;
+  /** True when an event with this id was already accepted, so nothing new will run. */
+  readonly duplicate: boolean;
+  /** Ids of runs the transport started for this event, where it knows them at send time. */
+  readonly runIds?: readonly string[];
+}
+
+/** What a transport passes to a subscriber for each attempt. */
+export interface Delivery {
+  readonly envelope: Envelope;
+  /** 1 on the first attempt. */
+  readonly attempt: number;
+  /** Aborted when the transport closes while this attempt runs. */
+  readonly signal: AbortSignal;
+}
+
+/** A subscriber as a transport sees it: no schema, no types, only envelopes. */
+export type DeliveryHandler = (delivery: Delivery) => unknown;
+
+/** Options for one subscription. */
+export interface SubscribeOptions {
+  /** Names the subscriber in history and errors. Default: the handler's name, else `<event>#<n>`. */
+  readonly id?: string;
+  /** Attempts before a run is marked failed, this subscriber only. */
+  readonly maxAttempts?: number;
+  /** Unsubscribes when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Moves valid envelopes to their subscribers. The catalog validates before it calls `deliver`,
+ * and a transport never sees a schema.
+ */
+export interface Transport {
+  /** Shown in errors and history: `"embedded"`, `"trigger"`, … */
+  readonly name: string;
+  /** Accepts a batch as one unit: every envelope is accepted, or the call rejects. */
+  deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]>;
+  /** Runs `handler` for each delivered envelope named `event`; absent where subscribers live elsewhere. */
+  subscribe?(event: string, handler: DeliveryHandler, options?: SubscribeOptions): () => void;
+  /** Resolves when nothing is pending. */
+  drain?(): Promise<void>;
+  /** Stops accepting events and releases timers. */
+  close?(): Promise<void>;
+}

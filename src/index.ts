@@ -1,0 +1,59 @@
+/**
+ * herald: a typed event catalog. Define events once with schemas, send them checked at compile
+ * time and at run time, and deliver them through the embedded engine or Trigger.dev.
+ * @module
+ */
+export { defineEvents, type DefineEventsOptions } from "./catalog/define-events.js";
+export type {
+  AnyCatalog,
+  AnySchemas,
+  CheckedNames,
+  DataMap,
+  EventCatalog,
+  EventContext,
+  EventData,
+  EventHandler,
+  EventMessage,
+  EventName,
+  EventPayload,
+  InferEvents,
+  InvalidEventName,
+  OnOptions,
+  OneEventNameRequired,
+  PayloadMap,
+  Send,
+  SendArgs,
+  SendEvent,
+  SendEvents,
+  SendOptions,
+} from "./catalog/types.js";
+export { MAX_DELAY_MS, parseDelay, type Delay, type DelayObject, type DurationString } from "./core/delay.js";
+export type { Envelope, Lineage } from "./core/envelope.js";
+export {
+  EventValidationError,
+  HERALD_ERROR_CODES,
+  HeraldError,
+  type HeraldErrorCode,
+  InvalidDelayError,
+  InvalidEventNameError,
+  InvalidOptionsError,
+  isHeraldError,
+  TransportError,
+  UnknownEventError,
+} from "./core/errors.js";
+export { isEventName, type IsEventName } from "./core/names.js";
+export type { AnySchema } from "./core/schema.js";
+export { type Clock, systemClock } from "./delivery/embedded/clock.js";
+export { createEmbeddedEngine, type EmbeddedEngine, type EmbeddedEngineOptions } from "./delivery/embedded/engine.js";
+export type {
+  EventRecord,
+  EventStats,
+  EventStatus,
+  History,
+  HistoryQuery,
+  HistoryStats,
+  RunError,
+  RunRecord,
+  RunStatus,
+} from "./delivery/embedded/history.js";
+export type { Delivery, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "./delivery/transport.js";
