@@ -44,7 +44,12 @@ export {
 export { isEventName, type IsEventName } from "./core/names.js";
 export type { AnySchema } from "./core/schema.js";
 export { type Clock, systemClock } from "./delivery/embedded/clock.js";
-export { createEmbeddedEngine, type EmbeddedEngine, type EmbeddedEngineOptions } from "./delivery/embedded/engine.js";
+export {
+  createEmbeddedEngine,
+  type EmbeddedEngine,
+  type EmbeddedEngineOptions,
+  type EngineActivity,
+} from "./delivery/embedded/engine.js";
 export type {
   EventRecord,
   EventStats,

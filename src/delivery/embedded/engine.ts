@@ -2,7 +2,7 @@ import type { Envelope } from "../../core/envelope.js";
 import { InvalidOptionsError, isHeraldError, TransportError } from "../../core/errors.js";
 import type { DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { type Clock, systemClock } from "./clock.js";
-import { createHistory, type History, type MutableEventRecord, type RunError, type RunRecord } from "./history.js";
+import { createHistory, type EventRecord, type History, type MutableEventRecord, type RunError, type RunRecord } from "./history.js";
 
 /** Options of {@link createEmbeddedEngine}. */
 export interface EmbeddedEngineOptions {
@@ -18,10 +18,21 @@ export interface EmbeddedEngineOptions {
   readonly dedupeLimit?: number;
 }
 
+/** What {@link EmbeddedEngine.observe} reports: an event accepted or settled, or a run that changed status. */
+export type EngineActivity =
+  | { readonly type: "event"; readonly record: EventRecord }
+  | { readonly type: "run"; readonly record: EventRecord; readonly run: RunRecord };
+
 /** herald's default transport: runs subscribers in this process, with retries, delays and history. */
 export interface EmbeddedEngine extends Transport {
   readonly name: "embedded";
   readonly history: History;
+  /**
+   * Calls `listener` as things happen: an event accepted, scheduled or settled, a run started,
+   * retrying or settled (records are live: read them in the call). A listener that throws is
+   * ignored. Returns a function that stops it. `herald dev` prints its output from here.
+   */
+  observe(listener: (activity: EngineActivity) => void): () => void;
   subscribe(event: string, handler: DeliveryHandler, options?: SubscribeOptions): () => void;
   /** Resolves when nothing is queued, running, waiting to retry, or scheduled for later. */
   drain(): Promise<void>;
@@ -60,6 +71,16 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   let idle: (() => void)[] = [];
   let closed = false;
   let anonymous = 0;
+  const observers = new Set<(activity: EngineActivity) => void>();
+  const notify = (activity: EngineActivity): void => {
+    for (const listener of observers) {
+      try {
+        listener(activity);
+      } catch {
+        // an observer is a window onto the engine, never a reason for a run to fail
+      }
+    }
+  };
 
   const begin = (): void => void pending++;
   const end = (): void => {
@@ -94,10 +115,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       entry.status = status;
       entry.finishedAt = new Date(clock.now()).toISOString();
       entry.durationMs = clock.now() - started;
+      notify({ type: "run", record, run: entry });
     };
     for (;;) {
       entry.attempts++;
       entry.status = "running";
+      notify({ type: "run", record, run: entry });
       try {
         await subscriber.handler({ envelope: record.event, attempt: entry.attempts, signal: abort.signal });
         delete entry.error;
@@ -107,6 +130,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
         if (!isRetryable(error) || entry.attempts >= subscriber.maxAttempts || closed) return finish("failed");
       }
       entry.status = "retrying";
+      notify({ type: "run", record, run: entry });
       const delay = Math.min(initialMs * factor ** (entry.attempts - 1), maxMs);
       const due = await wait(delay, () => finish("cancelled"));
       // unsubscribing while a retry waits wins: the run stops here
@@ -123,6 +147,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     const failed = record.runs.some((r) => r.status === "failed");
     const cancelled = record.runs.some((r) => r.status === "cancelled");
     record.status = failed ? "failed" : cancelled ? "cancelled" : "succeeded";
+    notify({ type: "event", record });
   }
 
   function schedule(record: MutableEventRecord, at: number | undefined): void {
@@ -140,6 +165,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     record.status = "scheduled";
     void wait(delay, () => {
       record.status = "cancelled";
+      notify({ type: "event", record });
       end();
     }).then((due) => due && start());
   }
@@ -157,6 +183,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
         const record: MutableEventRecord = { event, status: "running", runs: [] };
         history.add(record);
         schedule(record, event.deliverAt === undefined ? undefined : Date.parse(event.deliverAt));
+        notify({ type: "event", record });
         return { ...base, duplicate: false };
       });
     },
@@ -184,6 +211,10 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       if (subscribeOptions.signal?.aborted) unsubscribe();
       return unsubscribe;
     },
+    observe(listener) {
+      observers.add(listener);
+      return () => void observers.delete(listener);
+    },
     drain: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
     async close() {
       if (closed) return;
@@ -210,7 +241,16 @@ function toRunError(error: unknown): RunError {
     const code = (error as { code?: unknown }).code;
     return { name: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}) };
   }
-  return { name: "Error", message: String(error) };
+  return { name: "Error", message: describeThrown(error) };
+}
+
+// String() throws for Object.create(null); a throw here would leave the run "running" forever
+function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 function positive(option: string, value: number): number {
