@@ -1,0 +1,115 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { describe, expect, it } from "vitest";
+import {
+  EventValidationError,
+  formatIssue,
+  HERALD_ERROR_CODES,
+  HeraldError,
+  InvalidDelayError,
+  InvalidEventNameError,
+  InvalidOptionsError,
+  isHeraldError,
+  TransportError,
+  toHeraldError,
+  UnknownEventError,
+} from "../../src/core/errors.js";
+
+const every: [HeraldError, string][] = [
+  [new InvalidEventNameError("User.created", "bad"), "INVALID_EVENT_NAME"],
+  [new UnknownEventError("nope.nope", ["user.created"]), "UNKNOWN_EVENT"],
+  [new EventValidationError("user.created", [{ message: "Required", path: ["email"] }]), "VALIDATION_FAILED"],
+  [new InvalidDelayError("bad delay"), "INVALID_DELAY"],
+  [new InvalidOptionsError("bad options"), "INVALID_OPTIONS"],
+  [new TransportError("down", { retryable: true }), "TRANSPORT_FAILED"],
+];
+
+describe("error classes", () => {
+  it.each(every)("%o carries its code from HERALD_ERROR_CODES and its own name", (error, code) => {
+    expect(error.code).toBe(code);
+    expect(HERALD_ERROR_CODES).toContain(error.code);
+    expect(error).toBeInstanceOf(HeraldError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(error.constructor.name);
+    expect(isHeraldError(error)).toBe(true);
+  });
+
+  it("gives every code in the table a class", () => {
+    expect(new Set(every.map(([, code]) => code))).toEqual(new Set(HERALD_ERROR_CODES));
+  });
+
+  it("keeps the cause and retryable flag of a TransportError", () => {
+    const cause = new Error("ECONNRESET");
+    const error = new TransportError("failed", { cause, retryable: false, status: 503 });
+    expect(error.cause).toBe(cause);
+    expect(error.retryable).toBe(false);
+    expect(error.status).toBe(503);
+  });
+
+  it("lists at most ten known events in an UnknownEventError", () => {
+    const known = Array.from({ length: 12 }, (_, i) => `event.n${i}`);
+    const error = new UnknownEventError("event.x", known);
+    expect(error.event).toBe("event.x");
+    expect(error.message).toContain("event.n9");
+    expect(error.message).not.toContain("event.n10");
+    expect(error.message).toContain("(12 in all)");
+  });
+});
+
+describe("isHeraldError", () => {
+  it.each([new Error("plain"), null, undefined, "INVALID_DELAY", { code: "INVALID_DELAY" }, { [Symbol.for("herald.error")]: "yes" }])(
+    "is false for %o",
+    (value) => {
+      expect(isHeraldError(value)).toBe(false);
+    },
+  );
+
+  it("recognises an error from a second copy of herald by its global brand", () => {
+    const foreign = Object.assign(new Error("from elsewhere"), { code: "UNKNOWN_EVENT", [Symbol.for("herald.error")]: true });
+    expect(foreign).not.toBeInstanceOf(HeraldError);
+    expect(isHeraldError(foreign)).toBe(true);
+    expect(isHeraldError({ [Symbol.for("herald.error")]: true, code: "INVALID_DELAY", message: "x" })).toBe(true);
+  });
+});
+
+describe("toHeraldError", () => {
+  it("passes herald errors through untouched, from this copy or another", () => {
+    const own = new InvalidDelayError("x");
+    const foreign = Object.assign(new Error("y"), { [Symbol.for("herald.error")]: true });
+    expect(toHeraldError(own)).toBe(own);
+    expect(toHeraldError(foreign)).toBe(foreign);
+  });
+
+  it.each([new TypeError("boom"), "text", 42, null, { any: "thing" }])("wraps %o in a non-retryable TransportError keeping the cause", (value) => {
+    const wrapped = toHeraldError(value);
+    expect(wrapped).toBeInstanceOf(TransportError);
+    expect(wrapped.code).toBe("TRANSPORT_FAILED");
+    expect(wrapped.cause).toBe(value);
+    expect((wrapped as TransportError).retryable).toBe(false);
+    expect(wrapped.message).toBe(value instanceof Error ? value.message : String(value));
+  });
+});
+
+describe("EventValidationError", () => {
+  const issues: StandardSchemaV1.Issue[] = [
+    { message: "Invalid email address", path: ["email"] },
+    { message: "Required", path: ["items", 0, "sku"] },
+    { message: "Too small", path: [{ key: "items" }, { key: 2 }, { key: "qty" }] },
+    { message: "Expected object" },
+  ];
+  const error = new EventValidationError("order.placed", issues);
+
+  it("names the event and every failing path in its message", () => {
+    expect(error.message).toBe("order.placed: email: Invalid email address; items[0].sku: Required; items[2].qty: Too small; Expected object");
+  });
+
+  it("keeps the event and the issues as data", () => {
+    expect(error.event).toBe("order.placed");
+    expect(error.issues).toEqual(issues);
+  });
+
+  it("formats a path that starts with an index or has a symbol key", () => {
+    expect(formatIssue({ message: "bad", path: [0, "name"] })).toBe("[0].name: bad");
+    expect(formatIssue({ message: "bad", path: [Symbol("s")] })).toBe("Symbol(s): bad");
+    expect(formatIssue({ message: "bad", path: [] })).toBe("bad");
+  });
+});
