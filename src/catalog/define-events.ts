@@ -40,6 +40,8 @@ export function defineEvents<TSchemas extends AnySchemas>(
 }
 
 function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compiled, transport: Transport): EventCatalog<TSchemas> {
+  // the transport's clock where it has one: a delay measured on Date.now() never fires on a manual clock
+  const timed: Compiled = transport.now ? { ...compiled, now: () => transport.now!() } : compiled;
   const deliver = async (envelopes: Envelope[]): Promise<readonly Receipt[]> => {
     try {
       return await transport.deliver(envelopes);
@@ -52,7 +54,7 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
 
   const senders = (origin: Origin | undefined) => ({
     sendEvent: async (name: string, payload?: unknown, options?: SendOptions): Promise<Receipt> => {
-      const [receipt] = await deliver([await prepare(compiled, name, payload, options, origin)]);
+      const [receipt] = await deliver([await prepare(timed, name, payload, options, origin)]);
       return receipt!;
     },
     send: async (message: { name: string; payload?: unknown } & SendOptions): Promise<Receipt> => {
@@ -73,7 +75,7 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
   function prepareMessage(message: { name: string; payload?: unknown } & SendOptions, origin?: Origin): Envelope | Promise<Envelope> {
     if (typeof message !== "object" || message === null) throw new InvalidOptionsError("An event must be an object { name, payload, ...options }");
     const { name, payload, ...options } = message;
-    return prepare(compiled, name, payload, options, origin);
+    return prepare(timed, name, payload, options, origin);
   }
 
   const root = senders(undefined);

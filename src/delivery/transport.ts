@@ -43,6 +43,11 @@ export interface SubscribeOptions {
 export interface Transport {
   /** Shown in errors and history: `"embedded"`, `"trigger"`, … */
   readonly name: string;
+  /**
+   * The transport's time in ms, where it keeps its own clock. The catalog stamps envelopes and
+   * resolves delays with it, so an injected clock drives both. Default: `Date.now()`.
+   */
+  now?(): number;
   /** Accepts a batch as one unit: every envelope is accepted, or the call rejects. */
   deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]>;
   /** Runs `handler` for each delivered envelope named `event`; absent where subscribers live elsewhere. */

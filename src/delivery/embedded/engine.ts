@@ -27,6 +27,8 @@ export type EngineActivity =
 export interface EmbeddedEngine extends Transport {
   readonly name: "embedded";
   readonly history: History;
+  /** The engine's clock time: the catalog stamps envelopes with it. */
+  now(): number;
   /**
    * Calls `listener` as things happen: an event accepted, scheduled or settled, a run started,
    * retrying or settled (records are live: read them in the call). A listener that throws is
@@ -173,6 +175,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   return {
     name: "embedded",
     history,
+    now: () => clock.now(),
     async deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]> {
       if (closed) throw new TransportError("The embedded engine is closed", { retryable: false });
       return envelopes.map((event) => {

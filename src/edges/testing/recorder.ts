@@ -30,6 +30,7 @@ export function createRecordingTransport(options: { forward?: Transport } = {}):
     close: () => inner?.close?.() ?? Promise.resolve(),
   };
   if (inner?.subscribe) transport.subscribe = inner.subscribe.bind(inner);
+  if (inner?.now) transport.now = inner.now.bind(inner);
   return transport;
 }
 
