@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    // the package test packs and installs the build: `npm run test:package`, after `npm run build`
+    exclude: [...configDefaults.exclude, "tests/package/**"],
     typecheck: {
       enabled: true,
       include: ["tests/**/*.test-d.ts"],

@@ -1,0 +1,118 @@
+/**
+ * Packs herald as npm would publish it, installs the tarball into a throwaway consumer project
+ * (offline: herald's dependencies from npm's cache, zod linked from this repo), then runs and
+ * type-checks that consumer. Needs `npm run build` first; run by `npm run test:package`.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalogModule, cjsScript, cjsUsageModule, esmScript, usageModule } from "./consumer.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const tsc = join(root, "node_modules/typescript/bin/tsc");
+let work = "";
+let consumer = "";
+let packed: { files: { path: string }[]; filename: string };
+
+function run(command: string, args: readonly string[], cwd: string): string {
+  try {
+    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stdout}\n${stderr}`);
+  }
+}
+
+function write(files: Record<string, string | object>): void {
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(consumer, name), typeof content === "string" ? content : JSON.stringify(content, null, 2));
+  }
+}
+
+/** Runs tsc in the consumer with `options`; throws with tsc's output unless it is clean. */
+function typecheck(project: string, options: Record<string, unknown>, files: string[]): void {
+  write({
+    [project]: {
+      // skipLibCheck: the .d.ts files are checked once, in the node16 run (that costs ~15 s, zod's types mostly)
+      compilerOptions: { strict: true, exactOptionalPropertyTypes: true, skipLibCheck: true, target: "ES2022", lib: ["ES2022"], types: ["node"], typeRoots: [join(root, "node_modules/@types")], noEmit: true, ...options },
+      files,
+    },
+  });
+  run(process.execPath, [tsc, "-p", project], consumer);
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, "dist/index.js"))) throw new Error("dist/ is missing: run `npm run build` before the package test");
+  work = mkdtempSync(join(tmpdir(), "herald-pack-"));
+  [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], root));
+  consumer = join(work, "consumer");
+  mkdirSync(consumer);
+  write({ "package.json": { name: "consumer", private: true, type: "module" } });
+  // --offline: no network; herald's dependencies come from the cache `npm ci` filled
+  run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", join(work, packed.filename), join(root, "node_modules/zod")], consumer);
+  write({ "esm.mjs": esmScript, "cjs.cjs": cjsScript, "catalog.ts": catalogModule, "usage.ts": usageModule("./catalog.js"), "usage-bundler.ts": usageModule("./catalog"), "cjs-usage.cts": cjsUsageModule });
+}, 120_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packed tarball", () => {
+  it("holds the built entries and the README, and no sources or tests", () => {
+    const files = packed.files.map((file) => file.path).sort();
+    for (const entry of ["index", "testing"]) {
+      for (const ext of [".js", ".cjs", ".d.ts", ".d.cts"]) expect(files).toContain(`dist/${entry}${ext}`);
+    }
+    expect(files).toContain("README.md");
+    expect(files.filter((file) => !file.startsWith("dist/") && !["README.md", "package.json", "LICENSE"].includes(file))).toEqual([]);
+  });
+
+  it("installs with its dependencies declared", () => {
+    const installed = JSON.parse(readFileSync(join(consumer, "node_modules/herald/package.json"), "utf8"));
+    for (const dependency of Object.keys(installed.dependencies ?? {})) {
+      expect(existsSync(join(consumer, "node_modules", dependency, "package.json")), dependency).toBe(true);
+    }
+  });
+});
+
+describe("a consumer at run time", () => {
+  it("imports herald and herald/testing from ESM, sends, and a subscriber runs", () => {
+    const out = JSON.parse(run(process.execPath, ["esm.mjs"], consumer));
+    expect(out.seen).toEqual([{ email: "a@b.co", attempt: 1 }]);
+    expect(out.receipt).toEqual({ name: "user.created", duplicate: false });
+    expect(out.recorded).toEqual({ email: "c@d.co", userId: "u2" });
+    // the CJS and ESM builds are two copies: classes differ, the Symbol.for brand does not
+    expect(out.crossCopy).toEqual({ isHeraldError: true, instanceofEsm: false, code: "VALIDATION_FAILED" });
+  });
+
+  it("requires herald and herald/testing from CJS, with a delay on a manual clock", () => {
+    const out = JSON.parse(run(process.execPath, ["cjs.cjs"], consumer));
+    expect(out.beforeDelay).toBe(0);
+    expect(out.seen).toEqual(["f1"]);
+    expect(out.invalid).toMatchObject({ herald: true, code: "VALIDATION_FAILED" });
+    expect(out.invalid.message).toContain("file.uploaded: fileId");
+  });
+});
+
+describe("a consumer's type check", () => {
+  it("compiles under node16 resolution, ESM and CJS files alike, its .d.ts files included (one @ts-expect-error each)", () => {
+    typecheck("tsconfig.node16.json", { module: "node16", moduleResolution: "node16", skipLibCheck: false }, ["catalog.ts", "usage.ts", "cjs-usage.cts"]);
+  });
+
+  it("compiles under bundler resolution", () => {
+    typecheck("tsconfig.bundler.json", { module: "esnext", moduleResolution: "bundler" }, ["catalog.ts", "usage-bundler.ts"]);
+  });
+
+  it("emits declarations for a module exporting its inferred catalog (no TS2742)", () => {
+    typecheck("tsconfig.emit.json", { module: "nodenext", moduleResolution: "nodenext", noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: "out" }, ["catalog.ts"]);
+    const declared = readFileSync(join(consumer, "out/catalog.d.ts"), "utf8");
+    expect(declared).toContain('import("herald").EventCatalog<');
+  });
+
+  it("rejects what a consumer must not write", () => {
+    write({ "wrong.ts": `import { sendEvent } from "./catalog.js";\nvoid sendEvent("user.created", { email: "a@b.co" });\n` });
+    expect(() => typecheck("tsconfig.wrong.json", { module: "node16", moduleResolution: "node16" }, ["catalog.ts", "wrong.ts"])).toThrow(/TS2345[\s\S]*userId/);
+  });
+});
