@@ -1,5 +1,6 @@
 import type { AnyCatalog, DataMap, EventCatalog, EventName } from "../../catalog/types.js";
 import type { Envelope } from "../../core/envelope.js";
+import type { EngineActivity } from "../../delivery/embedded/engine.js";
 import type { Receipt, Transport } from "../../delivery/transport.js";
 
 /** A transport that keeps every envelope it is given, and optionally passes it on. */
@@ -68,6 +69,7 @@ export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object
  */
 export function recordEvents<TCatalog extends AnyCatalog>(catalog: TCatalog, options: { run?: boolean } = {}): Recorder<TCatalog> {
   const transport = createRecordingTransport(options.run ? { forward: catalog.transport } : {});
+  if (options.run) recordAccepted(catalog.transport, transport.sent as Envelope[]);
   const events = (catalog as EventCatalog<any>).withTransport(transport) as TCatalog;
   const sentOf = (name: string): Envelope[] => transport.sent.filter((e) => e.name === name) as Envelope[];
   return {
@@ -86,6 +88,17 @@ export function recordEvents<TCatalog extends AnyCatalog>(catalog: TCatalog, opt
     }) as never,
     clear: transport.clear,
   };
+}
+
+// handlers subscribed on the original catalog send through its engine, not through the recorder:
+// record every event the engine accepts that the recorder has not seen go by
+function recordAccepted(engine: Transport, sent: Envelope[]): void {
+  const observe = (engine as { observe?: (listener: (activity: EngineActivity) => void) => unknown }).observe;
+  if (typeof observe !== "function") return;
+  observe.call(engine, ({ type, record }) => {
+    const accepted = type === "event" && (record.status === "running" || record.status === "scheduled");
+    if (accepted && sent.lastIndexOf(record.event) === -1) sent.push(record.event);
+  });
 }
 
 function contains(actual: unknown, expected: unknown): boolean {
