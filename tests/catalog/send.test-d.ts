@@ -1,0 +1,90 @@
+import { describe, expectTypeOf, test } from "vitest";
+import type { InferEvents, Receipt } from "../../src/index.js";
+import { events, type Events, file, type Names, user } from "../fixtures/typed-catalog.js";
+
+// nothing here runs: `vitest --typecheck` only compiles this file
+const { sendEvent } = events;
+declare const oneOfTwo: "user.created" | "file.uploaded";
+declare const anyName: string;
+declare const everyName: keyof InferEvents<Events>;
+
+describe("sendEvent(name, payload, options?)", () => {
+  test("the name parameter accepts exactly the catalog's names", () => {
+    expectTypeOf(sendEvent).parameter(0).toEqualTypeOf<Names>();
+    expectTypeOf(sendEvent("user.created", user)).toEqualTypeOf<Promise<Receipt>>();
+    // @ts-expect-error not in the catalog
+    void sendEvent("user.deleted", user);
+    // @ts-expect-error names are matched exactly, not case-insensitively
+    void sendEvent("User.created", user);
+  });
+
+  test("the payload is the schema's input type", () => {
+    void sendEvent("user.created", { email: "a@b.co", name: "Ann", userId: "u1" });
+    // @ts-expect-error email is a string
+    void sendEvent("user.created", { email: 1, userId: "u1" });
+    // @ts-expect-error userId is required
+    void sendEvent("user.created", { email: "a@b.co" });
+    // @ts-expect-error excess property in a literal
+    void sendEvent("user.created", { email: "a@b.co", userId: "u1", admin: true });
+    // @ts-expect-error the payload of another event
+    void sendEvent("user.created", file);
+    // @ts-expect-error an enum member
+    void sendEvent("file.processed", { fileId: "f1", processingResult: "done" });
+  });
+
+  test("input, not output: defaults may be left out, transforms take their input", () => {
+    void sendEvent("order.placed", { orderId: "o1", total: "9.50" });
+    void sendEvent("order.placed", { orderId: "o1", quantity: 2, total: "9.50" });
+    // @ts-expect-error total is transformed from a string: the sender writes the string
+    void sendEvent("order.placed", { orderId: "o1", total: 9.5 });
+    void sendEvent("invoice.v2.paid", { invoiceId: "i1", paidAt: "2025-01-01" });
+    // @ts-expect-error valibot too: paidAt is a string in, a Date out
+    void sendEvent("invoice.v2.paid", { invoiceId: "i1", paidAt: new Date() });
+  });
+
+  test("a missing payload is an error unless the schema accepts undefined", () => {
+    // @ts-expect-error user.created needs a payload
+    void sendEvent("user.created");
+    void sendEvent("cache.flushed");
+    void sendEvent("cache.flushed", undefined, { delay: "1m" });
+    void sendEvent("cache.flushed", { region: "eu" });
+    // @ts-expect-error region is a string
+    void sendEvent("cache.flushed", { region: 1 });
+  });
+
+  test("options: id, delay (object or duration string), deliverAt", () => {
+    void sendEvent("user.created", user, { id: "evt_1", delay: { hours: 1, minutes: 30 } });
+    void sendEvent("user.created", user, { delay: "1h30m" });
+    void sendEvent("user.created", user, { deliverAt: new Date() });
+    void sendEvent("user.created", user, { deliverAt: "2030-01-01T00:00:00Z" });
+    // @ts-expect-error unknown option
+    void sendEvent("user.created", user, { delayMs: 5 });
+    // @ts-expect-error delay parts are numbers
+    void sendEvent("user.created", user, { delay: { hours: "1" } });
+    // @ts-expect-error a bare number has no unit
+    void sendEvent("user.created", user, { delay: 5 });
+    // @ts-expect-error not a duration string
+    void sendEvent("user.created", user, { delay: "soon" });
+    // @ts-expect-error unknown delay unit
+    void sendEvent("user.created", user, { delay: { months: 1 } });
+    // @ts-expect-error deliverAt is a Date or an ISO string
+    void sendEvent("user.created", user, { deliverAt: Date.now() });
+    // @ts-expect-error a fourth argument
+    void sendEvent("user.created", user, {}, {});
+  });
+
+  test("a name that is not one literal accepts no payload", () => {
+    // a payload valid for one member of the union must not pass for all of them
+    // @ts-expect-error a union of two names
+    void sendEvent(oneOfTwo, user);
+    // @ts-expect-error even a payload valid for both members (the union is the mistake)
+    void sendEvent(oneOfTwo, { ...user, ...file });
+    // @ts-expect-error every name of the catalog
+    void sendEvent(everyName, user);
+    // @ts-expect-error `string` is not a name
+    void sendEvent(anyName, user);
+    // @ts-expect-error a missing payload for a union name
+    void sendEvent(oneOfTwo);
+    if (oneOfTwo === "user.created") void sendEvent(oneOfTwo, user);
+  });
+});

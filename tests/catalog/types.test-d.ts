@@ -1,0 +1,60 @@
+import { describe, expectTypeOf, test } from "vitest";
+import type { EventData, EventName, EventPayload, InferEvents, Transport } from "../../src/index.js";
+import { events, type Events, type Names } from "../fixtures/typed-catalog.js";
+
+type UserCreated = { email: string; userId: string; name?: string | undefined };
+type OrderIn = { orderId: string; quantity?: number | undefined; total: string };
+type OrderOut = { orderId: string; quantity: number; total: number };
+
+describe("exported helper types", () => {
+  test("EventName is the union of the catalog's names", () => {
+    expectTypeOf<EventName<Events>>().toEqualTypeOf<Names>();
+    expectTypeOf(events.names).toEqualTypeOf<readonly Names[]>();
+  });
+
+  test("EventPayload is the schema's input, EventData its output", () => {
+    expectTypeOf<EventPayload<Events, "user.created">>().toEqualTypeOf<UserCreated>();
+    expectTypeOf<EventData<Events, "user.created">>().toEqualTypeOf<UserCreated>();
+    expectTypeOf<EventPayload<Events, "order.placed">>().toEqualTypeOf<OrderIn>();
+    expectTypeOf<EventData<Events, "order.placed">>().toEqualTypeOf<OrderOut>();
+    expectTypeOf<EventPayload<Events, "invoice.v2.paid">>().toEqualTypeOf<{ invoiceId: string; paidAt: string }>();
+    expectTypeOf<EventData<Events, "invoice.v2.paid">>().toEqualTypeOf<{ invoiceId: string; paidAt: Date }>();
+    expectTypeOf<EventPayload<Events, "cache.flushed">>().toEqualTypeOf<{ region: string } | undefined>();
+    // @ts-expect-error not in the catalog
+    expectTypeOf<EventPayload<Events, "user.deleted">>().toBeUnknown();
+    // @ts-expect-error not in the catalog
+    expectTypeOf<EventData<Events, "user.deleted">>().toBeUnknown();
+  });
+
+  test("InferEvents maps every name to its payload (input) type", () => {
+    type Map = InferEvents<Events>;
+    expectTypeOf<keyof Map>().toEqualTypeOf<Names>();
+    expectTypeOf<Map["user.created"]>().toEqualTypeOf<UserCreated>();
+    expectTypeOf<Map["order.placed"]>().toEqualTypeOf<OrderIn>();
+    expectTypeOf<Map["file.processed"]>().toEqualTypeOf<{ fileId: string; processingResult: "success" | "failure" }>();
+    expectTypeOf<Map["payment.processed"]>().toEqualTypeOf<{ amount: number; currency: string; customerId: string }>();
+  });
+});
+
+describe("the catalog object", () => {
+  test("its methods destructure without losing their types", () => {
+    const { sendEvent, send, sendEvents, parse, on } = events;
+    expectTypeOf(sendEvent).toEqualTypeOf(events.sendEvent);
+    expectTypeOf(send).toEqualTypeOf(events.send);
+    expectTypeOf(sendEvents).toEqualTypeOf(events.sendEvents);
+    expectTypeOf(parse("order.placed", {})).toEqualTypeOf<OrderOut>();
+    expectTypeOf(on).parameter(0).toEqualTypeOf<Names>();
+  });
+
+  test("parse returns the output type and checks the name", () => {
+    expectTypeOf(events.parse("invoice.v2.paid", null)).toEqualTypeOf<{ invoiceId: string; paidAt: Date }>();
+    expectTypeOf(events.parse("cache.flushed", null)).toEqualTypeOf<{ region: string } | undefined>();
+    // @ts-expect-error not in the catalog
+    events.parse("user.deleted", {});
+  });
+
+  test("withTransport returns the same catalog type", () => {
+    const other: Transport = { name: "other", deliver: async () => [] };
+    expectTypeOf(events.withTransport(other)).toEqualTypeOf<Events>();
+  });
+});
