@@ -2,7 +2,10 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   // entry names match the files in src/ and the subpaths in package.json "exports"
-  entry: { index: "src/index.ts", testing: "src/testing.ts" },
+  // cli is the bin (its shebang is kept and the file made executable); its .cjs twin is unused but harmless
+  entry: { index: "src/index.ts", testing: "src/testing.ts", http: "src/http.ts", trigger: "src/trigger.ts", cli: "src/cli.ts" },
+  // an optional peer: tsup leaves peers external already, but herald/trigger must never bundle the SDK
+  external: ["@trigger.dev/sdk"],
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

@@ -1,0 +1,51 @@
+import { parseCommandArgs, parseInteger } from "./args.js";
+import { startDevServer } from "./dev-server.js";
+import { DEV_HELP } from "./help.js";
+import { type CliIo, EXIT, UsageError, wantsColour } from "./io.js";
+import { loadCatalog } from "./load-catalog.js";
+
+// closing waits for running subscribers; one that hangs must not keep Ctrl-C from working
+const CLOSE_TIMEOUT_MS = 5_000;
+
+/**
+ * `herald dev <catalog-module> [--port 3002]`: loads the catalog, serves it on 127.0.0.1, prints
+ * activity, and resolves with an exit code once `io.signal` aborts (SIGINT or SIGTERM).
+ */
+export async function devCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    port: { type: "string" },
+    export: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout.write(DEV_HELP);
+    return EXIT.ok;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError("herald dev needs a catalog module: herald dev ./src/events.ts");
+  if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  const port = parseInteger("port", values.port, 3002, 0, 65_535);
+  const colour = wantsColour(io.stdout, io.env);
+  const log = (line: string): void => void io.stdout.write(`${line}\n`);
+
+  const catalog = await loadCatalog(file, io.cwd, values.export);
+  let server;
+  try {
+    server = await startDevServer({ catalog, port, log, colour });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr.write(`herald dev: cannot listen on 127.0.0.1:${port}: ${code === "EADDRINUSE" ? "the port is in use (try --port)" : String(error)}\n`);
+    await catalog.close();
+    return EXIT.unavailable;
+  }
+  const names = catalog.names as readonly string[];
+  log(`herald dev: ${names.length} event${names.length === 1 ? "" : "s"} from ${file} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""})`);
+  if (!server.observing) log(`herald dev: the catalog sends through the ${catalog.transport.name} transport; its runs are not shown here`);
+  log(`herald dev: listening on ${server.url} (POST, no auth; Ctrl-C to stop)`);
+
+  if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener("abort", resolve, { once: true }));
+  log("herald dev: stopping");
+  const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS, "timeout").unref());
+  if ((await Promise.race([server.close(), timeout])) === "timeout") io.stderr.write("herald dev: subscribers still running after 5 s; stopped anyway\n");
+  return EXIT.ok;
+}

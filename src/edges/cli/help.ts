@@ -1,0 +1,70 @@
+const EXIT_CODES = `Exit codes:
+  0  done
+  1  the endpoint refused the request (a 4xx: invalid payload, unknown event, unauthenticated, ...)
+  2  usage error: bad arguments, an unreadable payload file, payload or catalog module
+  3  unavailable: could not connect, timed out, a 5xx answer, or the port is in use`;
+
+/** `herald --help`. */
+export const MAIN_HELP = `herald: send and serve typed events
+
+Usage:
+  herald send <event> [payload-json | @file | -] [options]   POST an event to a herald endpoint
+  herald dev <catalog-module> [--port 3002]                   serve POST /trigger for a catalog, locally
+
+Run \`herald <command> --help\` for a command's options.
+
+${EXIT_CODES}
+`;
+
+/** `herald send --help`. */
+export const SEND_HELP = `herald send: POST an event to a herald HTTP endpoint (the curl call, without curl)
+
+Usage:
+  herald send <event> [payload] [options]
+
+The payload is JSON text, @path to read a JSON file, or - to read standard input. Without one, the
+event is sent with no payload.
+
+Options:
+  --url <url>          the endpoint (default: $HERALD_URL, else http://127.0.0.1:3002/trigger)
+  --token <token>      send Authorization: Bearer <token> (default: $HERALD_TOKEN)
+  --secret <secret>    sign the body with HMAC-SHA256 (x-herald-signature, x-herald-timestamp)
+                       (default: $HERALD_SECRET)
+  --delay <delay>      deliver later: "90s", "1h30m", "2d", or JSON like '{"hours":1}'
+  --deliver-at <time>  deliver at an ISO 8601 time
+  --id <id>            the event id, sent as the Idempotency-Key header (sending it again is a no-op)
+  --timeout <ms>       give up after this long (default 10000)
+  --json               print the endpoint's JSON answer as it is
+  -h, --help           this help
+
+Example:
+  herald send user.created '{"email":"a@b.co","userId":"u1"}' --url http://localhost:3002/trigger
+
+${EXIT_CODES}
+`;
+
+/** `herald dev --help`. */
+export const DEV_HELP = `herald dev: a local endpoint for a catalog, on the embedded engine
+
+Usage:
+  herald dev <catalog-module> [--port 3002]
+
+Loads the module as it is, TypeScript or JavaScript, with no build step (.ts, .mts and .cts files
+through tsx). The catalog is its export named \`events\`, else its default export, else its only
+export that is a catalog; --export picks another. Subscribers the module registers with
+events.on() run in this process.
+
+Serves POST http://127.0.0.1:<port>/trigger with no authentication (it listens on 127.0.0.1 only)
+and prints each event and run as it happens. Stop it with Ctrl-C.
+
+Options:
+  --port <port>        the port (default 3002; 0 picks a free one)
+  --export <name>      the module's export that holds the catalog
+  -h, --help           this help
+
+Try it:
+  curl -X POST http://localhost:3002/trigger -H "Content-Type: application/json" \\
+    -d '{"event":"test.event","payload":{"message":"This is a test event"}}'
+
+${EXIT_CODES}
+`;

@@ -1,0 +1,136 @@
+import { InvalidOptionsError } from "../../core/errors.js";
+import { HttpProblem } from "./respond.js";
+
+/**
+ * How a handler authenticates requests. Required: there is no default, so an open endpoint is
+ * always written out as `"none"`.
+ * - `{ token }`: `Authorization: Bearer <token>`, compared in constant time.
+ * - `{ secret }`: an HMAC-SHA256 signature, see {@link SIGNATURE_HEADER}.
+ * A list of tokens or secrets accepts any of them, for rotation.
+ * @see README.md#authentication
+ */
+export type HandlerAuth =
+  | "none"
+  | { readonly token: string | readonly string[] }
+  | {
+      readonly secret: string | readonly string[];
+      /** How far the signed timestamp may be from now, in seconds, either way. Default 300. */
+      readonly toleranceSeconds?: number;
+    };
+
+/** `sha256=<hex of HMAC-SHA256(secret, "<timestamp>.<raw body>")>`. */
+export const SIGNATURE_HEADER = "x-herald-signature";
+/** The signing time in Unix seconds; requests signed further than the tolerance from now are rejected as replays. */
+export const TIMESTAMP_HEADER = "x-herald-timestamp";
+/** The default tolerance of signed timestamps: five minutes. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/** Checks a request in two steps: its headers before the body is read, then the body's signature. */
+export interface Authenticator {
+  headers(request: Request): void;
+  body(request: Request, raw: Uint8Array): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+/** Builds the {@link Authenticator} for `auth`. @throws InvalidOptionsError when `auth` is absent or malformed */
+export function createAuthenticator(auth: unknown, now: () => number = Date.now): Authenticator {
+  if (auth === "none") return { headers: () => undefined, body: async () => undefined };
+  if (typeof auth === "object" && auth !== null && "token" in auth && "secret" in auth) {
+    throw new InvalidOptionsError("auth takes { token } or { secret }, not both");
+  }
+  if (typeof auth === "object" && auth !== null && "token" in auth) {
+    const tokens = list("token", auth.token).map((token) => encoder.encode(token));
+    return {
+      headers(request) {
+        const match = /^bearer +(\S+) *$/i.exec(request.headers.get("authorization") ?? "");
+        const given = encoder.encode(match?.[1] ?? "");
+        // every token is compared, with no early exit, so timing says nothing about which came close
+        const ok = tokens.reduce((found, token) => constantTimeEqual(given, token) || found, false);
+        if (!match || !ok) throw new HttpProblem("UNAUTHENTICATED", "Missing or invalid bearer token", {}, { "www-authenticate": "Bearer" });
+      },
+      body: async () => undefined,
+    };
+  }
+  if (typeof auth === "object" && auth !== null && "secret" in auth) {
+    const keys = list("secret", auth.secret).map(importKey);
+    const tolerance = (auth as { toleranceSeconds?: unknown }).toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    if (typeof tolerance !== "number" || !(tolerance > 0) || !Number.isFinite(tolerance)) {
+      throw new InvalidOptionsError(`auth.toleranceSeconds must be a positive number of seconds, got ${String(tolerance)}`);
+    }
+    return {
+      headers(request) {
+        const timestamp = request.headers.get(TIMESTAMP_HEADER) ?? "";
+        const signature = request.headers.get(SIGNATURE_HEADER) ?? "";
+        if (!/^\d{1,12}$/.test(timestamp) || !/^sha256=[0-9a-f]{64}$/i.test(signature.trim())) {
+          throw new HttpProblem("UNAUTHENTICATED", `Missing or malformed ${SIGNATURE_HEADER} ("sha256=<hex>") or ${TIMESTAMP_HEADER} (Unix seconds) header`);
+        }
+        if (Math.abs(now() / 1000 - Number(timestamp)) > tolerance) {
+          throw new HttpProblem("UNAUTHENTICATED", `${TIMESTAMP_HEADER} is more than ${tolerance} s from the server's time`);
+        }
+      },
+      async body(request, raw) {
+        const timestamp = request.headers.get(TIMESTAMP_HEADER)!;
+        const signature = fromHex(request.headers.get(SIGNATURE_HEADER)!.trim().slice("sha256=".length));
+        const data = signedBytes(timestamp, raw);
+        // crypto.subtle.verify compares in constant time
+        const results = await Promise.all(keys.map(async (key) => subtle().verify("HMAC", await key, signature, data)));
+        if (!results.includes(true)) throw new HttpProblem("UNAUTHENTICATED", `${SIGNATURE_HEADER} does not match the body`);
+      },
+    };
+  }
+  throw new InvalidOptionsError('createEventHandler needs `auth`: { token }, { secret } or, for an open endpoint, "none" written out');
+}
+
+/**
+ * Signs a body as a handler with `{ secret }` auth expects: returns the two headers to send with it.
+ * Sign the exact bytes you send.
+ * @example
+ * const body = JSON.stringify({ event: "user.created", payload });
+ * await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...(await signRequest(secret, body)) } });
+ */
+export async function signRequest(secret: string, body: string | Uint8Array, timestamp: number = Math.floor(Date.now() / 1000)): Promise<Record<typeof SIGNATURE_HEADER | typeof TIMESTAMP_HEADER, string>> {
+  const raw = typeof body === "string" ? encoder.encode(body) : body;
+  const mac = new Uint8Array(await subtle().sign("HMAC", await importKey(secret), signedBytes(String(timestamp), raw)));
+  return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: `sha256=${[...mac].map((byte) => byte.toString(16).padStart(2, "0")).join("")}` };
+}
+
+function list(option: string, value: unknown): string[] {
+  const values = typeof value === "string" ? [value] : Array.isArray(value) ? (value as unknown[]) : [];
+  if (values.length === 0 || !values.every((item): item is string => typeof item === "string" && item !== "")) {
+    throw new InvalidOptionsError(`auth.${option} must be a non-empty string or a list of them`);
+  }
+  return values;
+}
+
+function subtle(): SubtleCrypto {
+  const crypto = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto;
+  // Node 18 has Web Crypto only with --experimental-global-webcrypto; Node 20+, Bun, Deno and edge runtimes have it
+  if (!crypto?.subtle) throw new InvalidOptionsError("Signature auth needs Web Crypto (globalThis.crypto.subtle): use Node 20+, or Node 18 with --experimental-global-webcrypto");
+  return crypto.subtle;
+}
+
+function importKey(secret: string): Promise<CryptoKey> {
+  return subtle().importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]) as Promise<CryptoKey>;
+}
+
+function signedBytes(timestamp: string, raw: Uint8Array): Uint8Array<ArrayBuffer> {
+  const prefix = encoder.encode(`${timestamp}.`);
+  const data = new Uint8Array(prefix.length + raw.length);
+  data.set(prefix);
+  data.set(raw, prefix.length);
+  return data;
+}
+
+function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+// runs over the expected token's length whatever was given; only the lengths' equality can leak
+function constantTimeEqual(given: Uint8Array, expected: Uint8Array): boolean {
+  let diff = given.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) diff |= (given[i] ?? 0) ^ expected[i]!;
+  return diff === 0;
+}

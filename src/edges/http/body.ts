@@ -1,0 +1,87 @@
+import type { SendOptions } from "../../catalog/types.js";
+import { HttpProblem } from "./respond.js";
+
+/** The request body the handler accepts. Only `event` is required. */
+export interface EventRequestBody extends SendOptions {
+  /** The event's name, one of the catalog's. */
+  readonly event: string;
+  /** Validated by the catalog against the event's schema. */
+  readonly payload?: unknown;
+}
+
+const FIELDS = new Set(["event", "payload", "delay", "deliverAt", "id"]);
+
+/** True for `application/json` and `application/*+json`, with any parameters. */
+export function isJsonMediaType(contentType: string | null): boolean {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
+}
+
+/**
+ * Reads the body, counting bytes as they arrive: a declared `Content-Length` over `limit` is
+ * refused before reading, and a body that grows past it (chunked, or lying about its length) is
+ * cut off there, so a large upload is never buffered whole.
+ */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const tooLarge = (): HttpProblem => new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes`, {}, { connection: "close" });
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new HttpProblem("INVALID_BODY", "The request body could not be read");
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/**
+ * Decodes and parses the body into `{ event, payload, ...options }`. Checks the shape only: the
+ * payload, delay and id are the catalog's to check, once, when it sends.
+ */
+export function parseEventRequest(raw: Uint8Array): EventRequestBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+  } catch {
+    throw new HttpProblem("INVALID_JSON", raw.byteLength === 0 ? "The body is empty: send a JSON object { event, payload }" : "The body is not valid UTF-8 JSON");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new HttpProblem("INVALID_BODY", `The body must be a JSON object { event, payload, delay?, deliverAt?, id? }, got ${Array.isArray(body) ? "an array" : String(body === null ? "null" : typeof body)}`);
+  }
+  const unknown = Object.keys(body).filter((key) => !FIELDS.has(key));
+  if (unknown.length > 0) {
+    throw new HttpProblem("INVALID_BODY", `Unknown field${unknown.length > 1 ? "s" : ""} ${unknown.slice(0, 5).map((key) => JSON.stringify(key)).join(", ")}: expected event, payload, delay, deliverAt, id`);
+  }
+  const { event, payload, delay, deliverAt, id } = body as Record<string, unknown>;
+  if (event === undefined || event === null) throw new HttpProblem("MISSING_FIELDS", 'The body needs "event": the name of the event to send', { missing: ["event"] });
+  if (typeof event !== "string") throw new HttpProblem("INVALID_BODY", `"event" must be a string, got ${typeof event}`);
+  // JSON has no `undefined`: a null option means "not given", as clients often serialise absent fields
+  return {
+    event,
+    ...(payload === undefined ? {} : { payload }),
+    ...(delay === undefined || delay === null ? {} : { delay: delay as never }),
+    ...(deliverAt === undefined || deliverAt === null ? {} : { deliverAt: deliverAt as never }),
+    ...(id === undefined || id === null ? {} : { id: id as never }),
+  };
+}

@@ -1,0 +1,124 @@
+import type { AnyCatalog, EventName } from "../../catalog/types.js";
+import { type EventValidationError, InvalidOptionsError, isHeraldError, type TransportError } from "../../core/errors.js";
+import type { Receipt } from "../../delivery/transport.js";
+import { createAuthenticator, type HandlerAuth } from "./auth.js";
+import { isJsonMediaType, parseEventRequest, readBody } from "./body.js";
+import { HttpProblem, jsonResponse, problemResponse } from "./respond.js";
+
+/** Options of {@link createEventHandler}. */
+export interface EventHandlerOptions<TName extends string = string> {
+  /** Required, so an open endpoint is a choice written out: `{ token }`, `{ secret }` or `"none"`. */
+  readonly auth: HandlerAuth;
+  /** The only events this endpoint accepts; others get 403 `EVENT_NOT_ALLOWED`. Default: the whole catalog. */
+  readonly allow?: readonly TName[];
+  /** The largest body accepted, in bytes, enforced while reading. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /**
+   * Receives what a response does not show: transport failures and unexpected errors, for your
+   * logs. Default: `console.error`.
+   */
+  readonly onError?: (error: unknown, request: Request) => void;
+}
+
+/** A Web-standard request handler: Next.js route handlers, Hono (`c.req.raw`), Bun, Deno, workers. */
+export type EventRequestHandler = (request: Request) => Promise<Response>;
+
+/** The body of a 200 response. */
+export interface EventSentBody {
+  readonly success: true;
+  /** `Event <name> sent`. */
+  readonly message: string;
+  /** The send's receipt: `{ id, name, timestamp, duplicate, ... }`. */
+  readonly result: Receipt;
+}
+
+/** 1 MiB, the default {@link EventHandlerOptions.maxBodyBytes}. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Creates a handler that receives `POST { event, payload, delay?, deliverAt?, id? }` and sends the
+ * event through the catalog, which validates it once. Answers 200 `{ success, message, result }`,
+ * or an error status with `{ error, code, message }` (see `HTTP_ERRORS`); it never throws, a
+ * client's mistake is never a 5xx, and no stack or internal message is shown.
+ * An `Idempotency-Key` header becomes the event id.
+ * @throws InvalidOptionsError when `auth` is missing or malformed, or `allow` names an event the catalog lacks
+ * @example
+ * export const POST = createEventHandler(events, { auth: { token: process.env.HERALD_TOKEN! }, allow: ["user.created"] });
+ * @see README.md#http-ingestion
+ */
+export function createEventHandler<TCatalog extends AnyCatalog>(events: TCatalog, options: EventHandlerOptions<EventName<TCatalog>>): EventRequestHandler {
+  if (typeof events !== "object" || events === null || typeof events.send !== "function" || !Array.isArray(events.names)) {
+    throw new InvalidOptionsError("createEventHandler expects a catalog made by defineEvents");
+  }
+  if (typeof options !== "object" || options === null) throw new InvalidOptionsError("createEventHandler expects options with `auth`");
+  const authenticator = createAuthenticator(options.auth);
+  const allow = options.allow === undefined ? undefined : new Set<string>(options.allow);
+  const names = new Set<string>(events.names);
+  for (const name of allow ?? []) {
+    if (!names.has(name)) throw new InvalidOptionsError(`allow: ${JSON.stringify(name)} is not an event of this catalog`);
+  }
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidOptionsError(`maxBodyBytes must be a whole number of 1 or more, got ${String(limit)}`);
+  const report = (error: unknown, request: Request): void => {
+    try {
+      (options.onError ?? logError)(error, request);
+    } catch {
+      // a failing logger must not turn into a failing response
+    }
+  };
+
+  return async (request) => {
+    try {
+      if (request.method !== "POST") throw new HttpProblem("METHOD_NOT_ALLOWED", `Send events with POST, not ${request.method}`, {}, { allow: "POST" });
+      authenticator.headers(request);
+      if (!isJsonMediaType(request.headers.get("content-type"))) {
+        throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON, with the header Content-Type: application/json");
+      }
+      const raw = await readBody(request, limit);
+      await authenticator.body(request, raw);
+      const { event, payload, ...sendOptions } = parseEventRequest(raw);
+      if (allow && !allow.has(event)) throw new HttpProblem("EVENT_NOT_ALLOWED", `This endpoint does not accept ${JSON.stringify(event)}`);
+      const id = idempotencyKey(request, sendOptions.id);
+      const receipt = await events.send({ name: event, payload, ...sendOptions, ...(id === undefined ? {} : { id }) });
+      const body: EventSentBody = { success: true, message: `Event ${receipt.name} sent`, result: receipt };
+      return jsonResponse(200, body);
+    } catch (error) {
+      return errorResponse(error, request, report);
+    }
+  };
+}
+
+function idempotencyKey(request: Request, bodyId: unknown): string | undefined {
+  const header = request.headers.get("idempotency-key")?.trim();
+  if (header === undefined || header === "") return undefined;
+  if (header.length > 255) throw new HttpProblem("INVALID_OPTIONS", "The Idempotency-Key header is longer than 255 characters");
+  if (bodyId !== undefined && bodyId !== header) throw new HttpProblem("INVALID_OPTIONS", 'The Idempotency-Key header and the body\'s "id" differ: give one, or the same in both');
+  return header;
+}
+
+function errorResponse(error: unknown, request: Request, report: (error: unknown, request: Request) => void): Response {
+  if (error instanceof HttpProblem) return problemResponse(error);
+  if (!isHeraldError(error)) {
+    report(error, request);
+    return problemResponse(new HttpProblem("INTERNAL_ERROR", "The event could not be sent"));
+  }
+  switch (error.code) {
+    case "VALIDATION_FAILED": {
+      const { event, issues } = error as EventValidationError;
+      const paths = issues.map((issue) => ({ path: (issue.path ?? []).map((segment) => (typeof segment === "object" ? segment.key : segment)), message: issue.message }));
+      return problemResponse(new HttpProblem(error.code, error.message, { event, issues: paths }));
+    }
+    case "TRANSPORT_FAILED": {
+      // the transport's message may name hosts, queues or credentials: it goes to onError, not to the client
+      report(error, request);
+      const retryable = (error as TransportError).retryable;
+      return problemResponse(new HttpProblem(error.code, retryable ? "The event could not be delivered; try again" : "The event could not be delivered", { retryable }));
+    }
+    default:
+      return problemResponse(new HttpProblem(error.code, error.message));
+  }
+}
+
+function logError(error: unknown): void {
+  console.error(`herald/http: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+}

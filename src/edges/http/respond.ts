@@ -1,0 +1,45 @@
+import { HTTP_ERRORS, type HttpErrorCode, statusOf } from "./status.js";
+
+/** The body of every error response: a title, a stable code, a message for people, and facts as data. Never a stack. */
+export interface ErrorBody {
+  readonly success: false;
+  /** A short title for the code, e.g. `"Missing required fields"`. */
+  readonly error: string;
+  readonly code: HttpErrorCode;
+  readonly message: string;
+  /** On `TRANSPORT_FAILED`: whether sending the same request again may succeed. */
+  readonly retryable?: boolean;
+  /** On `VALIDATION_FAILED`: the event whose schema refused the payload. */
+  readonly event?: string;
+  /** On `VALIDATION_FAILED`: each failing path and its message. */
+  readonly issues?: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
+  /** On `MISSING_FIELDS`: the fields that were missing. */
+  readonly missing?: readonly string[];
+}
+
+/** A request the edge refuses; thrown inside the handler, turned into a response at its end. */
+export class HttpProblem extends Error {
+  readonly code: HttpErrorCode;
+  readonly details: Partial<Omit<ErrorBody, "success" | "error" | "code" | "message">>;
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(code: HttpErrorCode, message: string, details: HttpProblem["details"] = {}, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = "HttpProblem";
+    this.code = code;
+    this.details = details;
+    this.headers = headers;
+  }
+}
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+
+/** A JSON response that no cache keeps. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+/** The response for a problem: status from the code table, body as {@link ErrorBody}. */
+export function problemResponse(problem: HttpProblem): Response {
+  const body: ErrorBody = { success: false, error: HTTP_ERRORS[problem.code].error, code: problem.code, message: problem.message, ...problem.details };
+  return jsonResponse(statusOf(problem.code, problem.details.retryable), body, problem.headers);
+}

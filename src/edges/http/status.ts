@@ -1,0 +1,54 @@
+import type { HeraldErrorCode } from "../../core/errors.js";
+
+/** Codes only the HTTP edge produces: problems with the request itself, before any event exists. */
+export const HTTP_ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "PAYLOAD_TOO_LARGE",
+  "METHOD_NOT_ALLOWED",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "INVALID_JSON",
+  "INVALID_BODY",
+  "MISSING_FIELDS",
+  "EVENT_NOT_ALLOWED",
+  "NOT_FOUND",
+  "INTERNAL_ERROR",
+] as const;
+
+/** Every `code` an HTTP error response can carry: herald's codes plus {@link HTTP_ERROR_CODES}. */
+export type HttpErrorCode = HeraldErrorCode | (typeof HTTP_ERROR_CODES)[number];
+
+/** The status and the short `error` title of one code. */
+export interface HttpErrorInfo {
+  readonly status: number;
+  readonly error: string;
+}
+
+/**
+ * Every code's status, in one exhaustive table: a new code does not compile until it has a row.
+ * A client's mistake is always a 4xx; `TRANSPORT_FAILED` is 502, or 503 when it is retryable
+ * (see {@link statusOf}); `INTERNAL_ERROR` (500) is reserved for a bug in herald or a schema.
+ * @see README.md#http-ingestion
+ */
+export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } = {
+  INVALID_JSON: { status: 400, error: "Invalid JSON" },
+  INVALID_BODY: { status: 400, error: "Invalid request body" },
+  MISSING_FIELDS: { status: 400, error: "Missing required fields" },
+  INVALID_OPTIONS: { status: 400, error: "Invalid send options" },
+  INVALID_EVENT_NAME: { status: 400, error: "Invalid event name" },
+  UNAUTHENTICATED: { status: 401, error: "Unauthenticated" },
+  EVENT_NOT_ALLOWED: { status: 403, error: "Event not allowed" },
+  UNKNOWN_EVENT: { status: 404, error: "Unknown event" },
+  NOT_FOUND: { status: 404, error: "Not found" },
+  METHOD_NOT_ALLOWED: { status: 405, error: "Method not allowed" },
+  PAYLOAD_TOO_LARGE: { status: 413, error: "Payload too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, error: "Unsupported media type" },
+  VALIDATION_FAILED: { status: 422, error: "Invalid payload" },
+  INVALID_DELAY: { status: 422, error: "Invalid delay" },
+  INTERNAL_ERROR: { status: 500, error: "Internal error" },
+  TRANSPORT_FAILED: { status: 502, error: "Delivery failed" },
+};
+
+/** The status for `code`; a retryable transport failure is 503 (try again), a final one 502. */
+export function statusOf(code: HttpErrorCode, retryable?: boolean): number {
+  return code === "TRANSPORT_FAILED" && retryable === true ? 503 : HTTP_ERRORS[code].status;
+}
