@@ -1,0 +1,45 @@
+import { isHeraldError, TransportError } from "../../core/errors.js";
+
+interface ApiErrorLike {
+  readonly name: string;
+  readonly message: string;
+  readonly status?: number | undefined;
+  readonly headers?: Record<string, string | null | undefined> | undefined;
+}
+
+// matched by shape, not instanceof: two installed copies of @trigger.dev/core have two ApiError classes
+function findApiError(error: unknown): ApiErrorLike | undefined {
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
+    if ((current as { name?: unknown }).name === "TriggerApiError") return current as ApiErrorLike;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Whether Trigger.dev may accept the same request later: 408, 409, 429 and 5xx, and lost connections. */
+function isRetryableStatus(status: number | undefined): boolean {
+  return status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/**
+ * Turns anything the SDK throws into a {@link TransportError} with `status`, `retryable` and the
+ * original as `cause`. A reply with `x-should-retry: false` is never retryable. Errors that are
+ * not from the API (no client configured, a bug) are not retryable either.
+ */
+export function toTransportError(error: unknown, what: string): TransportError {
+  if (isHeraldError(error) && error instanceof TransportError) return error;
+  const api = findApiError(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (api) {
+    const retryable = api.headers?.["x-should-retry"] === "false" ? false : isRetryableStatus(api.status);
+    const status = api.status === undefined ? "no response" : `HTTP ${api.status}`;
+    return new TransportError(`Trigger.dev ${what} failed (${status}): ${message}`, {
+      cause: error,
+      retryable,
+      ...(api.status === undefined ? {} : { status: api.status }),
+    });
+  }
+  // the stream phase of a batch gave up on an unsealed batch: sending again completes it
+  const retryable = (error as { name?: unknown } | null)?.name === "BatchNotSealedError";
+  return new TransportError(`Trigger.dev ${what} failed: ${message}`, { cause: error, retryable });
+}

@@ -1,0 +1,109 @@
+import { AbortTaskRunError, type Task, task, type TaskOptions } from "@trigger.dev/sdk";
+import type { AnyCatalog } from "../../catalog/types.js";
+import { InvalidOptionsError, isHeraldError, TransportError, UnknownEventError } from "../../core/errors.js";
+import { resolveTriggerApi, type TriggerClientOptions } from "../../delivery/trigger/client.js";
+import { planRuns } from "../../delivery/trigger/plan.js";
+import { sendRuns } from "../../delivery/trigger/send.js";
+import { DEFAULT_DISPATCHER_ID } from "../../delivery/trigger/transport.js";
+import { fromWireEvent, isWireEvent, type WireEvent } from "../../delivery/trigger/wire.js";
+import type { AnyEventTask } from "./event-task.js";
+
+/** Options of {@link createDispatcher}. */
+export interface DispatcherOptions<TId extends string>
+  extends TriggerClientOptions,
+    Pick<TaskOptions<string>, "description" | "retry" | "queue" | "machine" | "maxDuration"> {
+  /** The task id; the transport's `dispatcher` option must match. Default `"herald-dispatch"`. */
+  readonly id?: TId;
+}
+
+/** What a dispatcher run returns: which tasks it started for which event. */
+export interface DispatchResult {
+  readonly eventId: string;
+  readonly event: string;
+  readonly tasks: readonly string[];
+  readonly batchId?: string;
+  readonly runIds?: readonly string[];
+}
+
+/** The dispatcher task: receives every event sent without a route and starts its subscribers. */
+export type DispatcherTask<TId extends string> = Task<TId, WireEvent, DispatchResult>;
+
+/**
+ * Defines the dispatcher task. Give it your event tasks (a list, or a module namespace: values that
+ * are not event tasks are skipped); it knows from each which event it receives. A run starts every
+ * subscriber of its event with one `batch.trigger` (one `tasks.trigger` for a single subscriber),
+ * with idempotency keys `${eventId}:${taskId}`, so a retried dispatcher never starts a task twice.
+ * Trigger.dev imports only the file of the task that runs, so the list, not a registry, is what
+ * tells the dispatcher about tasks in other files.
+ * @throws InvalidOptionsError for a list entry that is not an event task of this catalog, or two tasks with one id
+ * @example
+ * // trigger/dispatch.ts
+ * export const dispatch = createDispatcher(events, [sendWelcomeEmail, syncCrm, processUpload]);
+ * @see docs/trigger.md
+ */
+export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_ID>(
+  events: AnyCatalog,
+  tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>,
+  options: DispatcherOptions<TId> = {},
+): DispatcherTask<TId> {
+  const subscribers = collectSubscribers(events, tasks);
+  const { id = DEFAULT_DISPATCHER_ID, client, baseURL, accessToken, ...settings } = options;
+  const api = resolveTriggerApi({
+    ...(client ? { client } : {}),
+    ...(baseURL === undefined ? {} : { baseURL }),
+    ...(accessToken === undefined ? {} : { accessToken }),
+  });
+  return task({
+    ...settings,
+    id: id as TId,
+    run: async (payload: WireEvent): Promise<DispatchResult> => {
+      // a payload herald did not send, or an event this worker does not know, fails the same way on every attempt
+      if (!isWireEvent(payload)) throw new AbortTaskRunError("herald-dispatch received a payload that is not a herald event");
+      const envelope = fromWireEvent(payload);
+      if (!events.names.includes(envelope.name)) throw new AbortTaskRunError(new UnknownEventError(envelope.name, events.names).message);
+      const runs = await planRuns([envelope], (event) => subscribers.get(event.name) ?? [], { delay: false });
+      try {
+        const results = await sendRuns(api, runs);
+        const runIds = results.flatMap((result) => (result.runId === undefined ? [] : [result.runId]));
+        const batchId = results[0]?.batchId;
+        return {
+          eventId: envelope.id,
+          event: envelope.name,
+          tasks: runs.map((run) => run.taskId),
+          ...(batchId === undefined ? {} : { batchId }),
+          ...(runIds.length > 0 ? { runIds } : {}),
+        };
+      } catch (error) {
+        if (isHeraldError(error) && error instanceof TransportError && !error.retryable) throw new AbortTaskRunError(error.message);
+        throw error;
+      }
+    },
+  });
+}
+
+function collectSubscribers(events: AnyCatalog, tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>): Map<string, string[]> {
+  const list = Array.isArray(tasks);
+  const candidates: unknown[] = list ? [...tasks] : Object.values(tasks ?? {});
+  const subscribers = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    if (!isEventTask(candidate, events)) {
+      if (list) throw new InvalidOptionsError(`createDispatcher: ${describe(candidate)} is not an event task of this catalog (make it with eventTask)`);
+      continue;
+    }
+    if (seen.has(candidate.id)) throw new InvalidOptionsError(`createDispatcher: two tasks have the id ${JSON.stringify(candidate.id)}`);
+    seen.add(candidate.id);
+    subscribers.set(candidate.event, [...(subscribers.get(candidate.event) ?? []), candidate.id]);
+  }
+  return subscribers;
+}
+
+function isEventTask(value: unknown, events: AnyCatalog): value is AnyEventTask {
+  const candidate = value as Partial<AnyEventTask> | null;
+  return typeof candidate === "object" && candidate !== null && typeof candidate.id === "string" && typeof candidate.event === "string" && events.names.includes(candidate.event);
+}
+
+function describe(value: unknown): string {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === "string" ? `task ${JSON.stringify(id)}` : typeof value;
+}

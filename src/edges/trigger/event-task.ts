@@ -1,0 +1,68 @@
+import { type Context, schemaTask, type Task, type TaskOptions } from "@trigger.dev/sdk";
+import type { AnyCatalog, EventContext, EventData, EventName, EventPayload } from "../../catalog/types.js";
+import { UnknownEventError } from "../../core/errors.js";
+import { createLineageRunner } from "./lineage-runner.js";
+import { createPayloadParser, envelopeOf, type TaskPayload } from "./task-payload.js";
+
+/** Trigger.dev task settings an event task passes through. Lifecycle hooks are left out: they would see herald's wire payload. */
+export type EventTaskSettings = Pick<TaskOptions<string>, "description" | "retry" | "queue" | "concurrency" | "machine" | "maxDuration" | "ttl">;
+
+/** What an event task's `run` gets beside its payload: herald's context plus Trigger.dev's. */
+export interface EventTaskContext<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>>
+  extends EventContext<TCatalog["~types"]["schemas"], TName> {
+  /** Trigger.dev's run context: run id, attempt, environment, … */
+  readonly ctx: Context;
+  /** What the task's `init` returned, if Trigger.dev ran one. */
+  readonly init?: unknown;
+}
+
+/** Options of {@link eventTask}: a task id, a run function, and Trigger.dev task settings. */
+export interface EventTaskOptions<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>, TId extends string, TOutput>
+  extends EventTaskSettings {
+  /** The Trigger.dev task id: unique in the project, stable across versions. */
+  readonly id: TId;
+  /** Handles one event: the schema's output type, and a context whose `sendEvent` chains with lineage. */
+  run(payload: EventData<TCatalog, TName>, ctx: EventTaskContext<TCatalog, TName>): TOutput | Promise<TOutput>;
+}
+
+/** A Trigger.dev task subscribed to event `TName`. `trigger()` takes the event's input type and validates it first. */
+export type EventTask<TId extends string, TName extends string, TInput, TOutput> = Task<TId, TInput, Awaited<TOutput>> & {
+  /** The event this task receives. */
+  readonly event: TName;
+};
+
+/** Any event task, whatever its event and types. */
+export type AnyEventTask = EventTask<string, string, any, any>;
+
+/**
+ * Defines a Trigger.dev task (a `schemaTask`, checked with the event's schema) that receives event
+ * `name`. Export it from your trigger folder and list it in the dispatcher, or name its id in the
+ * sender's routes. The payload arrives already validated by the sender, so the schema's transforms
+ * run once; a payload from a dashboard test run is validated here.
+ * @throws UnknownEventError when `name` is not in the catalog
+ * @example
+ * export const sendWelcomeEmail = eventTask(events, "user.created", {
+ *   id: "send-welcome-email",
+ *   run: async (user, { sendEvent }) => { await mailer.send(user.email); },
+ * });
+ * @see docs/trigger.md
+ */
+export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>, TId extends string, TOutput>(
+  events: TCatalog,
+  name: TName,
+  options: EventTaskOptions<TCatalog, TName, TId, TOutput>,
+): EventTask<TId, TName, EventPayload<TCatalog, TName>, TOutput> {
+  if (!events.names.includes(name)) throw new UnknownEventError(String(name), events.names);
+  const { run: handler, ...settings } = options;
+  const runner = createLineageRunner<{ ctx: Context; init?: unknown }>(events, name, handler as (payload: unknown, ctx: object) => unknown);
+  const task = schemaTask({
+    ...settings,
+    schema: createPayloadParser(events, name),
+    run: async (payload: TaskPayload, params) => {
+      const envelope = envelopeOf(payload, params.ctx.run);
+      const extra = params.init === undefined ? { ctx: params.ctx } : { ctx: params.ctx, init: params.init };
+      return (await runner(envelope, params.ctx.attempt.number, params.signal, extra)) as Awaited<TOutput>;
+    },
+  });
+  return Object.assign(task, { event: name }) as unknown as EventTask<TId, TName, EventPayload<TCatalog, TName>, TOutput>;
+}

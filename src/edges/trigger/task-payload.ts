@@ -1,0 +1,49 @@
+import type { AnyCatalog } from "../../catalog/types.js";
+import type { Envelope } from "../../core/envelope.js";
+import { InvalidOptionsError } from "../../core/errors.js";
+import { validate } from "../../core/schema.js";
+import { fromWireEvent, isWireEvent, type WireEvent } from "../../delivery/trigger/wire.js";
+
+/** A payload validated by the task itself (a dashboard test run, or `task.trigger(payload)`): it takes its identity from the run. */
+export interface LocalEvent {
+  readonly "~herald": 0;
+  readonly name: string;
+  readonly payload: unknown;
+}
+
+/** What an event task's schema step yields, and so what its run receives. */
+export type TaskPayload = WireEvent | LocalEvent;
+
+/**
+ * The parse function an event task hands to `schemaTask`. A herald wire event was validated at the
+ * sender, so it passes as is (transforms and defaults are applied once, not again in the worker);
+ * anything else is validated here against the event's schema.
+ * @throws EventValidationError for a plain payload that fails the schema; InvalidOptionsError for a wire event of another event
+ */
+export function createPayloadParser(events: AnyCatalog, name: string): (value: unknown) => Promise<TaskPayload> {
+  const schema = events.schemas[name];
+  return async (value) => {
+    if (isWireEvent(value) || isLocalEvent(value)) {
+      if (value.name !== name) throw new InvalidOptionsError(`The task for ${name} received a ${value.name} event: check the routes`);
+      return value;
+    }
+    return { "~herald": 0, name, payload: await validate(name, schema, value) };
+  };
+}
+
+function isLocalEvent(value: unknown): value is LocalEvent {
+  const local = value as Partial<LocalEvent> | null;
+  return typeof local === "object" && local !== null && local["~herald"] === 0 && typeof local.name === "string" && "payload" in local;
+}
+
+/** The run's identity where the task validated the payload itself: stable across attempts. */
+export interface RunIdentity {
+  readonly id: string;
+  readonly createdAt: Date;
+}
+
+/** The envelope a run handles: the one sent, or for a local payload one named after the run. */
+export function envelopeOf(payload: TaskPayload, run: RunIdentity): Envelope {
+  if (payload["~herald"] === 1) return fromWireEvent(payload);
+  return { id: run.id, name: payload.name, payload: payload.payload, timestamp: run.createdAt.toISOString(), correlationId: run.id };
+}
