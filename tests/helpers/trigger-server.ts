@@ -49,6 +49,8 @@ export interface FakeTrigger {
   replyNext(pathPattern: RegExp, ...replies: CannedReply[]): void;
   /** The fault plan: `faults.setRate(0)` turns faults off. */
   readonly faults: Faults;
+  /** Requests for a run whose idempotency key (or batch item index) was already taken: what dedupe saved. */
+  dedupedItems(): number;
   /** Runs grouped by idempotency key. */
   runsByKey(): Map<string, FakeRun[]>;
   close(): Promise<void>;
@@ -71,12 +73,16 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
   const faults = createFaults(options.faults);
   const sockets = new Set<Socket>();
   let nextId = 0;
+  let deduped = 0;
   let url = "";
 
   const accept = (taskId: string, payload: any, runOptions: Record<string, any>, via: FakeRun["via"], batchId?: string): { id: string; cached: boolean } => {
     const key = runOptions.idempotencyKey as string | undefined;
     const existing = key === undefined ? undefined : byKey.get(key);
-    if (existing) return { id: existing.id, cached: true };
+    if (existing) {
+      deduped++;
+      return { id: existing.id, cached: true };
+    }
     const run: FakeRun = { id: `run_${++nextId}`, taskId, payload, options: runOptions, via, ...(batchId ? { batchId } : {}) };
     runs.push(run);
     if (key !== undefined) byKey.set(key, run);
@@ -127,6 +133,7 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
         if (!item) return { status: 400, body: { error: "Invalid item" } };
         if (batch.received.has(item.index)) {
           deduplicated++;
+          deduped++;
           continue;
         }
         batch.received.add(item.index);
@@ -185,6 +192,7 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
     invalid,
     packets,
     faults,
+    dedupedItems: () => deduped,
     replyNext: (pattern, ...replies) => canned.push(...replies.map((reply) => ({ pattern, reply }))),
     runsByKey() {
       const map = new Map<string, FakeRun[]>();

@@ -1,7 +1,7 @@
 import { AbortTaskRunError, type Task, task, type TaskOptions } from "@trigger.dev/sdk";
 import type { AnyCatalog } from "../../catalog/types.js";
 import { InvalidOptionsError, isHeraldError, TransportError, UnknownEventError } from "../../core/errors.js";
-import { resolveTriggerApi, type TriggerClientOptions } from "../../delivery/trigger/client.js";
+import { resolveTriggerApi, type TriggerClientOptions, type TriggerRequestOptions } from "../../delivery/trigger/client.js";
 import { planRuns } from "../../delivery/trigger/plan.js";
 import { sendRuns } from "../../delivery/trigger/send.js";
 import { DEFAULT_DISPATCHER_ID } from "../../delivery/trigger/transport.js";
@@ -14,6 +14,8 @@ export interface DispatcherOptions<TId extends string>
     Pick<TaskOptions<string>, "description" | "retry" | "queue" | "machine" | "maxDuration"> {
   /** The task id; the transport's `dispatcher` option must match. Default `"herald-dispatch"`. */
   readonly id?: TId;
+  /** The SDK's retry settings for the fan-out requests (`retry` is the task's own, as in Trigger.dev). */
+  readonly requestRetry?: TriggerRequestOptions["retry"];
 }
 
 /** What a dispatcher run returns: which tasks it started for which event. */
@@ -47,12 +49,13 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
   options: DispatcherOptions<TId> = {},
 ): DispatcherTask<TId> {
   const subscribers = collectSubscribers(events, tasks);
-  const { id = DEFAULT_DISPATCHER_ID, client, baseURL, accessToken, ...settings } = options;
+  const { id = DEFAULT_DISPATCHER_ID, client, baseURL, accessToken, requestRetry, ...settings } = options;
+  const requestOptions = requestRetry === undefined ? undefined : { retry: requestRetry };
   const api = resolveTriggerApi({
     ...(client ? { client } : {}),
     ...(baseURL === undefined ? {} : { baseURL }),
     ...(accessToken === undefined ? {} : { accessToken }),
-  });
+  }, requestOptions);
   return task({
     ...settings,
     id: id as TId,
@@ -63,7 +66,7 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
       if (!events.names.includes(envelope.name)) throw new AbortTaskRunError(new UnknownEventError(envelope.name, events.names).message);
       const runs = await planRuns([envelope], (event) => subscribers.get(event.name) ?? [], { delay: false });
       try {
-        const results = await sendRuns(api, runs);
+        const results = await sendRuns(api, runs, { requestOptions });
         const runIds = results.flatMap((result) => (result.runId === undefined ? [] : [result.runId]));
         const batchId = results[0]?.batchId;
         return {
