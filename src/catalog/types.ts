@@ -37,7 +37,7 @@ export type DataMap<TSchemas extends AnySchemas> = {
 
 /** Shown where a catalog key breaks the naming rules. */
 export interface InvalidEventName<TName> {
-  readonly "~error": `"${TName & string}" is not a valid event name: use two or more dot-separated lowercase segments, like "user.created"`;
+  readonly "~error: not a valid event name; use two or more dot-separated segments of lowercase letters, digits and _, each starting with a letter, like user.created": TName;
 }
 
 // mapped per key, so the compiler reports the bad name itself, not the whole catalog

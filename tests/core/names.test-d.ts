@@ -18,6 +18,8 @@ describe("IsEventName", () => {
     expectTypeOf<IsEventName<"user.created!">>().toEqualTypeOf<false>();
     expectTypeOf<IsEventName<"user.">>().toEqualTypeOf<false>();
     expectTypeOf<IsEventName<".user">>().toEqualTypeOf<false>();
+    expectTypeOf<IsEventName<"user.created\n">>().toEqualTypeOf<false>();
+    expectTypeOf<IsEventName<"user.created\t">>().toEqualTypeOf<false>();
     expectTypeOf<IsEventName<"user.1x">>().toEqualTypeOf<false>();
     expectTypeOf<IsEventName<"user._x">>().toEqualTypeOf<false>();
     expectTypeOf<IsEventName<"_user.x">>().toEqualTypeOf<false>();

@@ -55,8 +55,12 @@ export interface Recorder<TCatalog extends AnyCatalog> {
   clear(): void;
 }
 
-/** A partial of `T`, all the way down; arrays and other values are compared whole. */
-export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+/** A partial of `T`, all the way down; arrays, dates and functions are compared whole. */
+export type DeepPartial<T> = T extends readonly unknown[] | Date | RegExp | ((...args: never[]) => unknown)
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 /**
  * Records what a catalog sends. Pass `{ run: true }` to also run its subscribers on the catalog's

@@ -31,6 +31,10 @@ describe("recordEvents", () => {
     recorder.expectSent("order.placed", { total: "9.50" });
     // @ts-expect-error a field the event does not have
     recorder.expectSent("order.placed", { sku: "x" });
+    // @ts-expect-error a Date is matched whole, not as a bag of optional methods
+    recorder.expectSent("invoice.v2.paid", { paidAt: {} });
+    // @ts-expect-error a Date field does not take a string
+    recorder.expectSent("invoice.v2.paid", { paidAt: "2025-01-01" });
   });
 
   test("DeepPartial goes all the way down and keeps arrays whole", () => {
