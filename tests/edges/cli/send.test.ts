@@ -1,0 +1,94 @@
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEventHandler, toNodeHandler } from "../../../src/http.js";
+import { failingCatalog, recordingCatalog, transportFailure } from "../http/helpers.js";
+import { listen } from "../http/server.js";
+import { assertBuilt, runCli } from "./run-cli.js";
+
+const { events, transport } = recordingCatalog();
+const servers: Record<string, { url: string; close: () => Promise<void> }> = {};
+
+beforeAll(async () => {
+  assertBuilt();
+  servers.token = await listen(toNodeHandler(createEventHandler(events, { auth: { token: "tok-123" } })));
+  servers.signed = await listen(toNodeHandler(createEventHandler(events, { auth: { secret: "whsec-1" } })));
+  servers.down = await listen(toNodeHandler(createEventHandler(failingCatalog(transportFailure(true)), { auth: "none", onError: () => {} })));
+  servers.html = await listen((_, res) => res.writeHead(404, { "content-type": "text/html" }).end("<h1>nope</h1>"));
+});
+afterAll(async () => Promise.all(Object.values(servers).map((s) => s.close())));
+
+describe("herald send", () => {
+  it("sends with a bearer token (flag or HERALD_TOKEN), and exits 1 without it", async () => {
+    const url = servers.token!.url;
+    expect((await runCli(["send", "test.event", '{"message":"a"}', "--url", url, "--token", "tok-123"])).code).toBe(0);
+    expect((await runCli(["send", "test.event", '{"message":"b"}'], { env: { HERALD_URL: url, HERALD_TOKEN: "tok-123" } })).code).toBe(0);
+    const refused = await runCli(["send", "test.event", '{"message":"c"}', "--url", url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/401 UNAUTHENTICATED/);
+    expect(transport.sent.filter((e) => e.name === "test.event").map((e) => (e.payload as { message: string }).message)).toEqual(["a", "b"]);
+  });
+
+  it("signs with --secret, and exits 1 with the wrong one", async () => {
+    const url = servers.signed!.url;
+    expect((await runCli(["send", "test.event", '{"message":"signed"}', "--url", url, "--secret", "whsec-1"])).code).toBe(0);
+    expect((await runCli(["send", "test.event", '{"message":"forged"}', "--url", url, "--secret", "whsec-2"])).code).toBe(1);
+  });
+
+  it("reads the payload from @file, sends --delay, and prints the raw answer with --json", async () => {
+    const file = join(tmpdir(), `herald-payload-${process.pid}.json`);
+    writeFileSync(file, '{ "orderId": "o-9" }');
+    const result = await runCli(["send", "order.placed", `@${file}`, "--url", servers.token!.url, "--token", "tok-123", "--delay", '{"minutes":5}', "--json"]);
+    expect(result.code).toBe(0);
+    const answer = JSON.parse(result.stdout) as { result: { deliverAt: string; timestamp: string } };
+    expect(Date.parse(answer.result.deliverAt) - Date.parse(answer.result.timestamp)).toBe(300_000);
+    expect(transport.sent.at(-1)!.payload).toEqual({ orderId: "o-9", quantity: 1 });
+  });
+
+  it("exits 3 when the endpoint is down (503) or unreachable, and 1 for a non-herald 404", async () => {
+    const down = await runCli(["send", "test.event", '{"message":"x"}', "--url", servers.down!.url]);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/503 TRANSPORT_FAILED[\s\S]*retryable/);
+    const closed = await listen(() => {});
+    await closed.close();
+    const unreachable = await runCli(["send", "test.event", "--url", closed.url]);
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toMatch(/could not reach .*connection refused/);
+    const html = await runCli(["send", "test.event", "--url", servers.html!.url]);
+    expect(html.code).toBe(1);
+    expect(html.stderr).toMatch(/HTTP 404 .*is it a herald endpoint/);
+  });
+
+  it.each([
+    [["send"], /needs an event name/],
+    [["send", "test.event", "{not json"], /not valid JSON/],
+    [["send", "test.event", "@/nonexistent/payload.json"], /Cannot read the payload file/],
+    [["send", "test.event", "--url", "ftp://x"], /http or https/],
+    [["send", "test.event", "--token", "a", "--secret", "b"], /not both/],
+    [["send", "test.event", "--bogus"], /Unknown option '--bogus'/],
+    [["send", "test.event", "{}", "extra"], /Unexpected argument/],
+    [["send", "test.event", "--timeout", "soon"], /--timeout must be a whole number/],
+    [["launch"], /unknown command "launch"/],
+  ])("exits 2 with a clear message for %j", async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
+
+describe("herald --help", () => {
+  it.each([[["--help"]], [["send", "--help"]], [["dev", "-h"]], [["help", "send"]]])("%j prints help with the exit codes and exits 0", async (args) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Exit codes:\n {2}0 {2}done\n {2}1 .*\n {2}2 .*\n {2}3 /);
+  });
+
+  it("is executable on its own (shebang), and prints the package version", async () => {
+    const { execFile } = await import("node:child_process");
+    const { CLI } = await import("./run-cli.js");
+    const version = await new Promise<string>((resolve, reject) => execFile(CLI, ["--version"], (error, stdout) => (error ? reject(error) : resolve(stdout))));
+    const { version: expected } = (await import("../../../package.json", { with: { type: "json" } })).default as { version: string };
+    expect(version.trim()).toBe(expected);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { HeraldErrorCode } from "../../../src/index.js";
+import { createEventHandler, type EventRequestHandler, HTTP_ERRORS, type HttpErrorCode } from "../../../src/http.js";
+import { recordingCatalog } from "./helpers.js";
+
+const { events } = recordingCatalog();
+
+describe("createEventHandler types", () => {
+  it("returns a Web-standard handler, usable as a Next.js POST export", () => {
+    const POST: (request: Request) => Promise<Response> = createEventHandler(events, { auth: "none" });
+    expectTypeOf(createEventHandler(events, { auth: { token: "t" } })).toEqualTypeOf<EventRequestHandler>();
+    expectTypeOf(POST).returns.resolves.toEqualTypeOf<Response>();
+  });
+
+  it("requires auth: an open endpoint is written out as \"none\"", () => {
+    // @ts-expect-error options are required
+    createEventHandler(events);
+    // @ts-expect-error auth is required
+    createEventHandler(events, {});
+    // @ts-expect-error auth is required, whatever else is given
+    createEventHandler(events, { allow: ["test.event"] });
+    // @ts-expect-error "open" is not an auth mode
+    createEventHandler(events, { auth: "open" });
+    createEventHandler(events, { auth: { secret: "s", toleranceSeconds: 60 } });
+    createEventHandler(events, { auth: { token: ["old", "new"] } });
+  });
+
+  it("checks the allow list against the catalog's names", () => {
+    createEventHandler(events, { auth: "none", allow: ["test.event", "user.created"] });
+    // @ts-expect-error not an event of the catalog
+    createEventHandler(events, { auth: "none", allow: ["user.deleted"] });
+  });
+});
+
+describe("the status table", () => {
+  it("has a row for every herald code and every HTTP-only code", () => {
+    expectTypeOf<keyof typeof HTTP_ERRORS>().toEqualTypeOf<HttpErrorCode>();
+    expectTypeOf<HeraldErrorCode>().toExtend<HttpErrorCode>();
+  });
+});
