@@ -1,0 +1,9 @@
+/** The catalog the Next.js app sends and receives; in an app this lives in e.g. `src/events.ts`. */
+import { defineEvents } from "herald";
+import { z } from "zod";
+
+export const events = defineEvents({
+  "user.created": z.object({ email: z.email(), name: z.string().optional(), userId: z.string() }),
+  "payment.processed": z.object({ amount: z.number().positive(), currency: z.string().length(3), customerId: z.string() }),
+  "test.event": z.object({ message: z.string() }),
+});
