@@ -1,6 +1,9 @@
 import { resourceCatalog } from "@trigger.dev/core/v3";
 import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
 import { StandardResourceCatalog } from "@trigger.dev/core/v3/workers";
+import { configure } from "@trigger.dev/sdk";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { type FakeTrigger, startFakeTrigger } from "./trigger-server.js";
 
 /**
  * Installs the resource catalog a Trigger.dev worker uses, so tasks defined after this call
@@ -26,4 +29,24 @@ export async function runTask(id: string, payload: unknown, run: { id?: string; 
     },
     { ctx: { run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z") }, attempt: { number: run.attempt ?? 1 } } },
   );
+}
+
+/**
+ * Starts a fake Trigger.dev for the file and points the SDK's global config at it (as a worker's
+ * env does); after each test checks that every body passed Trigger.dev's schemas and forgets the
+ * requests and runs (idempotency keys stay taken, as on the platform).
+ */
+export function useGlobalFakeTrigger(): { readonly server: FakeTrigger } {
+  const handle = { server: undefined as unknown as FakeTrigger };
+  beforeAll(async () => {
+    handle.server = await startFakeTrigger();
+    configure({ baseURL: handle.server.url, accessToken: "tr_dev_testkey123" });
+  });
+  afterEach(() => {
+    expect(handle.server.invalid).toEqual([]);
+    handle.server.runs.length = 0;
+    handle.server.requests.length = 0;
+  });
+  afterAll(() => handle.server.close());
+  return handle;
 }

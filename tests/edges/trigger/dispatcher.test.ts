@@ -1,23 +1,12 @@
 import { createHash } from "node:crypto";
-import { configure, task } from "@trigger.dev/sdk";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { task } from "@trigger.dev/sdk";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineEvents, InvalidOptionsError } from "../../../src/index.js";
 import { createDispatcher, eventTask, triggerTransport, type WireEvent } from "../../../src/trigger.js";
-import { type FakeTrigger, startFakeTrigger } from "../../helpers/trigger-server.js";
-import { installTaskCatalog, runTask } from "../../helpers/trigger-tasks.js";
+import { installTaskCatalog, runTask, useGlobalFakeTrigger } from "../../helpers/trigger-tasks.js";
 
-let server: FakeTrigger;
-beforeAll(async () => {
-  server = await startFakeTrigger();
-  configure({ baseURL: server.url, accessToken: "tr_dev_testkey123" });
-});
-afterEach(() => {
-  expect(server.invalid).toEqual([]);
-  server.runs.length = 0;
-  server.requests.length = 0;
-});
-afterAll(() => server.close());
+const fake = useGlobalFakeTrigger();
 
 installTaskCatalog("trigger/dispatch.ts");
 const events = defineEvents(
@@ -52,29 +41,29 @@ describe("createDispatcher", () => {
 
   it("fans an event out to every subscribed task with one batch, keyed per subscriber, without the delay again", async () => {
     const output = await runTask("herald-dispatch", wire("user.created", "evt-1", { deliverAt: "2026-01-01T01:00:00.000Z" }), { id: "run_dispatch" });
-    expect(server.requests.map((r) => r.path.replace(/batch_\d+/, "B"))).toEqual(["/api/v3/batches", "/api/v3/batches/B/items"]);
+    expect(fake.server.requests.map((r) => r.path.replace(/batch_\d+/, "B"))).toEqual(["/api/v3/batches", "/api/v3/batches/B/items"]);
     // the batch belongs to the dispatcher's run, so the dashboard shows the fan-out under it
-    expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ runCount: 2, parentRunId: "run_dispatch" });
-    expect(server.runs.map((run) => [run.taskId, run.options.idempotencyKey, run.options.delay, run.payload.id])).toEqual([
+    expect(JSON.parse(fake.server.requests[0]!.body)).toMatchObject({ runCount: 2, parentRunId: "run_dispatch" });
+    expect(fake.server.runs.map((run) => [run.taskId, run.options.idempotencyKey, run.options.delay, run.payload.id])).toEqual([
       ["send-welcome-email", sha256("evt-1:send-welcome-email"), undefined, "evt-1"],
       ["sync-crm", sha256("evt-1:sync-crm"), undefined, "evt-1"],
     ]);
-    expect(output).toEqual({ eventId: "evt-1", event: "user.created", tasks: ["send-welcome-email", "sync-crm"], batchId: server.runs[0]!.batchId });
+    expect(output).toEqual({ eventId: "evt-1", event: "user.created", tasks: ["send-welcome-email", "sync-crm"], batchId: fake.server.runs[0]!.batchId });
   });
 
   it("starts no subscriber twice when the dispatcher run is retried", async () => {
     await runTask("herald-dispatch", wire("user.created", "evt-2"), { attempt: 1 });
     await runTask("herald-dispatch", wire("user.created", "evt-2"), { attempt: 2 });
-    expect(server.runs.map((run) => run.taskId)).toEqual(["send-welcome-email", "sync-crm"]);
+    expect(fake.server.runs.map((run) => run.taskId)).toEqual(["send-welcome-email", "sync-crm"]);
   });
 
   it("triggers a single subscriber directly, and nobody for an event without subscribers", async () => {
     const one = await runTask("herald-dispatch", wire("file.uploaded", "evt-3"));
-    expect(server.requests.map((r) => r.path)).toEqual(["/api/v1/tasks/scan-file/trigger"]);
-    expect(one).toMatchObject({ tasks: ["scan-file"], runIds: [server.runs[0]!.id] });
+    expect(fake.server.requests.map((r) => r.path)).toEqual(["/api/v1/tasks/scan-file/trigger"]);
+    expect(one).toMatchObject({ tasks: ["scan-file"], runIds: [fake.server.runs[0]!.id] });
     const none = await runTask("herald-dispatch", wire("file.processed", "evt-4"));
     expect(none).toEqual({ eventId: "evt-4", event: "file.processed", tasks: [] });
-    expect(server.requests).toHaveLength(1);
+    expect(fake.server.requests).toHaveLength(1);
   });
 
   it("aborts (no retries) for a payload herald did not send or an event this worker does not know", async () => {
@@ -83,15 +72,15 @@ describe("createDispatcher", () => {
       name: "AbortTaskRunError",
       message: expect.stringContaining("user.deleted"),
     });
-    expect(server.requests).toEqual([]);
+    expect(fake.server.requests).toEqual([]);
   });
 
   it("passes a retryable failure on, so Trigger.dev retries the dispatcher run", async () => {
-    server.replyNext(/^\/api\/v3\/batches$/, { status: 500, body: { error: "Boom" } }, { status: 500, body: { error: "Boom" } });
+    fake.server.replyNext(/^\/api\/v3\/batches$/, { status: 500, body: { error: "Boom" } }, { status: 500, body: { error: "Boom" } });
     const error = await runTask("herald-dispatch", wire("user.created", "evt-6")).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "TransportError", retryable: true, status: 500 });
-    expect(server.requests).toHaveLength(2);
-    expect(server.runs).toEqual([]);
+    expect(fake.server.requests).toHaveLength(2);
+    expect(fake.server.runs).toEqual([]);
   });
 
   it("rejects a list entry that is not an event task, and two tasks with one id", () => {
@@ -101,10 +90,10 @@ describe("createDispatcher", () => {
 
   it("end to end: a send without routes reaches the dispatcher, which reaches both subscribers", async () => {
     const receipt = await events.sendEvent("user.created", { userId: "u9" });
-    const [dispatched] = server.runs;
+    const [dispatched] = fake.server.runs;
     expect(dispatched).toMatchObject({ taskId: "herald-dispatch", options: { idempotencyKey: sha256(`${receipt.id}:herald-dispatch`) } });
     await runTask("herald-dispatch", dispatched!.payload);
-    expect(server.runs.slice(1).map((run) => [run.taskId, run.payload.payload])).toEqual([
+    expect(fake.server.runs.slice(1).map((run) => [run.taskId, run.payload.payload])).toEqual([
       ["send-welcome-email", { userId: "u9" }],
       ["sync-crm", { userId: "u9" }],
     ]);

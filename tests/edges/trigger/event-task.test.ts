@@ -1,22 +1,10 @@
-import { configure } from "@trigger.dev/sdk";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineEvents, EventValidationError, InvalidOptionsError, UnknownEventError } from "../../../src/index.js";
 import { eventTask, triggerTransport, type WireEvent } from "../../../src/trigger.js";
-import { type FakeTrigger, startFakeTrigger } from "../../helpers/trigger-server.js";
-import { installTaskCatalog, runTask } from "../../helpers/trigger-tasks.js";
+import { installTaskCatalog, runTask, useGlobalFakeTrigger } from "../../helpers/trigger-tasks.js";
 
-let server: FakeTrigger;
-beforeAll(async () => {
-  server = await startFakeTrigger();
-  configure({ baseURL: server.url, accessToken: "tr_dev_testkey123" });
-});
-afterEach(() => {
-  expect(server.invalid).toEqual([]);
-  server.runs.length = 0;
-  server.requests.length = 0;
-});
-afterAll(() => server.close());
+const fake = useGlobalFakeTrigger();
 
 // before the tasks below are defined, as a worker does before it imports a task file
 installTaskCatalog();
@@ -71,8 +59,8 @@ describe("eventTask", () => {
       },
     ]);
     expect(output).toEqual({ processed: "evt-1/0" });
-    expect(server.runs).toHaveLength(1);
-    expect(server.runs[0]).toMatchObject({
+    expect(fake.server.runs).toHaveLength(1);
+    expect(fake.server.runs[0]).toMatchObject({
       taskId: "notify",
       payload: { "~herald": 1, id: "evt-1/0", name: "file.processed", correlationId: "evt-0", causationId: "evt-1", payload: { fileId: "f1", result: "success" } },
       options: { tags: ["event:file.processed", "evt:evt-1/0", "corr:evt-0", "cause:evt-1"] },
@@ -82,9 +70,9 @@ describe("eventTask", () => {
   it("sends the same child id on a retried attempt, so the chained task runs once", async () => {
     await runTask("process-upload", wire({ id: "evt-retry" }), { attempt: 1 });
     await runTask("process-upload", wire({ id: "evt-retry" }), { attempt: 2 });
-    expect(server.requests).toHaveLength(2);
-    expect(server.runs).toHaveLength(1);
-    expect(server.runs[0]!.payload.id).toBe("evt-retry/0");
+    expect(fake.server.requests).toHaveLength(2);
+    expect(fake.server.runs).toHaveLength(1);
+    expect(fake.server.runs[0]!.payload.id).toBe("evt-retry/0");
     expect(seen.at(-1)!.attempt).toBe(2);
   });
 
@@ -95,22 +83,22 @@ describe("eventTask", () => {
       payload: { fileId: "f2", size: 0 },
       event: { id: "run_test", name: "file.uploaded", correlationId: "run_test", timestamp: "2026-01-02T03:04:05.000Z" },
     });
-    expect(server.runs[0]!.payload).toMatchObject({ id: "run_test/0", causationId: "run_test", payload: { result: "failure" } });
+    expect(fake.server.runs[0]!.payload).toMatchObject({ id: "run_test/0", causationId: "run_test", payload: { result: "failure" } });
   });
 
   it("rejects a plain payload that fails the schema, and a wire event of another event", async () => {
     await expect(runTask("process-upload", { fileId: "f3" })).rejects.toThrow(EventValidationError);
     await expect(runTask("process-upload", wire({ name: "file.processed" }))).rejects.toThrow(InvalidOptionsError);
-    expect(server.requests).toEqual([]);
+    expect(fake.server.requests).toEqual([]);
   });
 
   it("validates before sending when triggered directly, and sends the output once", async () => {
     await processUpload.trigger({ fileId: "f4", size: "7" });
-    expect(server.runs[0]).toMatchObject({ taskId: "process-upload", payload: { "~herald": 0, name: "file.uploaded", payload: { fileId: "f4", size: 7 } } });
+    expect(fake.server.runs[0]).toMatchObject({ taskId: "process-upload", payload: { "~herald": 0, name: "file.uploaded", payload: { fileId: "f4", size: 7 } } });
     await expect(processUpload.trigger({ fileId: "f4" } as never)).rejects.toThrow(EventValidationError);
     // what arrived passes the worker's parse unchanged: size stays a number
     seen.length = 0;
-    await runTask("process-upload", server.runs[0]!.payload, { id: "run_direct" });
+    await runTask("process-upload", fake.server.runs[0]!.payload, { id: "run_direct" });
     expect(seen[0]!.payload).toEqual({ fileId: "f4", size: 7 });
   });
 
