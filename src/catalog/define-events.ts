@@ -1,5 +1,5 @@
 import type { Envelope } from "../core/envelope.js";
-import { InvalidOptionsError, TransportError, UnknownEventError } from "../core/errors.js";
+import { describeError, InvalidOptionsError, isHeraldError, TransportError, UnknownEventError } from "../core/errors.js";
 import { assertEventName } from "../core/names.js";
 import { type AnySchema, isSchema, validate } from "../core/schema.js";
 import { createEmbeddedEngine } from "../delivery/embedded/engine.js";
@@ -46,9 +46,10 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
     try {
       return await transport.deliver(envelopes);
     } catch (error) {
-      throw error instanceof TransportError
+      // a herald error (from this copy or another) already says what went wrong: keep its code
+      throw isHeraldError(error)
         ? error
-        : new TransportError(`${transport.name} transport failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, retryable: true });
+        : new TransportError(`${transport.name} transport failed: ${describeError(error)}`, { cause: error, retryable: true });
     }
   };
 

@@ -94,8 +94,18 @@ export class TransportError extends HeraldError {
 /** Wraps anything caught into a HeraldError; herald errors pass through untouched. */
 export function toHeraldError(error: unknown): HeraldError {
   if (isHeraldError(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new TransportError(message, { cause: error, retryable: false });
+  return new TransportError(describeError(error), { cause: error, retryable: false });
+}
+
+/** The message of anything thrown: an Error's `message`, else the value as a string. Never throws. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  try {
+    return String(error);
+  } catch {
+    // String() throws for Object.create(null) and for objects whose toString throws
+    return Object.prototype.toString.call(error);
+  }
 }
 
 /** `email: Invalid email address`, or the message alone for an issue at the root. */

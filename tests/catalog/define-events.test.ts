@@ -116,10 +116,24 @@ describe("transports", () => {
     expect(error).toMatchObject({ code: "TRANSPORT_FAILED", retryable: true, cause, message: "broken transport failed: ECONNREFUSED" });
   });
 
+  it("wraps a thrown value that cannot be turned into a string", async () => {
+    const events = defineEvents(schemas, { transport: { name: "odd", deliver: () => Promise.reject(Object.create(null)) } });
+    await expect(events.send({ name: "app.started" })).rejects.toThrow(new TransportError("odd transport failed: [object Object]", { retryable: true }).message);
+  });
+
   it("passes a TransportError from deliver through unchanged", async () => {
     const thrown = new TransportError("quota", { retryable: false, status: 429 });
     const events = defineEvents(schemas, { transport: { name: "t", deliver: () => Promise.reject(thrown) } });
     await expect(events.send({ name: "app.started" })).rejects.toBe(thrown);
+  });
+
+  it("passes any herald error from deliver through with its code, from this copy or another", async () => {
+    const own = new InvalidOptionsError("no route for file.uploaded");
+    const foreign = Object.assign(new Error("quota"), { code: "TRANSPORT_FAILED", retryable: false, [Symbol.for("herald.error")]: true });
+    for (const thrown of [own, foreign]) {
+      const events = defineEvents(schemas, { transport: { name: "t", deliver: () => Promise.reject(thrown) } });
+      await expect(events.sendEvent("file.uploaded", { fileId: "f", filename: "a" })).rejects.toBe(thrown);
+    }
   });
 
   it("drain() and close() work on a transport without them", async () => {

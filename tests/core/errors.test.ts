@@ -87,6 +87,14 @@ describe("toHeraldError", () => {
     expect((wrapped as TransportError).retryable).toBe(false);
     expect(wrapped.message).toBe(value instanceof Error ? value.message : String(value));
   });
+
+  it("wraps a value that cannot be turned into a string", () => {
+    const bare = Object.create(null) as object;
+    const wrapped = toHeraldError(bare);
+    expect(wrapped).toBeInstanceOf(TransportError);
+    expect(wrapped.message).toBe("[object Object]");
+    expect(wrapped.cause).toBe(bare);
+  });
 });
 
 describe("EventValidationError", () => {

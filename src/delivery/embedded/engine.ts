@@ -1,5 +1,5 @@
 import type { Envelope } from "../../core/envelope.js";
-import { InvalidOptionsError, isHeraldError, TransportError } from "../../core/errors.js";
+import { describeError, InvalidOptionsError, isHeraldError, TransportError } from "../../core/errors.js";
 import type { DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { type Clock, systemClock } from "./clock.js";
 import { createHistory, type EventRecord, type History, type MutableEventRecord, type RunError, type RunRecord } from "./history.js";
@@ -244,16 +244,8 @@ function toRunError(error: unknown): RunError {
     const code = (error as { code?: unknown }).code;
     return { name: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}) };
   }
-  return { name: "Error", message: describeThrown(error) };
-}
-
-// String() throws for Object.create(null); a throw here would leave the run "running" forever
-function describeThrown(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
+  // describeError never throws: a throw here would leave the run "running" forever
+  return { name: "Error", message: describeError(error) };
 }
 
 function positive(option: string, value: number): number {
