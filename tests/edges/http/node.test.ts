@@ -10,12 +10,14 @@ const LIMIT = 4096;
 const { events, transport } = recordingCatalog();
 const secured = createEventHandler(events, { auth: { token: TOKEN }, allow: ["test.event", "user.created"], maxBodyBytes: LIMIT });
 const signed = createEventHandler(events, { auth: { secret: "whsec" } });
+const open = createEventHandler(events, { auth: "none" });
 const broken = (retryable: boolean): EventRequestHandler => createEventHandler(failingCatalog(transportFailure(retryable)), { auth: "none", onError: () => {} });
 
 // the same routes twice: on node:http through toNodeHandler, and in Hono through c.req.raw
 function route(request: Request): Promise<Response> {
   const path = new URL(request.url).pathname;
   if (path === "/signed") return signed(request);
+  if (path === "/open") return open(request);
   if (path === "/down") return broken(true)(request);
   if (path === "/gone") return broken(false)(request);
   return secured(request);
@@ -42,6 +44,8 @@ const cases: [string, string, RequestInit, number, string | undefined][] = [
   ["a body that is not an object", "/trigger", { method: "POST", headers: { ...json, ...auth }, body: "[]" }, 400, "INVALID_BODY"],
   ["no event", "/trigger", { method: "POST", headers: { ...json, ...auth }, body: '{"payload":{}}' }, 400, "MISSING_FIELDS"],
   ["no token", "/trigger", { method: "POST", headers: json, body: CURL_BODY }, 401, "UNAUTHENTICATED"],
+  ["an id that is not a string", "/open", { method: "POST", headers: json, body: '{"event":"test.event","payload":{"message":"m"},"id":7}' }, 400, "INVALID_OPTIONS"],
+  ["an unknown event", "/open", { method: "POST", headers: json, body: '{"event":"user.deleted","payload":{}}' }, 404, "UNKNOWN_EVENT"],
   ["an event not allowed", "/trigger", { method: "POST", headers: { ...json, ...auth }, body: '{"event":"payment.processed","payload":{}}' }, 403, "EVENT_NOT_ALLOWED"],
   ["a wrong method", "/trigger", { method: "GET", headers: auth }, 405, "METHOD_NOT_ALLOWED"],
   ["a declared body too large", "/trigger", { method: "POST", headers: { ...json, ...auth }, body: JSON.stringify({ event: "test.event", payload: { message: "x".repeat(LIMIT) } }) }, 413, "PAYLOAD_TOO_LARGE"],
