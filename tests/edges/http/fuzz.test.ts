@@ -86,7 +86,8 @@ describe("createEventHandler under generated requests", () => {
         if (generated.contentType !== "") headers.set("content-type", generated.contentType);
         if (generated.authorization !== undefined) headers.set("authorization", generated.authorization);
         if (generated.idempotencyKey !== undefined) headers.set("idempotency-key", generated.idempotencyKey);
-        if (generated.signature === "valid" || generated.signature === "stale") {
+        // only the signed endpoint reads signatures: computing them for the others would only cost time
+        if (generated.handler === "signed" && (generated.signature === "valid" || generated.signature === "stale")) {
           const at = Math.floor(Date.now() / 1000) - (generated.signature === "stale" ? 3600 : 0);
           for (const [name, value] of Object.entries(await signRequest(SECRET, generated.body, at))) headers.set(name, value);
         } else if (generated.signature !== undefined) {
