@@ -9,7 +9,8 @@ const TYPESCRIPT = new Set([".ts", ".mts", ".cts", ".tsx"]);
 /**
  * Imports a catalog module as it is and returns its catalog: the export named `exportName` if
  * given, else `events`, else the default export, else the only export that is a catalog.
- * TypeScript goes through tsx, imported here and only here, so JavaScript users never load it.
+ * TypeScript goes through tsx, an optional peer dependency imported here and only here, so
+ * JavaScript users and apps that only import herald never install or load it.
  * @throws UsageError when the file is missing, fails to load, or holds no catalog
  */
 export async function loadCatalog(file: string, cwd: string, exportName?: string): Promise<AnyCatalog> {
@@ -19,15 +20,25 @@ export async function loadCatalog(file: string, cwd: string, exportName?: string
   let module: Record<string, unknown>;
   try {
     if (TYPESCRIPT.has(extname(path))) {
-      const { tsImport } = await import("tsx/esm/api");
+      const { tsImport } = await importTsx(file);
       module = (await tsImport(url, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>;
     } else {
       module = (await import(url)) as Record<string, unknown>;
     }
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`Could not load ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return findCatalog(module, file, exportName);
+}
+
+// tsx is an optional peer: a library that apps import should not pull esbuild into every install
+async function importTsx(file: string): Promise<typeof import("tsx/esm/api")> {
+  try {
+    return await import("tsx/esm/api");
+  } catch {
+    throw new UsageError(`Loading ${file} needs tsx to compile TypeScript: npm i -D tsx (or point herald dev at a .js build)`);
+  }
 }
 
 /** True for what `defineEvents` returns, from this copy of herald or another. */
