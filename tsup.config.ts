@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
@@ -14,4 +16,15 @@ export default defineConfig({
   target: "node18",
   splitting: true,
   treeshake: true,
+  // `import text from "./file?raw"` inlines a file as a string, as vite does: the dashboard's page ships inside dist/cli.js
+  esbuildPlugins: [
+    {
+      name: "raw",
+      setup(build) {
+        // the path keeps its `?raw`, so tsup's own .css loader (which runs in every namespace) leaves it alone
+        build.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), namespace: "raw" }));
+        build.onLoad({ filter: /\?raw$/, namespace: "raw" }, (args) => ({ contents: readFileSync(args.path.slice(0, -4), "utf8"), loader: "text" }));
+      },
+    },
+  ],
 });

@@ -42,6 +42,7 @@ export async function devCommand(args: readonly string[], io: CliIo): Promise<nu
   log(`herald dev: ${names.length} event${names.length === 1 ? "" : "s"} from ${file} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""})`);
   if (!server.observing) log(`herald dev: the catalog sends through the ${catalog.transport.name} transport; its runs are not shown here`);
   log(`herald dev: listening on ${server.url} (POST, no auth; Ctrl-C to stop)`);
+  log(`herald dev: dashboard at ${server.dashboardUrl}`);
 
   if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener("abort", resolve, { once: true }));
   log("herald dev: stopping");

@@ -1,0 +1,52 @@
+import { HttpProblem, problemResponse } from "../../http/respond.js";
+import { type DashboardSource, handleApi } from "./api.js";
+import { ASSETS, PAGE_HEADERS } from "./assets.js";
+
+// DNS rebinding: a page elsewhere could point its own name at 127.0.0.1 and read history; such
+// requests carry that name in Host, so only loopback names are answered
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/i;
+
+/** True when `host` (the Host header) names this machine's loopback interface. */
+export function isLoopbackHost(host: string | null): boolean {
+  return host !== null && LOOPBACK_HOST.test(host);
+}
+
+/** True for paths the dashboard answers: `/`, `/assets/...` and `/api/...`. */
+export function isDashboardPath(path: string): boolean {
+  return path === "/" || path.startsWith("/assets/") || path.startsWith("/api/");
+}
+
+/**
+ * The dashboard as a Web-standard handler: the page and its files, and the JSON endpoints. The
+ * live stream is not here: it needs a response that stays open, so the dev server serves it.
+ */
+export function createDashboardHandler(source: DashboardSource): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    try {
+      if (!isLoopbackHost(request.headers.get("host"))) throw new HttpProblem("UNAUTHENTICATED", "herald dev answers only requests addressed to 127.0.0.1 or localhost");
+      if (request.method === "POST") checkSameOrigin(request);
+      if (url.pathname.startsWith("/api/")) return withHeaders(await handleApi(request, url, source));
+      const asset = ASSETS.get(url.pathname);
+      if (!asset) throw new HttpProblem("NOT_FOUND", `Nothing at ${url.pathname}`);
+      if (request.method !== "GET" && request.method !== "HEAD") throw new HttpProblem("METHOD_NOT_ALLOWED", `Use GET, not ${request.method}`, {}, { allow: "GET, HEAD" });
+      return new Response(asset.body, { headers: { ...PAGE_HEADERS, "content-type": asset.type } });
+    } catch (error) {
+      if (error instanceof HttpProblem) return withHeaders(problemResponse(error));
+      throw error;
+    }
+  };
+}
+
+// another site's form or fetch may POST here; a form cannot send JSON and a cross-origin JSON fetch
+// needs a preflight this server never grants, and browsers name the page's origin in Origin
+function checkSameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  if (origin !== null && !isLoopbackHost(origin.replace(/^http:\/\//, ""))) throw new HttpProblem("UNAUTHENTICATED", "herald dev answers only its own page");
+  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the request with Content-Type: application/json");
+}
+
+function withHeaders(response: Response): Response {
+  for (const [key, value] of Object.entries(PAGE_HEADERS)) if (!response.headers.has(key)) response.headers.set(key, value);
+  return response;
+}

@@ -1,0 +1,49 @@
+// herald dev's dashboard: plain ES modules, no framework and no build step of their own (see
+// docs/dashboard.md for why). Data comes from /api/* and live updates from /api/stream (SSE).
+import { createChart } from "./chart.js";
+import { createDetail } from "./detail.js";
+import { api } from "./dom.js";
+import { createList } from "./list.js";
+import { createSendForm } from "./send-form.js";
+
+const live = document.getElementById("live");
+const setLive = (state, text) => {
+  live.dataset.state = state;
+  live.textContent = text;
+};
+
+async function start() {
+  const catalog = await api("/api/catalog");
+  document.getElementById("transport").textContent = `${catalog.events.length} events · ${catalog.transport} transport`;
+  const list = createList({ onSelect: select });
+  const detail = createDetail({ onSelect: select });
+  const chart = createChart();
+  list.setNames(catalog.events.map((entry) => entry.name));
+  createSendForm({ events: catalog.events, onSent: select });
+
+  function select(id) {
+    list.select(id);
+    return detail.show(id);
+  }
+
+  if (!catalog.history) {
+    setLive("off", `no history: the ${catalog.transport} transport runs subscribers elsewhere`);
+    return;
+  }
+  const stream = new EventSource("/api/stream");
+  // (re)connected: whatever happened while away is in history, so load it again
+  stream.addEventListener("open", () => {
+    setLive("live", "live");
+    void list.reload();
+    void chart.refresh();
+  });
+  stream.addEventListener("error", () => setLive("connecting", "reconnecting…"));
+  stream.addEventListener("activity", (message) => {
+    const activity = JSON.parse(message.data);
+    list.onActivity(activity);
+    detail.onActivity(activity);
+    chart.onActivity(activity);
+  });
+}
+
+start().catch((error) => setLive("off", `could not start: ${error.message}`));
