@@ -30,14 +30,3 @@ export const ASSETS: ReadonlyMap<string, Asset> = new Map([
   ["/assets/send-form.js", js(sendFormJs)],
   ["/assets/validate.js", js(validateJs)],
 ]);
-
-/**
- * Headers of every dashboard response: only this origin's scripts, styles and connections, no
- * inline script, no framing; a payload that smuggles markup has nowhere to run.
- */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "cache-control": "no-store",
-};

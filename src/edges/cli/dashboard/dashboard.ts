@@ -1,6 +1,26 @@
 import { HttpProblem, problemResponse } from "../../http/respond.js";
 import { type DashboardSource, handleApi } from "./api.js";
-import { ASSETS, PAGE_HEADERS } from "./assets.js";
+import type { Asset } from "./assets.js";
+
+/**
+ * Headers of every dashboard response: only this origin's scripts, styles and connections, no
+ * inline script, no framing; a payload that smuggles markup has nowhere to run.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+};
+
+// loaded on the first page request: the assets are `?raw` imports, which the bundle (tsup) and
+// vitest inline but plain tsx does not, so `tsx src/cli.ts send` never has to load them
+let assets: Promise<ReadonlyMap<string, Asset>> | undefined;
+const loadAssets = (): Promise<ReadonlyMap<string, Asset>> =>
+  (assets ??= import("./assets.js").then(
+    (module) => module.ASSETS,
+    () => new Map(),
+  ));
 
 // DNS rebinding: a page elsewhere could point its own name at 127.0.0.1 and read history; such
 // requests carry that name in Host, so only loopback names are answered
@@ -27,7 +47,9 @@ export function createDashboardHandler(source: DashboardSource): (request: Reque
       if (!isLoopbackHost(request.headers.get("host"))) throw new HttpProblem("UNAUTHENTICATED", "herald dev answers only requests addressed to 127.0.0.1 or localhost");
       if (request.method === "POST") checkSameOrigin(request);
       if (url.pathname.startsWith("/api/")) return withHeaders(await handleApi(request, url, source));
-      const asset = ASSETS.get(url.pathname);
+      const files = await loadAssets();
+      if (files.size === 0) throw new HttpProblem("NOT_FOUND", "The dashboard's page ships in the built CLI (dist/cli.js); this copy runs from source without it. The JSON endpoints under /api/ work.");
+      const asset = files.get(url.pathname);
       if (!asset) throw new HttpProblem("NOT_FOUND", `Nothing at ${url.pathname}`);
       if (request.method !== "GET" && request.method !== "HEAD") throw new HttpProblem("METHOD_NOT_ALLOWED", `Use GET, not ${request.method}`, {}, { allow: "GET, HEAD" });
       return new Response(asset.body, { headers: { ...PAGE_HEADERS, "content-type": asset.type } });

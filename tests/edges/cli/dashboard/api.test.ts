@@ -64,6 +64,26 @@ describe("the dashboard's JSON endpoints, over loopback HTTP", () => {
     expect((await getJson(`${base}/api/events?limit=ten`)).http).toBe(400);
   });
 
+  it("stays bounded with thousands of events: history keeps its limit and every page is at most 500 rows", async () => {
+    const { base, catalog } = await serve(createDashboardCatalog(createEmbeddedEngine({ historyLimit: 2_000 })));
+    for (let i = 0; i < 3_000; i++) await catalog.sendEvent("user.signed_up", { email: `u${i}@example.com` }, { id: `s-${i}` });
+    await catalog.drain();
+    const first = await getJson(`${base}/api/events?limit=100000`);
+    expect(first).toMatchObject({ total: 2_000, nextBefore: "s-2500" });
+    expect(first.events).toHaveLength(500);
+    const pages: string[] = [];
+    for (let before: string | null = null, n = 0; n < 10; n++) {
+      const page: any = await getJson(`${base}/api/events?limit=500${before ? `&before=${before}` : ""}`);
+      pages.push(page.events.at(-1).id);
+      before = page.nextBefore;
+      if (before === null) break;
+    }
+    // the oldest 1,000 were dropped: the last page ends at s-1000
+    expect(pages).toEqual(["s-2500", "s-2000", "s-1500", "s-1000"]);
+    // a cursor history dropped is past the end, not an error
+    expect(await getJson(`${base}/api/events?before=s-10`)).toMatchObject({ events: [], nextBefore: null, total: 2_000 });
+  });
+
   it("GET /api/events/:id shows the payload, one run per subscriber with its error, and the chain as a tree", async () => {
     const { base, catalog } = await serve();
     await catalog.sendEvent("order.placed", { orderId: "o1", total: 12.5, express: true }, { id: "o1" });
@@ -138,13 +158,16 @@ describe("the dashboard's JSON endpoints, over loopback HTTP", () => {
     expect((await fetch(`${base}/api/events/gone/replay`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(404);
   });
 
-  it("GET /api/stream pushes each event and run as it happens, payload-free", async () => {
+  it("GET /api/stream pushes each event and its latest run as they change, payload-free", async () => {
     const { base, catalog } = await serve();
     const stream = await openStream(`${base}/api/stream`);
     try {
       await catalog.sendEvent("payment.failed", { paymentId: "secret-payload", reason: "x" }, { id: "live-1" });
-      const messages = await stream.waitFor((message) => message.type === "event" && message.event.id === "live-1" && message.event.status === "failed");
-      expect(messages).toContainEqual(expect.objectContaining({ type: "run", run: expect.objectContaining({ subscriber: "chargeCard", status: "failed", error: { name: "Error", message: "card declined: x" } }) }));
+      const messages = await stream.waitFor((message) => message.event.id === "live-1" && message.event.status === "failed");
+      expect(messages.at(-1)).toEqual({
+        event: expect.objectContaining({ id: "live-1", name: "payment.failed", status: "failed", runs: { total: 1, succeeded: 0, failed: 1, active: 0 } }),
+        run: expect.objectContaining({ subscriber: "chargeCard", status: "failed", attempts: 1, error: { name: "Error", message: "card declined: x" } }),
+      });
       expect(JSON.stringify(messages)).not.toContain("secret-payload");
     } finally {
       stream.close();

@@ -13,7 +13,7 @@ export function rawRequest(url: string, options: { method?: string; headers?: Re
   });
 }
 
-/** An open server-sent event stream. */
+/** An open server-sent event stream; `waitFor` sees each message's data, or each item of an array. */
 export interface OpenStream {
   /** Resolves with the messages read so far once one matches `until`; rejects after `ms`. */
   waitFor(until: (data: any) => boolean, ms?: number): Promise<unknown[]>;
@@ -41,9 +41,11 @@ export async function openStream(url: string): Promise<OpenStream> {
             buffer = buffer.slice(end + 2);
             const data = block.split("\n").find((line) => line.startsWith("data: "));
             if (!data) continue;
-            const message: unknown = JSON.parse(data.slice(6));
-            seen.push(message);
-            if (until(message)) return seen;
+            const parsed: unknown = JSON.parse(data.slice(6));
+            for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+              seen.push(message);
+              if (until(message)) return seen;
+            }
           }
           const { value, done } = await Promise.race([reader.read(), timeout]);
           if (done) throw new Error("the stream ended");

@@ -38,11 +38,13 @@ async function start() {
     void chart.refresh();
   });
   stream.addEventListener("error", () => setLive("connecting", "reconnecting…"));
+  // each message is an array: the latest state of every event that changed in the last 50 ms
   stream.addEventListener("activity", (message) => {
-    const activity = JSON.parse(message.data);
-    list.onActivity(activity);
-    detail.onActivity(activity);
-    chart.onActivity(activity);
+    for (const activity of JSON.parse(message.data)) {
+      list.onActivity(activity);
+      detail.onActivity(activity);
+      chart.onActivity(activity);
+    }
   });
 }
 

@@ -70,8 +70,8 @@ export function createChart() {
   const soon = later(() => void refresh(), 500);
   return {
     refresh,
-    onActivity({ type, event }) {
-      if (type === "event" && (event.status === "succeeded" || event.status === "failed")) soon();
+    onActivity({ event }) {
+      if (event.status === "succeeded" || event.status === "failed") soon();
     },
   };
 }

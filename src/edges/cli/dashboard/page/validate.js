@@ -26,7 +26,8 @@ export function validate(schema, value, path = []) {
     }
   }
   if (typeof value === "string") {
-    if (schema.minLength !== undefined && [...value].length < schema.minLength) add(`At least ${schema.minLength} character(s)`);
+    // JSON Schema counts code points and zod UTF-16 units: each bound takes the count that refuses less
+    if (schema.minLength !== undefined && value.length < schema.minLength) add(`At least ${schema.minLength} character(s)`);
     if (schema.maxLength !== undefined && [...value].length > schema.maxLength) add(`At most ${schema.maxLength} character(s)`);
     if (schema.format === "email" && !EMAIL.test(value)) add("Invalid email address");
     else if (schema.pattern !== undefined && !matches(schema.pattern, value)) add(`Does not match ${schema.pattern}`);
