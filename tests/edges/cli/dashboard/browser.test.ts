@@ -104,7 +104,9 @@ describe.skipIf(missing && !process.env.CI)("the herald dev dashboard in a real 
     await page.selectOption("#filter-status", "failed");
     await expect.poll(() => page.locator("#event-rows tr").count()).toBe(2);
     await page.selectOption("#filter-status", "");
-    await row(failed).click();
+    // the screenshot shows the chain: the shipped order under the order that caused it
+    await row(child).click();
+    await page.locator(`#detail ul.chain li[data-id="${child}"] > button[aria-current="true"]`).waitFor();
 
     expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
     mkdirSync(join(ROOT, ".tmp"), { recursive: true });
