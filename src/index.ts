@@ -3,21 +3,35 @@
  * time and at run time, and deliver them through the embedded engine or Trigger.dev.
  * @module
  */
+export type { AsyncAPIDocument, AsyncAPIOptions, AsyncAPIServer } from "./catalog/async-api.js";
+export {
+  type DefinedEvent,
+  defineEvent,
+  type EventDefinition,
+  type EventMeta,
+  type LatestVersion,
+  type Upcasters,
+  type VersionedEvent,
+} from "./catalog/define-event.js";
 export { defineEvents, type DefineEventsOptions } from "./catalog/define-events.js";
+export type { CatalogJSONSchema, JSONSchemaObject, JSONSchemaOptions } from "./catalog/json-schema.js";
 export type {
   AnyCatalog,
   AnySchemas,
+  SchemaLike,
   CheckedNames,
   DataMap,
   EventCatalog,
   EventContext,
   EventData,
+  EventDescription,
   EventHandler,
   EventMessage,
   EventName,
   EventPayload,
   InferEvents,
   InvalidEventName,
+  LooseSendOptions,
   OnOptions,
   OneEventNameRequired,
   PayloadMap,
@@ -28,18 +42,22 @@ export type {
   SendOptions,
 } from "./catalog/types.js";
 export { MAX_DELAY_MS, parseDelay, type Delay, type DelayObject, type DurationString } from "./core/delay.js";
+export { type CloudEvent, fromCloudEvent, toCloudEvent, type ToCloudEventOptions } from "./core/cloud-event.js";
 export type { Envelope, Lineage } from "./core/envelope.js";
 export {
   EventValidationError,
   HERALD_ERROR_CODES,
   HeraldError,
   type HeraldErrorCode,
+  InvalidCloudEventError,
   InvalidDelayError,
   InvalidEventNameError,
   InvalidOptionsError,
   isHeraldError,
   TransportError,
   UnknownEventError,
+  UnknownVersionError,
+  UnsupportedSchemaError,
 } from "./core/errors.js";
 export { isEventName, type IsEventName } from "./core/names.js";
 export type { AnySchema } from "./core/schema.js";

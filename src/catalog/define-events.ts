@@ -4,8 +4,11 @@ import { assertEventName } from "../core/names.js";
 import { type AnySchema, isSchema, validate } from "../core/schema.js";
 import { createEmbeddedEngine } from "../delivery/embedded/engine.js";
 import type { Receipt, Transport } from "../delivery/transport.js";
+import { checkExamples, contractMethods, requireSync } from "./contract.js";
+import { type EventDefinition, readDefinition } from "./define-event.js";
 import { type Compiled, type Origin, prepare } from "./prepare.js";
 import type { AnySchemas, CheckedNames, EventCatalog, SendOptions } from "./types.js";
+import { upcastEnvelope } from "./versions.js";
 
 /** Options of {@link defineEvents}. */
 export interface DefineEventsOptions {
@@ -15,8 +18,9 @@ export interface DefineEventsOptions {
 
 /**
  * Defines a catalog: dot-notation event names mapped to schemas (zod 4, or any Standard Schema).
- * Names are checked at compile time on the keys and again here at run time.
- * @throws InvalidEventNameError for a name that breaks the rules; InvalidOptionsError for a value that is not a schema
+ * Names are checked at compile time on the keys and again here at run time. A schema made by
+ * `defineEvent` brings its metadata and versions; its examples are checked here.
+ * @throws InvalidEventNameError for a name that breaks the rules; InvalidOptionsError for a value that is not a schema, or an example that fails its schema
  * @example
  * export const events = defineEvents({
  *   "user.created": z.object({ email: z.email(), userId: z.string() }),
@@ -30,12 +34,15 @@ export function defineEvents<TSchemas extends AnySchemas>(
 ): EventCatalog<TSchemas> {
   if (typeof schemas !== "object" || schemas === null) throw new InvalidOptionsError("defineEvents expects an object of event name -> schema");
   const map = new Map<string, AnySchema>();
+  const definitions = new Map<string, EventDefinition>();
   for (const [name, schema] of Object.entries(schemas)) {
     assertEventName(name);
     if (!isSchema(schema)) throw new InvalidOptionsError(`Event ${name}: expected a Standard Schema (zod 4, valibot, …), got ${typeof schema}`);
     map.set(name, schema);
+    const definition = readDefinition(schema);
+    if (definition) definitions.set(name, checkExamples(name, schema, definition));
   }
-  const compiled: Compiled = { schemas: map, names: Object.freeze([...map.keys()]), now: Date.now };
+  const compiled: Compiled = { schemas: map, definitions, names: Object.freeze([...map.keys()]), now: Date.now };
   return build<TSchemas>(schemas, compiled, options.transport ?? createEmbeddedEngine());
 }
 
@@ -88,9 +95,11 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
     return transport.subscribe(
       name,
       (delivery) => {
-        const event = delivery.envelope;
-        const context = senders({ lineage: { correlationId: event.correlationId, causationId: event.id }, next: 0 });
-        return handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context } as never);
+        const context = senders({ lineage: { correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id }, next: 0 });
+        const run = (event: Envelope): unknown => handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context } as never);
+        // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
+        const event = upcastEnvelope(compiled.definitions.get(name), delivery.envelope);
+        return event instanceof Promise ? event.then(run) : run(event);
       },
       // the wrapper above is anonymous: name the subscriber after the user's handler
       handler.name && options?.id === undefined ? { ...options, id: handler.name } : options,
@@ -108,14 +117,10 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
     parse(name, value) {
       const schema = compiled.schemas.get(name);
       if (!schema) throw new UnknownEventError(String(name), compiled.names);
-      const result = validate(name, schema, value);
-      if (result instanceof Promise) {
-        result.catch(() => undefined);
-        throw new InvalidOptionsError(`${name}: the schema validates asynchronously; parse() is synchronous (sends handle async schemas)`);
-      }
-      return result;
+      return requireSync(name, validate(name, schema, value), "parse()");
     },
     on,
+    ...contractMethods(compiled),
     chain: (from, to, map, options) =>
       on(from, async (payload, ctx) => (ctx.sendEvent as (name: string, payload: unknown) => Promise<Receipt>)(to, await map(payload, ctx)), { id: `${from}->${to}`, ...options }),
     withTransport: (next) => build(schemas, compiled, next) as never,

@@ -2,13 +2,17 @@ import { resolveDeliverAt } from "../core/delay.js";
 import { createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
 import { InvalidOptionsError, UnknownEventError } from "../core/errors.js";
 import { type AnySchema, validate } from "../core/schema.js";
-import type { SendOptions } from "./types.js";
+import type { EventDefinition } from "./define-event.js";
+import type { LooseSendOptions } from "./types.js";
+import { latestVersion, parseVersion } from "./versions.js";
 
-const OPTION_KEYS = new Set(["id", "delay", "deliverAt"]);
+const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version"]);
 
 /** What a catalog knows about its schemas, computed once in defineEvents. */
 export interface Compiled {
   readonly schemas: ReadonlyMap<string, AnySchema>;
+  /** What `defineEvent` added, for the events made with it. */
+  readonly definitions: ReadonlyMap<string, EventDefinition>;
   readonly names: readonly string[];
   readonly now: () => number;
 }
@@ -19,12 +23,16 @@ export interface Origin {
   next: number;
 }
 
-/** Checks the name and options, validates the payload, and builds the envelope. Throws before anything is sent. */
+/**
+ * Checks the name and options, validates the payload, and builds the envelope. Throws before
+ * anything is sent. A payload given with an older `version` is validated as that version and
+ * upcast, so the envelope always carries the newest.
+ */
 export function prepare(
   compiled: Compiled,
   name: unknown,
   payload: unknown,
-  options: SendOptions | undefined,
+  options: LooseSendOptions | undefined,
   origin: Origin | undefined,
 ): Envelope | Promise<Envelope> {
   const schema = typeof name === "string" ? compiled.schemas.get(name) : undefined;
@@ -36,7 +44,7 @@ export function prepare(
   if (options !== undefined) {
     if (typeof options !== "object" || options === null) throw new InvalidOptionsError(`${event}: send options must be an object`);
     for (const key in options) {
-      if (!OPTION_KEYS.has(key)) throw new InvalidOptionsError(`${event}: unknown send option ${JSON.stringify(key)} (expected id, delay or deliverAt)`);
+      if (!OPTION_KEYS.has(key)) throw new InvalidOptionsError(`${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt or version)`);
     }
     id = options.id;
     if (id !== undefined && (typeof id !== "string" || id === "")) throw new InvalidOptionsError(`${event}: id must be a non-empty string`);
@@ -44,7 +52,11 @@ export function prepare(
   }
   // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
   if (id === undefined && origin) id = `${origin.lineage.causationId}/${origin.next++}`;
-  const build = (value: unknown): Envelope => createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage });
-  const value = validate(event, schema, payload);
+  const definition = compiled.definitions.get(event);
+  const latest = latestVersion(definition);
+  // only a versioned event's envelopes carry a version, so a plain catalog's envelopes are unchanged
+  const version = latest > 1 ? latest : undefined;
+  const build = (value: unknown): Envelope => createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version });
+  const value = options?.version === undefined ? validate(event, schema, payload) : parseVersion(event, definition, schema, options.version, payload);
   return value instanceof Promise ? value.then(build) : build(value);
 }

@@ -2,6 +2,9 @@ import type { Delay } from "../core/delay.js";
 import type { Envelope } from "../core/envelope.js";
 import type { BadEventName, DottedName } from "../core/names.js";
 import type { Receipt, SubscribeOptions, Transport } from "../delivery/transport.js";
+import type { AsyncAPIDocument, AsyncAPIOptions } from "./async-api.js";
+import type { EventMeta } from "./define-event.js";
+import type { CatalogJSONSchema, JSONSchemaOptions } from "./json-schema.js";
 
 /**
  * A schema as the catalog's constraint sees it. Only `~standard` is required, and its type is left
@@ -65,6 +68,17 @@ export interface SendOptions {
   readonly deliverAt?: Date | string;
 }
 
+/**
+ * Options of a send whose name is known only at run time (HTTP, a queue, a replay): beside
+ * {@link SendOptions}, the schema version the payload is written in. An older version is
+ * validated as that version and upcast to the newest before it is sent. Typed sends write the
+ * newest version and take no `version`.
+ */
+export interface LooseSendOptions extends SendOptions {
+  /** The payload's schema version, from 1. Default: the newest. */
+  readonly version?: number;
+}
+
 // a payload that accepts `undefined` may be left out
 type PayloadArgs<TPayload> = undefined extends TPayload
   ? [payload?: TPayload, options?: SendOptions]
@@ -81,7 +95,7 @@ export type SendArgs<TPayloads, TName, TAll = TName> = TName extends string
   ? 0 extends 1 & TName
     ? [payload: OneEventNameRequired<"any">, options?: SendOptions]
     : string extends TName
-      ? [payload?: unknown, options?: SendOptions]
+      ? [payload?: unknown, options?: LooseSendOptions]
       : TName extends keyof TPayloads
         ? [TAll] extends [TName]
           ? PayloadArgs<TPayloads[TName]>
@@ -107,7 +121,7 @@ export type EventMessage<TPayloads, TName, TAll = TName> = TName extends string
   ? 0 extends 1 & TName
     ? { readonly name: TName; readonly payload: OneEventNameRequired<"any"> }
     : string extends TName
-      ? { readonly name: keyof TPayloads & string; readonly payload?: unknown } & SendOptions
+      ? { readonly name: keyof TPayloads & string; readonly payload?: unknown } & LooseSendOptions
       : TName extends keyof TPayloads
         ? [TAll] extends [TName]
           ? MessageOf<TName, TPayloads[TName]>
@@ -160,6 +174,13 @@ export type EventHandler<TSchemas extends AnySchemas, TName extends keyof TSchem
   ctx: EventContext<TSchemas, TName>,
 ) => unknown;
 
+/** One event's metadata as data: what `events.describe(name)` returns. */
+export interface EventDescription<TInput = unknown> extends EventMeta<TInput> {
+  readonly name: string;
+  /** The newest schema version: 1 for an event without versions. */
+  readonly version: number;
+}
+
 /** Options of {@link EventCatalog.on} and {@link EventCatalog.chain}. */
 export type OnOptions = SubscribeOptions;
 
@@ -206,6 +227,32 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
     map: (payload: DataMap<TSchemas>[TFrom], ctx: EventContext<TSchemas, TFrom>) => PayloadMap<TSchemas>[TTo] | Promise<PayloadMap<TSchemas>[TTo]>,
     options?: OnOptions,
   ): () => void;
+  /**
+   * Validates `payload` as schema version `version` of event `name` and upcasts it to the newest:
+   * returns what a handler of the newest version receives. For old payloads from outside (a file,
+   * a queue); `send({ name, payload, version })` does the same before it sends.
+   * @throws UnknownVersionError, EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
+   */
+  upcast<TName extends keyof TSchemas & string>(name: TName, version: number, payload: unknown): DataMap<TSchemas>[TName];
+  /**
+   * The event's metadata (`description`, `owner`, `deprecated`, `examples`) and newest version.
+   * @throws UnknownEventError
+   */
+  describe<TName extends keyof TSchemas & string>(name: TName): EventDescription<PayloadMap<TSchemas>[TName]>;
+  /**
+   * One JSON Schema (draft 2020-12) per event, of what a sender writes (`io: "input"`, the default)
+   * or what a handler receives (`"output"`), with the event's metadata as `title`, `description`,
+   * `deprecated` and `examples`. Uses the validator's Standard JSON Schema, else zod's converter.
+   * @throws UnsupportedSchemaError for a schema JSON Schema cannot express, or a validator with no converter
+   * @see README.md#the-catalog-as-a-contract
+   */
+  toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TSchemas & string>>;
+  /**
+   * An AsyncAPI 3.0 document of the catalog: a channel, a message and send/receive operations per event.
+   * @throws UnsupportedSchemaError as {@link EventCatalog.toJSONSchema}; InvalidOptionsError without a title and version
+   * @see README.md#the-catalog-as-a-contract
+   */
+  toAsyncAPI(options: AsyncAPIOptions): Promise<AsyncAPIDocument>;
   /** The same catalog delivering through `transport`: one catalog module for sender and worker. */
   withTransport(transport: Transport): EventCatalog<TSchemas>;
   /** Resolves when the transport has nothing pending. */

@@ -16,6 +16,13 @@ export interface Envelope<TName extends string = string, TPayload = unknown> {
   readonly correlationId: string;
   /** The id of the event whose handler sent this one; absent for a root event. */
   readonly causationId?: string;
+  /**
+   * The schema version the payload is written in, for an event defined with several versions.
+   * Absent means version 1: every envelope herald builds for a versioned event carries its
+   * version, so one without was sent before the event had versions (an unversioned event's only
+   * version is 1, its newest).
+   */
+  readonly version?: number;
 }
 
 /** The lineage a handler's `ctx.sendEvent` passes on to the events it sends. */
@@ -43,6 +50,7 @@ export function createEnvelope<TName extends string, TPayload>(input: {
   id?: string | undefined;
   deliverAt?: number | undefined;
   lineage?: Lineage | undefined;
+  version?: number | undefined;
 }): Envelope<TName, TPayload> {
   const id = input.id ?? createEventId();
   const envelope: { -readonly [K in keyof Envelope<TName, TPayload>]: Envelope<TName, TPayload>[K] } = {
@@ -54,5 +62,6 @@ export function createEnvelope<TName extends string, TPayload>(input: {
   };
   if (input.deliverAt !== undefined) envelope.deliverAt = new Date(input.deliverAt).toISOString();
   if (input.lineage) envelope.causationId = input.lineage.causationId;
+  if (input.version !== undefined) envelope.version = input.version;
   return envelope;
 }

@@ -8,6 +8,9 @@ export const HERALD_ERROR_CODES = [
   "INVALID_DELAY",
   "INVALID_OPTIONS",
   "TRANSPORT_FAILED",
+  "UNKNOWN_VERSION",
+  "UNSUPPORTED_SCHEMA",
+  "INVALID_CLOUD_EVENT",
 ] as const;
 
 /** A stable, machine-readable error code. */
@@ -88,6 +91,46 @@ export class TransportError extends HeraldError {
     super("TRANSPORT_FAILED", message, { cause: options.cause });
     this.retryable = options.retryable;
     this.status = options.status;
+  }
+}
+
+/** A payload or envelope names a schema version its event does not have (or a newer one than this catalog knows). */
+export class UnknownVersionError extends HeraldError {
+  readonly event: string;
+  readonly version: unknown;
+  /** The newest version this catalog knows for the event. */
+  readonly latest: number;
+  constructor(event: string, version: unknown, latest: number) {
+    const known = latest === 1 ? "it has only version 1" : `it has versions 1 to ${latest}`;
+    super("UNKNOWN_VERSION", `${event}: no schema version ${describeValue(version)}; ${known}`);
+    this.event = event;
+    this.version = version;
+    this.latest = latest;
+  }
+}
+
+/** An event's schema cannot be exported as JSON Schema: its validator has no converter, or the schema holds a type JSON cannot express. `cause` keeps the validator's own error. */
+export class UnsupportedSchemaError extends HeraldError {
+  readonly event: string;
+  constructor(event: string, reason: string, options?: { cause?: unknown }) {
+    super("UNSUPPORTED_SCHEMA", `${event}: the schema cannot be expressed as JSON Schema: ${reason}`, options);
+    this.event = event;
+  }
+}
+
+/** A value is not a CloudEvent herald can read: a missing or malformed required attribute, another spec version, or binary data. */
+export class InvalidCloudEventError extends HeraldError {
+  constructor(message: string) {
+    super("INVALID_CLOUD_EVENT", message);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  try {
+    return `${JSON.stringify(value) ?? String(value)} (${typeof value})`;
+  } catch {
+    return typeof value; // a BigInt, or an object with a cycle
   }
 }
 

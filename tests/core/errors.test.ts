@@ -5,6 +5,7 @@ import {
   formatIssue,
   HERALD_ERROR_CODES,
   HeraldError,
+  InvalidCloudEventError,
   InvalidDelayError,
   InvalidEventNameError,
   InvalidOptionsError,
@@ -12,6 +13,8 @@ import {
   TransportError,
   toHeraldError,
   UnknownEventError,
+  UnknownVersionError,
+  UnsupportedSchemaError,
 } from "../../src/core/errors.js";
 
 const every: [HeraldError, string][] = [
@@ -21,6 +24,9 @@ const every: [HeraldError, string][] = [
   [new InvalidDelayError("bad delay"), "INVALID_DELAY"],
   [new InvalidOptionsError("bad options"), "INVALID_OPTIONS"],
   [new TransportError("down", { retryable: true }), "TRANSPORT_FAILED"],
+  [new UnknownVersionError("user.created", 3, 2), "UNKNOWN_VERSION"],
+  [new UnsupportedSchemaError("user.created", "Date cannot be represented"), "UNSUPPORTED_SCHEMA"],
+  [new InvalidCloudEventError("no id"), "INVALID_CLOUD_EVENT"],
 ];
 
 describe("error classes", () => {
@@ -35,6 +41,12 @@ describe("error classes", () => {
 
   it("gives every code in the table a class", () => {
     expect(new Set(every.map(([, code]) => code))).toEqual(new Set(HERALD_ERROR_CODES));
+  });
+
+  it("names the event, the version asked for and the versions there are", () => {
+    expect(new UnknownVersionError("user.created", 3, 2).message).toBe("user.created: no schema version 3; it has versions 1 to 2");
+    expect(new UnknownVersionError("user.created", "2", 1).message).toBe('user.created: no schema version "2" (string); it has only version 1');
+    expect(new UnknownVersionError("user.created", 1n, 1).message).toBe("user.created: no schema version bigint; it has only version 1");
   });
 
   it("keeps the cause and retryable flag of a TransportError", () => {

@@ -1,15 +1,15 @@
-import type { SendOptions } from "../../catalog/types.js";
+import type { LooseSendOptions } from "../../catalog/types.js";
 import { HttpProblem } from "./respond.js";
 
-/** The request body the handler accepts. Only `event` is required. */
-export interface EventRequestBody extends SendOptions {
+/** The request body the handler accepts. Only `event` is required; `version` names an older schema version of the payload. */
+export interface EventRequestBody extends LooseSendOptions {
   /** The event's name, one of the catalog's. */
   readonly event: string;
   /** Validated by the catalog against the event's schema. */
   readonly payload?: unknown;
 }
 
-const FIELDS = new Set(["event", "payload", "delay", "deliverAt", "id"]);
+const FIELDS = new Set(["event", "payload", "delay", "deliverAt", "id", "version"]);
 
 /** True for `application/json` and `application/*+json`, with any parameters. */
 export function isJsonMediaType(contentType: string | null): boolean {
@@ -55,25 +55,29 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   return body;
 }
 
+/** Decodes UTF-8 JSON. @throws HttpProblem INVALID_JSON, with `empty` as the message for an empty body */
+export function decodeJson(raw: Uint8Array, empty: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+  } catch {
+    throw new HttpProblem("INVALID_JSON", raw.byteLength === 0 ? empty : "The body is not valid UTF-8 JSON");
+  }
+}
+
 /**
  * Decodes and parses the body into `{ event, payload, ...options }`. Checks the shape only: the
  * payload, delay and id are the catalog's to check, once, when it sends.
  */
 export function parseEventRequest(raw: Uint8Array): EventRequestBody {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
-  } catch {
-    throw new HttpProblem("INVALID_JSON", raw.byteLength === 0 ? "The body is empty: send a JSON object { event, payload }" : "The body is not valid UTF-8 JSON");
-  }
+  const body = decodeJson(raw, "The body is empty: send a JSON object { event, payload }");
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new HttpProblem("INVALID_BODY", `The body must be a JSON object { event, payload, delay?, deliverAt?, id? }, got ${Array.isArray(body) ? "an array" : String(body === null ? "null" : typeof body)}`);
+    throw new HttpProblem("INVALID_BODY", `The body must be a JSON object { event, payload, delay?, deliverAt?, id?, version? }, got ${Array.isArray(body) ? "an array" : String(body === null ? "null" : typeof body)}`);
   }
   const unknown = Object.keys(body).filter((key) => !FIELDS.has(key));
   if (unknown.length > 0) {
-    throw new HttpProblem("INVALID_BODY", `Unknown field${unknown.length > 1 ? "s" : ""} ${unknown.slice(0, 5).map((key) => JSON.stringify(key)).join(", ")}: expected event, payload, delay, deliverAt, id`);
+    throw new HttpProblem("INVALID_BODY", `Unknown field${unknown.length > 1 ? "s" : ""} ${unknown.slice(0, 5).map((key) => JSON.stringify(key)).join(", ")}: expected event, payload, delay, deliverAt, id, version`);
   }
-  const { event, payload, delay, deliverAt, id } = body as Record<string, unknown>;
+  const { event, payload, delay, deliverAt, id, version } = body as Record<string, unknown>;
   if (event === undefined || event === null) throw new HttpProblem("MISSING_FIELDS", 'The body needs "event": the name of the event to send', { missing: ["event"] });
   if (typeof event !== "string") throw new HttpProblem("INVALID_BODY", `"event" must be a string, got ${typeof event}`);
   // JSON has no `undefined`: a null option means "not given", as clients often serialise absent fields
@@ -83,5 +87,6 @@ export function parseEventRequest(raw: Uint8Array): EventRequestBody {
     ...(delay === undefined || delay === null ? {} : { delay: delay as never }),
     ...(deliverAt === undefined || deliverAt === null ? {} : { deliverAt: deliverAt as never }),
     ...(id === undefined || id === null ? {} : { id: id as never }),
+    ...(version === undefined || version === null ? {} : { version: version as never }),
   };
 }

@@ -3,6 +3,7 @@ import { type EventValidationError, InvalidOptionsError, isHeraldError, type Tra
 import type { Receipt } from "../../delivery/transport.js";
 import { createAuthenticator, type HandlerAuth } from "./auth.js";
 import { isJsonMediaType, parseEventRequest, readBody } from "./body.js";
+import { cloudEventMode, parseCloudEventRequest } from "./cloud-event-request.js";
 import { HttpProblem, jsonResponse, problemResponse } from "./respond.js";
 
 /** Options of {@link createEventHandler}. */
@@ -36,8 +37,10 @@ export interface EventSentBody {
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Creates a handler that receives `POST { event, payload, delay?, deliverAt?, id? }` and sends the
- * event through the catalog, which validates it once. Answers 200 `{ success, message, result }`,
+ * Creates a handler that receives `POST { event, payload, delay?, deliverAt?, id?, version? }` and
+ * sends the event through the catalog, which validates it once (and upcasts an older `version`).
+ * A CloudEvent is accepted too, in structured mode (`Content-Type: application/cloudevents+json`)
+ * or binary mode (`ce-*` headers, the data as a JSON body): its `type` names the event. Answers 200 `{ success, message, result }`,
  * or an error status with `{ error, code, message }` (see `HTTP_ERRORS`); it never throws, a
  * client's mistake is never a 5xx, and no stack or internal message is shown.
  * An `Idempotency-Key` header becomes the event id.
@@ -71,12 +74,15 @@ export function createEventHandler<TCatalog extends AnyCatalog>(events: TCatalog
     try {
       if (request.method !== "POST") throw new HttpProblem("METHOD_NOT_ALLOWED", `Send events with POST, not ${request.method}`, {}, { allow: "POST" });
       authenticator.headers(request);
-      if (!isJsonMediaType(request.headers.get("content-type"))) {
+      const cloudEvent = cloudEventMode(request);
+      const contentType = request.headers.get("content-type");
+      // a binary-mode CloudEvent without data has no body, and so no content type
+      if (!(cloudEvent === "binary" && contentType === null) && !isJsonMediaType(contentType)) {
         throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON, with the header Content-Type: application/json");
       }
       const raw = await readBody(request, limit);
       await authenticator.body(request, raw);
-      const { event, payload, ...sendOptions } = parseEventRequest(raw);
+      const { event, payload, ...sendOptions } = cloudEvent ? parseCloudEventRequest(request, raw, cloudEvent) : parseEventRequest(raw);
       if (allow && !allow.has(event)) throw new HttpProblem("EVENT_NOT_ALLOWED", `This endpoint does not accept ${JSON.stringify(event)}`);
       const id = idempotencyKey(request, sendOptions.id);
       const receipt = await events.send({ name: event, payload, ...sendOptions, ...(id === undefined ? {} : { id }) });

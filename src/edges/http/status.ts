@@ -26,7 +26,7 @@ export interface HttpErrorInfo {
 /**
  * Every code's status, in one exhaustive table: a new code does not compile until it has a row.
  * A client's mistake is always a 4xx; `TRANSPORT_FAILED` is 502, or 503 when it is retryable
- * (see {@link statusOf}); `INTERNAL_ERROR` (500) is reserved for a bug in herald or a schema.
+ * (see {@link statusOf}); `INTERNAL_ERROR` and `UNSUPPORTED_SCHEMA` (500) are reserved for a bug in herald or a schema.
  * @see README.md#http-ingestion
  */
 export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } = {
@@ -35,6 +35,7 @@ export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } =
   MISSING_FIELDS: { status: 400, error: "Missing required fields" },
   INVALID_OPTIONS: { status: 400, error: "Invalid send options" },
   INVALID_EVENT_NAME: { status: 400, error: "Invalid event name" },
+  INVALID_CLOUD_EVENT: { status: 400, error: "Invalid CloudEvent" },
   UNAUTHENTICATED: { status: 401, error: "Unauthenticated" },
   EVENT_NOT_ALLOWED: { status: 403, error: "Event not allowed" },
   UNKNOWN_EVENT: { status: 404, error: "Unknown event" },
@@ -44,7 +45,10 @@ export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } =
   UNSUPPORTED_MEDIA_TYPE: { status: 415, error: "Unsupported media type" },
   VALIDATION_FAILED: { status: 422, error: "Invalid payload" },
   INVALID_DELAY: { status: 422, error: "Invalid delay" },
+  UNKNOWN_VERSION: { status: 422, error: "Unknown event version" },
   INTERNAL_ERROR: { status: 500, error: "Internal error" },
+  // a catalog's schema that cannot be exported: the server's problem, never the client's
+  UNSUPPORTED_SCHEMA: { status: 500, error: "Schema not exportable" },
   TRANSPORT_FAILED: { status: 502, error: "Delivery failed" },
 };
 

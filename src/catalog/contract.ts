@@ -1,0 +1,59 @@
+import { formatIssue, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
+import type { AnySchema } from "../core/schema.js";
+import { buildAsyncAPI } from "./async-api.js";
+import type { EventDefinition } from "./define-event.js";
+import { type CatalogJSONSchema, convertEvent, type SchemaSource } from "./json-schema.js";
+import type { Compiled } from "./prepare.js";
+import type { AnySchemas, EventCatalog, EventDescription } from "./types.js";
+import { parseVersion } from "./versions.js";
+
+type ContractMethods = Pick<EventCatalog<AnySchemas>, "upcast" | "describe" | "toJSONSchema" | "toAsyncAPI">;
+
+/** The catalog's contract methods: upcasting old payloads, metadata, JSON Schema and AsyncAPI. */
+export function contractMethods(compiled: Compiled): ContractMethods {
+  const schemaOf = (name: string): AnySchema => {
+    const schema = typeof name === "string" ? compiled.schemas.get(name) : undefined;
+    if (!schema) throw new UnknownEventError(String(name), compiled.names);
+    return schema;
+  };
+  const sources = (): SchemaSource[] => compiled.names.map((name) => ({ name, schema: schemaOf(name), definition: compiled.definitions.get(name) }));
+  return {
+    upcast: (name, version, payload) => requireSync(name, parseVersion(name, compiled.definitions.get(name), schemaOf(name), version, payload), "upcast()"),
+    describe(name) {
+      schemaOf(name);
+      const { versions, upcast: _upcast, ...meta } = compiled.definitions.get(name) ?? { versions: [], upcast: [] };
+      return { name, version: Math.max(1, versions.length), ...meta } satisfies EventDescription as never;
+    },
+    async toJSONSchema(options = {}) {
+      const io = options.io ?? "input";
+      if (io !== "input" && io !== "output") throw new InvalidOptionsError(`toJSONSchema: io must be "input" or "output", got ${String(io)}`);
+      const all = sources();
+      const schemas = await Promise.all(all.map((source) => convertEvent(source, io, "draft-2020-12")));
+      return Object.fromEntries(all.map(({ name }, i) => [name, schemas[i]!])) as CatalogJSONSchema;
+    },
+    toAsyncAPI: async (options) => buildAsyncAPI(sources(), options),
+  };
+}
+
+/** Returns a synchronous result; a schema that validates asynchronously cannot serve `method`. */
+export function requireSync(name: string, result: unknown, method: string): never {
+  if (result instanceof Promise) {
+    result.catch(() => undefined);
+    throw new InvalidOptionsError(`${name}: the schema validates asynchronously; ${method} is synchronous (sends handle async schemas)`);
+  }
+  return result as never;
+}
+
+/**
+ * Checks that every example of a defined event passes the event's schema, so exports and
+ * fixtures never show a payload the catalog would refuse. Asynchronous schemas are not checked.
+ * @throws InvalidOptionsError naming the example and every failing path
+ */
+export function checkExamples(name: string, schema: AnySchema, definition: EventDefinition): EventDefinition {
+  definition.examples?.forEach((example, i) => {
+    const result = schema["~standard"].validate(example);
+    if (result instanceof Promise) return void result.catch(() => undefined);
+    if (result.issues) throw new InvalidOptionsError(`${name}: examples[${i}] does not pass the schema: ${result.issues.map(formatIssue).join("; ")}`);
+  });
+  return definition;
+}

@@ -1,0 +1,95 @@
+import type { StandardJSONSchemaV1 } from "@standard-schema/spec";
+import { describeError, UnsupportedSchemaError } from "../core/errors.js";
+import type { AnySchema } from "../core/schema.js";
+import type { EventDefinition } from "./define-event.js";
+
+/** A JSON Schema document, as plain data. */
+export interface JSONSchemaObject {
+  readonly [keyword: string]: unknown;
+}
+
+/** Options of `events.toJSONSchema()`. */
+export interface JSONSchemaOptions {
+  /** `"input"` (default): what a sender writes. `"output"`: what a handler receives (defaults applied, transforms run). */
+  readonly io?: "input" | "output";
+}
+
+/** One JSON Schema per event name. */
+export type CatalogJSONSchema<TName extends string = string> = { readonly [K in TName]: JSONSchemaObject };
+
+/** The JSON Schema dialects herald writes: 2020-12 for `toJSONSchema`, draft-07 for AsyncAPI and Trigger.dev. */
+export type JSONSchemaTarget = "draft-2020-12" | "draft-07";
+
+/** What converting one event needs. */
+export interface SchemaSource {
+  readonly name: string;
+  readonly schema: AnySchema;
+  readonly definition: EventDefinition | undefined;
+}
+
+/**
+ * The schema's JSON Schema through Standard JSON Schema (`~standard.jsonSchema`), synchronously,
+ * or `undefined` when the validator does not implement it.
+ * @throws UnsupportedSchemaError when the validator refuses the schema (a Date, a transform's output, …)
+ */
+export function standardJSONSchema(name: string, schema: AnySchema, io: "input" | "output", target: JSONSchemaTarget): JSONSchemaObject | undefined {
+  const converter = (schema["~standard"] as Partial<StandardJSONSchemaV1.Props>).jsonSchema;
+  if (typeof converter?.[io] !== "function") return undefined;
+  try {
+    return converter[io]({ target });
+  } catch (error) {
+    throw new UnsupportedSchemaError(name, describeError(error), { cause: error });
+  }
+}
+
+/**
+ * The event's JSON Schema, with its metadata: Standard JSON Schema where the validator has it,
+ * else zod's `toJSONSchema` for a zod schema (zod is loaded here, on first need, never before).
+ * @throws UnsupportedSchemaError for a schema that cannot be expressed, or a validator with no converter
+ */
+export async function convertEvent(source: SchemaSource, io: "input" | "output", target: JSONSchemaTarget): Promise<JSONSchemaObject> {
+  const { name, schema, definition } = source;
+  const json = standardJSONSchema(name, schema, io, target) ?? (await convertWithZod(name, definition?.versions.at(-1) ?? schema, io, target));
+  return describeSchema(json, source, io);
+}
+
+/** Adds the event's name and metadata to its JSON Schema: `title`, `description`, `deprecated`, `examples` (of the input). */
+export function describeSchema(json: JSONSchemaObject, { name, definition }: SchemaSource, io: "input" | "output"): JSONSchemaObject {
+  const { $schema, title, description: own, ...rest } = json;
+  const description = definition?.description ?? own;
+  return {
+    ...($schema === undefined ? {} : { $schema }),
+    title: title ?? name,
+    ...(description === undefined ? {} : { description }),
+    ...rest,
+    ...(definition?.deprecated ? { deprecated: true } : {}),
+    ...(io === "input" && definition?.examples ? { examples: definition.examples } : {}),
+  };
+}
+
+type ZodCore = { toJSONSchema(schema: unknown, params: { target: string; io: string; unrepresentable: "throw" }): JSONSchemaObject };
+
+async function convertWithZod(name: string, schema: AnySchema, io: "input" | "output", target: JSONSchemaTarget): Promise<JSONSchemaObject> {
+  if (!isZodSchema(schema)) {
+    const vendor = schema["~standard"].vendor;
+    const hint = vendor === "valibot" ? " (wrap it with toStandardJsonSchema from @valibot/to-json-schema)" : "";
+    throw new UnsupportedSchemaError(name, `its validator (${vendor}) does not implement Standard JSON Schema (~standard.jsonSchema)${hint}`);
+  }
+  let zod: ZodCore;
+  try {
+    // zod/v4/core has toJSONSchema from zod 4.0 on, for classic and mini schemas alike
+    zod = (await import("zod/v4/core")) as unknown as ZodCore;
+  } catch (error) {
+    throw new UnsupportedSchemaError(name, `zod could not be loaded to convert it (${describeError(error)})`, { cause: error });
+  }
+  try {
+    // "draft-7" is the spelling zod 4.0 knows; later versions read it as draft-07
+    return zod.toJSONSchema(schema, { target: target === "draft-07" ? "draft-7" : target, io, unrepresentable: "throw" });
+  } catch (error) {
+    throw new UnsupportedSchemaError(name, describeError(error), { cause: error });
+  }
+}
+
+function isZodSchema(schema: AnySchema): boolean {
+  return typeof (schema as { _zod?: unknown })._zod === "object" || schema["~standard"].vendor === "zod";
+}

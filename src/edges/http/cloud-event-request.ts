@@ -1,0 +1,62 @@
+import { fromCloudEvent } from "../../core/cloud-event.js";
+import { InvalidCloudEventError } from "../../core/errors.js";
+import { decodeJson, type EventRequestBody } from "./body.js";
+import { HttpProblem } from "./respond.js";
+
+/** How a request carries a CloudEvent: the whole event as the JSON body, or attributes in `ce-*` headers and the data as the body. */
+export type CloudEventMode = "structured" | "binary";
+
+const STRUCTURED = "application/cloudevents+json";
+const BATCH = "application/cloudevents-batch+json";
+
+/**
+ * The CloudEvents HTTP binding mode of a request, or `undefined` for herald's own body.
+ * @throws HttpProblem UNSUPPORTED_MEDIA_TYPE for a batch (one event per request)
+ */
+export function cloudEventMode(request: Request): CloudEventMode | undefined {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === STRUCTURED) return "structured";
+  if (type === BATCH) throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", `${BATCH} is not supported: send one CloudEvent per request`);
+  return request.headers.has("ce-specversion") ? "binary" : undefined;
+}
+
+/**
+ * Reads a CloudEvent request into what the handler sends: `type` is the event, `data` the
+ * payload, `id` the event id (and idempotency key); herald's `deliverat` and `schemaversion`
+ * extensions become `deliverAt` and `version`.
+ * @throws InvalidCloudEventError for a malformed event; HttpProblem INVALID_JSON for a body that is not JSON
+ */
+export function parseCloudEventRequest(request: Request, raw: Uint8Array, mode: CloudEventMode): EventRequestBody {
+  if (raw.byteLength > 0 && !request.headers.has("content-type")) throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the CloudEvent's data as JSON, with the header Content-Type: application/json");
+  const value =
+    mode === "structured"
+      ? decodeJson(raw, `The body is empty: send a CloudEvent as JSON (Content-Type: ${STRUCTURED})`)
+      : {
+          ...attributesOf(request.headers),
+          datacontenttype: request.headers.get("content-type") ?? undefined,
+          // binary mode: the body is the data; an empty body is an event without data
+          ...(raw.byteLength === 0 ? {} : { data: decodeJson(raw, "") }),
+        };
+  const envelope = fromCloudEvent(value);
+  return {
+    event: envelope.name,
+    ...(envelope.payload === undefined ? {} : { payload: envelope.payload }),
+    id: envelope.id,
+    ...(envelope.deliverAt === undefined ? {} : { deliverAt: envelope.deliverAt }),
+    ...(envelope.version === undefined ? {} : { version: envelope.version }),
+  };
+}
+
+// `ce-<name>` headers, percent-decoded as the HTTP binding asks (3.1.3.2)
+function attributesOf(headers: Headers): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    if (!key.startsWith("ce-") || key.length === 3) return;
+    try {
+      attributes[key.slice(3)] = decodeURIComponent(value);
+    } catch {
+      throw new InvalidCloudEventError(`The header ${key} is not validly percent-encoded`);
+    }
+  });
+  return attributes;
+}
