@@ -79,6 +79,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   let anonymous = 0;
   const observers = new Set<(activity: EngineActivity) => void>();
   const notify = (activity: EngineActivity): void => {
+    if (observers.size === 0) return;
     for (const listener of observers) {
       try {
         listener(activity);
@@ -159,6 +160,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   function schedule(record: MutableEventRecord, at: number | undefined): void {
     begin();
     const start = (): void => {
+      // no subscriber: settle here, without the promises a dispatch allocates (the hot path of a bare send)
+      if (!subscribers.get(record.event.name)?.some((s) => s.active)) {
+        record.status = "succeeded";
+        notify({ type: "event", record });
+        return end();
+      }
       dispatch(record)
         .catch(() => undefined) // run() records every error; nothing can escape, but never leave a rejection unhandled
         .finally(end);
@@ -183,8 +190,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     async deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]> {
       if (closed) throw new TransportError("The embedded engine is closed", { retryable: false });
       return envelopes.map((event) => {
-        const base = { id: event.id, name: event.name, timestamp: event.timestamp, ...(event.deliverAt ? { deliverAt: event.deliverAt } : {}) };
-        if (seen.has(event.id)) return { ...base, duplicate: true };
+        if (seen.has(event.id)) return receipt(event, true);
         seen.add(event.id);
         if (remembered.length < dedupeLimit) remembered.push(event.id);
         else {
@@ -196,7 +202,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
         history.add(record);
         schedule(record, event.deliverAt === undefined ? undefined : Date.parse(event.deliverAt));
         notify({ type: "event", record });
-        return { ...base, duplicate: false };
+        return receipt(event, false);
       });
     },
     subscribe(event, handler, subscribeOptions = {}) {
@@ -240,6 +246,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       if (pending > 0) await new Promise<void>((resolve) => idle.push(resolve));
     },
   };
+}
+
+function receipt(event: Envelope, duplicate: boolean): Receipt {
+  return event.deliverAt === undefined
+    ? { id: event.id, name: event.name, timestamp: event.timestamp, duplicate }
+    : { id: event.id, name: event.name, timestamp: event.timestamp, deliverAt: event.deliverAt, duplicate };
 }
 
 // validation and usage errors fail the same way every time; anything may opt out with `retryable: false`

@@ -72,11 +72,24 @@ export type MutableEventRecord = Mutable<Omit<EventRecord, "runs">> & { runs: Mu
 /** The store behind {@link History}: the engine writes records in place. */
 export function createHistory(limit: number): History & { add(record: MutableEventRecord): void } {
   const records = new Map<string, MutableEventRecord>();
+  // ids in arrival order, a ring, as the engine's dedupe: evicting through `records.keys().next()`
+  // rescans the deleted slots at the head of V8's hash table on every add once the limit is reached
+  let order: string[] = [];
+  let oldest = 0;
   return {
     add(record) {
-      records.delete(record.event.id);
-      records.set(record.event.id, record);
-      if (records.size > limit) records.delete(records.keys().next().value!);
+      const id = record.event.id;
+      if (records.has(id)) {
+        records.set(id, record);
+        return;
+      }
+      records.set(id, record);
+      if (order.length < limit) order.push(id);
+      else {
+        records.delete(order[oldest]!);
+        order[oldest] = id;
+        oldest = (oldest + 1) % limit;
+      }
     },
     get: (id) => records.get(id),
     list(query = {}) {
@@ -103,7 +116,11 @@ export function createHistory(limit: number): History & { add(record: MutableEve
       }
       return { ...total, byName };
     },
-    clear: () => records.clear(),
+    clear() {
+      records.clear();
+      order = [];
+      oldest = 0;
+    },
   };
 }
 
