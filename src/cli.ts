@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `herald` command: `herald send` and `herald dev`. Run `herald --help`.
+ * The `herald` command: `herald send`, `herald dev` and `herald export`. Run `herald --help`.
  * @module
  */
 import { main } from "./edges/cli/main.js";

@@ -1,9 +1,10 @@
 /**
- * herald/testing: record what a catalog sends, assert on it with typed names and payloads, and
- * drive time by hand.
+ * herald/testing: record what a catalog sends, assert on it with typed names and payloads, build
+ * valid payloads from partial ones, and drive time by hand.
  * @module
  */
 export { createManualClock, type ManualClock } from "./delivery/embedded/clock.js";
+export { fixture } from "./edges/testing/fixture.js";
 export {
   createRecordingTransport,
   type DeepPartial,

@@ -78,8 +78,8 @@ export class InvalidDelayError extends HeraldError {
 
 /** Send options or engine options are malformed (an empty `id`, an unknown option key, …). */
 export class InvalidOptionsError extends HeraldError {
-  constructor(message: string) {
-    super("INVALID_OPTIONS", message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("INVALID_OPTIONS", message, options);
   }
 }
 

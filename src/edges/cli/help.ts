@@ -10,6 +10,8 @@ export const MAIN_HELP = `herald: send and serve typed events
 Usage:
   herald send <event> [payload-json | @file | -] [options]   POST an event to a herald endpoint
   herald dev <catalog-module> [--port 3002]                   serve POST /trigger for a catalog, locally
+  herald export <catalog-module> --format json-schema|asyncapi [--out file]
+                                                               publish the catalog as a contract
 
 Run \`herald <command> --help\` for a command's options.
 
@@ -67,4 +69,31 @@ Try it:
     -d '{"event":"test.event","payload":{"message":"This is a test event"}}'
 
 ${EXIT_CODES}
+`;
+
+/** `herald export --help`. */
+export const EXPORT_HELP = `herald export: publish a catalog as a contract
+
+Usage:
+  herald export <catalog-module> --format json-schema|asyncapi [options]
+
+Loads the module as herald dev does (TypeScript through tsx, no build step) and prints one JSON
+Schema (draft 2020-12) per event, or an AsyncAPI 3.0 document with a channel, a message and
+send/receive operations per event. Event metadata (description, owner, deprecated, examples) and
+schema versions from defineEvent are included.
+
+Options:
+  --format <format>    json-schema or asyncapi (required)
+  -o, --out <file>     write to a file instead of standard output
+  --export <name>      the module's export that holds the catalog
+  --io <io>            json-schema only: input (default, what senders write) or output (what handlers receive)
+  --title <title>      asyncapi only: info.title (default: the module's file name)
+  --api-version <v>    asyncapi only: info.version (default 1.0.0)
+  --server <name=url>  asyncapi only: a server, e.g. production=https://api.example.com/events (repeatable)
+  -h, --help           this help
+
+Exit codes:
+  0  done
+  1  a schema cannot be expressed as JSON Schema (the message names the event)
+  2  usage error: bad arguments, an unreadable catalog module, an unwritable --out file
 `;

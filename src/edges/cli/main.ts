@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { devCommand } from "./dev.js";
+import { exportCommand } from "./export.js";
 import { MAIN_HELP } from "./help.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
 import { sendCommand } from "./send.js";
 
-const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = { send: sendCommand, dev: devCommand };
+const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = { send: sendCommand, dev: devCommand, export: exportCommand };
 
 /**
  * Runs `herald <command> ...args` and resolves with its exit code; never throws. Usage errors

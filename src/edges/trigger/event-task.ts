@@ -2,6 +2,7 @@ import { type Context, schemaTask, type Task, type TaskOptions } from "@trigger.
 import type { AnyCatalog, EventContext, EventData, EventName, EventPayload } from "../../catalog/types.js";
 import { UnknownEventError } from "../../core/errors.js";
 import { createLineageRunner } from "./lineage-runner.js";
+import { taskJsonSchema } from "./task-json-schema.js";
 import { createPayloadParser, envelopeOf, type TaskPayload } from "./task-payload.js";
 
 /** Trigger.dev task settings an event task passes through. Lifecycle hooks are left out: they would see herald's wire payload. */
@@ -38,7 +39,9 @@ export type AnyEventTask = EventTask<string, string, any, any>;
  * Defines a Trigger.dev task (a `schemaTask`, checked with the event's schema) that receives event
  * `name`. Export it from your trigger folder and list it in the dispatcher, or name its id in the
  * sender's routes. The payload arrives already validated by the sender, so the schema's transforms
- * run once; a payload from a dashboard test run is validated here.
+ * run once; a payload from a dashboard test run is validated here. An envelope of an older schema
+ * version is upcast before `run` sees it. The task's `jsonSchema` is the event's input schema with
+ * its metadata, so the dashboard's test form knows the payload.
  * @throws UnknownEventError when `name` is not in the catalog
  * @example
  * export const sendWelcomeEmail = eventTask(events, "user.created", {
@@ -55,14 +58,18 @@ export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<T
   if (!events.names.includes(name)) throw new UnknownEventError(String(name), events.names);
   const { run: handler, ...settings } = options;
   const runner = createLineageRunner<{ ctx: Context; init?: unknown }>(events, name, handler as (payload: unknown, ctx: object) => unknown);
+  const jsonSchema = taskJsonSchema(events, name);
+  const parser = createPayloadParser(events, name);
   const task = schemaTask({
     ...settings,
-    schema: createPayloadParser(events, name),
+    ...(jsonSchema === undefined ? {} : { jsonSchema }),
+    // schemaTask 4.8 does not register `jsonSchema`; the CLI's indexer converts the task's schema, and asks a function for toJsonSchema() first
+    schema: jsonSchema === undefined ? parser : Object.assign(parser, { toJsonSchema: () => jsonSchema }),
     run: async (payload: TaskPayload, params) => {
       const envelope = envelopeOf(payload, params.ctx.run);
       const extra = params.init === undefined ? { ctx: params.ctx } : { ctx: params.ctx, init: params.init };
       return (await runner(envelope, params.ctx.attempt.number, params.signal, extra)) as Awaited<TOutput>;
     },
   });
-  return Object.assign(task, { event: name }) as unknown as EventTask<TId, TName, EventPayload<TCatalog, TName>, TOutput>;
+  return Object.assign(task, { event: name }, jsonSchema === undefined ? {} : { jsonSchema }) as unknown as EventTask<TId, TName, EventPayload<TCatalog, TName>, TOutput>;
 }

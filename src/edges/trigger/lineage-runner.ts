@@ -10,14 +10,15 @@ export type LineageRunner<TExtra> = (envelope: Envelope, attempt: number, signal
  * instead of a transport. It subscribes `handler` through a relay transport that keeps the
  * delivery function and forwards sends to the catalog's own transport, so chained events carry
  * the lineage and derived ids that `on()` gives them. `extra` reaches the handler through a
- * WeakMap keyed by the envelope object, which the catalog passes on as `ctx.event`.
+ * WeakMap keyed by the attempt's abort signal, which the catalog passes on as `ctx.signal` (not
+ * by the envelope: `on()` hands the handler a new one when it upcasts an older version).
  */
 export function createLineageRunner<TExtra extends object>(
   events: AnyCatalog,
   name: string,
   handler: (payload: unknown, ctx: object) => unknown,
 ): LineageRunner<TExtra> {
-  const extras = new WeakMap<Envelope, TExtra>();
+  const extras = new WeakMap<AbortSignal, TExtra>();
   let deliver: DeliveryHandler | undefined;
   const relay: Transport = {
     name: events.transport.name,
@@ -27,11 +28,11 @@ export function createLineageRunner<TExtra extends object>(
       return () => undefined;
     },
   };
-  (events as EventCatalog<any>).withTransport(relay).on(name, (payload: unknown, ctx: { event: Envelope }) =>
-    handler(payload, { ...ctx, ...extras.get(ctx.event) }),
+  (events as EventCatalog<any>).withTransport(relay).on(name, (payload: unknown, ctx: { signal: AbortSignal }) =>
+    handler(payload, { ...ctx, ...extras.get(ctx.signal) }),
   );
   return async (envelope, attempt, signal, extra) => {
-    extras.set(envelope, extra);
+    extras.set(signal, extra);
     return deliver!({ envelope, attempt, signal });
   };
 }

@@ -1,3 +1,4 @@
+import { readDefinition } from "../../catalog/define-event.js";
 import type { AnyCatalog } from "../../catalog/types.js";
 import type { Envelope } from "../../core/envelope.js";
 import { InvalidOptionsError } from "../../core/errors.js";
@@ -9,6 +10,8 @@ export interface LocalEvent {
   readonly "~herald": 0;
   readonly name: string;
   readonly payload: unknown;
+  /** The newest schema version, for a versioned event: the payload was validated as it. */
+  readonly version?: number;
 }
 
 /** What an event task's schema step yields, and so what its run receives. */
@@ -22,12 +25,14 @@ export type TaskPayload = WireEvent | LocalEvent;
  */
 export function createPayloadParser(events: AnyCatalog, name: string): (value: unknown) => Promise<TaskPayload> {
   const schema = events.schemas[name];
+  const versions = readDefinition(schema)?.versions.length ?? 1;
   return async (value) => {
     if (isWireEvent(value) || isLocalEvent(value)) {
       if (value.name !== name) throw new InvalidOptionsError(`The task for ${name} received a ${value.name} event: check the routes`);
       return value;
     }
-    return { "~herald": 0, name, payload: await validate(name, schema, value) };
+    // validated as the newest version, and marked so: an envelope without a version is version 1
+    return { "~herald": 0, name, payload: await validate(name, schema, value), ...(versions > 1 ? { version: versions } : {}) };
   };
 }
 
@@ -45,5 +50,6 @@ export interface RunIdentity {
 /** The envelope a run handles: the one sent, or for a local payload one named after the run. */
 export function envelopeOf(payload: TaskPayload, run: RunIdentity): Envelope {
   if (payload["~herald"] === 1) return fromWireEvent(payload);
-  return { id: run.id, name: payload.name, payload: payload.payload, timestamp: run.createdAt.toISOString(), correlationId: run.id };
+  const envelope = { id: run.id, name: payload.name, payload: payload.payload, timestamp: run.createdAt.toISOString(), correlationId: run.id };
+  return payload.version === undefined ? envelope : { ...envelope, version: payload.version };
 }

@@ -1,0 +1,86 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, resolve } from "node:path";
+import { isHeraldError } from "../../core/errors.js";
+import { parseCommandArgs } from "./args.js";
+import { EXPORT_HELP } from "./help.js";
+import { type CliIo, EXIT, UsageError } from "./io.js";
+import { loadCatalog } from "./load-catalog.js";
+
+const FORMATS = ["json-schema", "asyncapi"] as const;
+
+/**
+ * `herald export <catalog-module> --format json-schema|asyncapi [--out file]`: loads the catalog
+ * and prints (or writes) one JSON Schema per event, or an AsyncAPI 3.0 document. Resolves to an
+ * exit code: 1 when a schema cannot be expressed as JSON Schema.
+ */
+export async function exportCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    format: { type: "string" },
+    out: { type: "string", short: "o" },
+    export: { type: "string" },
+    io: { type: "string" },
+    title: { type: "string" },
+    "api-version": { type: "string" },
+    server: { type: "string", multiple: true },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout.write(EXPORT_HELP);
+    return EXIT.ok;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError("herald export needs a catalog module: herald export <catalog-module> --format json-schema|asyncapi");
+  if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  const format = values.format;
+  if (!FORMATS.includes(format as never)) throw new UsageError(`--format must be ${FORMATS.join(" or ")}${format === undefined ? "" : `, got ${JSON.stringify(format)}`}`);
+  if (values.io !== undefined && values.io !== "input" && values.io !== "output") throw new UsageError(`--io must be input or output, got ${JSON.stringify(values.io)}`);
+  if (format === "asyncapi" && values.io !== undefined) throw new UsageError("--io applies to --format json-schema only (AsyncAPI describes what senders write)");
+  const servers = parseServers(values.server ?? []);
+
+  const events = await loadCatalog(file, io.cwd, values.export);
+  let document: unknown;
+  try {
+    document =
+      format === "asyncapi"
+        ? await events.toAsyncAPI({ title: values.title ?? basename(file, extname(file)), version: values["api-version"] ?? "1.0.0", ...(servers ? { servers } : {}) })
+        : await events.toJSONSchema(values.io === undefined ? {} : { io: values.io });
+  } catch (error) {
+    if (!isHeraldError(error)) throw error;
+    io.stderr.write(`herald export: ${error.message}\n`);
+    return EXIT.rejected;
+  }
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  if (values.out === undefined) {
+    io.stdout.write(text);
+    return EXIT.ok;
+  }
+  const out = resolve(io.cwd, values.out);
+  try {
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, text);
+  } catch (error) {
+    throw new UsageError(`Cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  io.stderr.write(`herald export: wrote ${format} for ${events.names.length} events to ${values.out}\n`);
+  return EXIT.ok;
+}
+
+// --server name=https://host/path, repeatable
+function parseServers(specs: readonly string[]): Record<string, { host: string; protocol: string; pathname?: string }> | undefined {
+  if (specs.length === 0) return undefined;
+  const servers: Record<string, { host: string; protocol: string; pathname?: string }> = {};
+  for (const spec of specs) {
+    const at = spec.indexOf("=");
+    const [name, address] = [spec.slice(0, at), spec.slice(at + 1)];
+    let url: URL;
+    try {
+      if (at < 1) throw new Error("no name");
+      url = new URL(address);
+    } catch {
+      throw new UsageError(`--server ${JSON.stringify(spec)}: use name=url, e.g. production=https://api.example.com/events`);
+    }
+    if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--server ${JSON.stringify(spec)}: the name may hold only letters, digits, ".", "-" and "_"`);
+    servers[name] = { host: url.host, protocol: url.protocol.slice(0, -1), ...(url.pathname === "/" ? {} : { pathname: url.pathname }) };
+  }
+  return servers;
+}
