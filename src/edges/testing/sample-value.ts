@@ -95,12 +95,23 @@ function sampleString(node: Node): string {
 }
 
 function sampleNumber(node: Node, integer: boolean): number {
-  const { minimum, exclusiveMinimum, maximum, exclusiveMaximum, multipleOf } = node as Record<string, number | undefined>;
-  let value = typeof minimum === "number" ? minimum : typeof exclusiveMinimum === "number" ? exclusiveMinimum + 1 : 0;
-  if (typeof maximum === "number" && value > maximum) value = maximum;
-  if (typeof exclusiveMaximum === "number" && value >= exclusiveMaximum) value = exclusiveMaximum - 1;
-  if (typeof multipleOf === "number" && multipleOf > 0) value = Math.ceil(value / multipleOf) * multipleOf;
-  return integer ? Math.ceil(value) : value;
+  const bound = (inclusive: unknown, exclusive: unknown): { at: number; open: boolean } | undefined =>
+    typeof inclusive === "number" ? { at: inclusive, open: false } : typeof exclusive === "number" ? { at: exclusive, open: true } : undefined;
+  const low = bound(node.minimum, node.exclusiveMinimum);
+  const high = bound(node.maximum, node.exclusiveMaximum);
+  let value: number;
+  if (integer) {
+    const top = high === undefined ? Number.POSITIVE_INFINITY : high.open ? Math.ceil(high.at) - 1 : Math.floor(high.at);
+    value = low === undefined ? Math.min(0, top) : low.open ? Math.floor(low.at) + 1 : Math.ceil(low.at);
+  } else if (low !== undefined && high !== undefined) {
+    value = low.open || high.open ? (low.at + high.at) / 2 : low.at;
+  } else if (low !== undefined) {
+    value = low.open ? low.at + 1 : low.at;
+  } else {
+    value = high === undefined ? 0 : Math.min(0, high.open ? high.at - 1 : high.at);
+  }
+  const step = node.multipleOf;
+  return typeof step === "number" && step > 0 ? Math.ceil(value / step) * step : value;
 }
 
 function typeOf(node: Node): unknown {
