@@ -8,6 +8,7 @@ export {
   type DefinedEvent,
   defineEvent,
   type EventDefinition,
+  type EventInfo,
   type EventMeta,
   type LatestVersion,
   type Upcasters,

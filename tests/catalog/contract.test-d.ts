@@ -1,0 +1,44 @@
+import { describe, expectTypeOf, test } from "vitest";
+import {
+  type AsyncAPIDocument,
+  type CloudEvent,
+  defineEvents,
+  type Envelope,
+  fromCloudEvent,
+  type JSONSchemaObject,
+  toCloudEvent,
+} from "../../src/index.js";
+import { contractSchemas } from "../fixtures/contract-schemas.js";
+
+const events = defineEvents(contractSchemas);
+
+describe("contract exports, typed", () => {
+  test("toJSONSchema is keyed by the catalog's names", async () => {
+    const schemas = await events.toJSONSchema();
+    expectTypeOf(schemas["user.created"]).toEqualTypeOf<JSONSchemaObject>();
+    expectTypeOf<keyof typeof schemas>().toEqualTypeOf<"user.created" | "invoice.paid" | "invoice.sent" | "file.uploaded">();
+    // @ts-expect-error not in the catalog
+    void schemas["user.deleted"];
+    // @ts-expect-error io is input or output
+    void events.toJSONSchema({ io: "both" });
+  });
+
+  test("toAsyncAPI needs a title and a version", async () => {
+    expectTypeOf(await events.toAsyncAPI({ title: "t", version: "1" })).toEqualTypeOf<AsyncAPIDocument>();
+    // @ts-expect-error version is required
+    void events.toAsyncAPI({ title: "t" });
+    // @ts-expect-error a server needs a protocol
+    void events.toAsyncAPI({ title: "t", version: "1", servers: { prod: { host: "h" } } });
+  });
+
+  test("toCloudEvent keeps the payload's type as data; fromCloudEvent gives an untyped envelope", () => {
+    events.on("invoice.paid", (_invoice, ctx) => {
+      const cloudEvent = toCloudEvent(ctx.event, { source: "/billing" });
+      expectTypeOf(cloudEvent).toEqualTypeOf<CloudEvent<{ invoiceId: string; amount: number; paidAt: string }>>();
+      expectTypeOf(cloudEvent.data).toEqualTypeOf<{ invoiceId: string; amount: number; paidAt: string } | undefined>();
+      // @ts-expect-error source is required
+      toCloudEvent(ctx.event, {});
+    });
+    expectTypeOf(fromCloudEvent({})).toEqualTypeOf<Envelope>();
+  });
+});
