@@ -49,26 +49,32 @@ export function defineEvents<TSchemas extends AnySchemas>(
 function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compiled, transport: Transport): EventCatalog<TSchemas> {
   // the transport's clock where it has one: a delay measured on Date.now() never fires on a manual clock
   const timed: Compiled = transport.now ? { ...compiled, now: () => transport.now!() } : compiled;
-  const deliver = async (envelopes: Envelope[]): Promise<readonly Receipt[]> => {
+  // a herald error (from this copy or another) already says what went wrong: keep its code
+  const toTransportError = (error: unknown): unknown =>
+    isHeraldError(error) ? error : new TransportError(`${transport.name} transport failed: ${describeError(error)}`, { cause: error, retryable: true });
+  const deliver = (envelopes: Envelope[]): Promise<readonly Receipt[]> => {
     try {
-      return await transport.deliver(envelopes);
+      return transport.deliver(envelopes).then(undefined, (error: unknown) => Promise.reject(toTransportError(error)));
     } catch (error) {
-      // a herald error (from this copy or another) already says what went wrong: keep its code
-      throw isHeraldError(error)
-        ? error
-        : new TransportError(`${transport.name} transport failed: ${describeError(error)}`, { cause: error, retryable: true });
+      return Promise.reject(toTransportError(error));
+    }
+  };
+  const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
+  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope]).then(first);
+  // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
+  const sendOne = (prepared: () => Envelope | Promise<Envelope>): Promise<Receipt> => {
+    try {
+      const envelope = prepared();
+      return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
+    } catch (error) {
+      return Promise.reject(error);
     }
   };
 
   const senders = (origin: Origin | undefined) => ({
-    sendEvent: async (name: string, payload?: unknown, options?: SendOptions): Promise<Receipt> => {
-      const [receipt] = await deliver([await prepare(timed, name, payload, options, origin)]);
-      return receipt!;
-    },
-    send: async (message: { name: string; payload?: unknown } & SendOptions): Promise<Receipt> => {
-      const [receipt] = await deliver([await prepareMessage(message, origin)]);
-      return receipt!;
-    },
+    sendEvent: (name: string, payload?: unknown, options?: SendOptions): Promise<Receipt> =>
+      sendOne(() => prepare(timed, name, payload, options, origin)),
+    send: (message: { name: string; payload?: unknown } & SendOptions): Promise<Receipt> => sendOne(() => prepareMessage(message, origin)),
     sendEvents: async (messages: readonly ({ name: string; payload?: unknown } & SendOptions)[]): Promise<readonly Receipt[]> => {
       if (!Array.isArray(messages)) throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
       // validate the whole batch before the first envelope leaves
