@@ -52,7 +52,7 @@ export interface TriggerTransport extends Transport {
  * const events = defineEvents(schemas, {
  *   transport: triggerTransport({ routes: { "user.created": ["send-welcome-email", "sync-crm"] } }),
  * });
- * @see docs/trigger.md
+ * @see README.md#going-to-production-with-triggerdev
  */
 export function triggerTransport<TName extends string = string>(options: TriggerTransportOptions<TName> = {}): TriggerTransport {
   const routes = checkRoutes(options.routes as TriggerRoutes | undefined);

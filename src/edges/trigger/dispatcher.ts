@@ -41,7 +41,7 @@ export type DispatcherTask<TId extends string> = Task<TId, WireEvent, DispatchRe
  * @example
  * // trigger/dispatch.ts
  * export const dispatch = createDispatcher(events, [sendWelcomeEmail, syncCrm, processUpload]);
- * @see docs/trigger.md
+ * @see README.md#going-to-production-with-triggerdev
  */
 export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_ID>(
   events: AnyCatalog,

@@ -48,7 +48,7 @@ export type AnyEventTask = EventTask<string, string, any, any>;
  *   id: "send-welcome-email",
  *   run: async (user, { sendEvent }) => { await mailer.send(user.email); },
  * });
- * @see docs/trigger.md
+ * @see README.md#going-to-production-with-triggerdev
  */
 export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>, TId extends string, TOutput>(
   events: TCatalog,

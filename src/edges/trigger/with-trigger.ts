@@ -9,7 +9,7 @@ import { triggerTransport, type TriggerTransportOptions } from "../../delivery/t
  * export const events = withTrigger(defineEvents(schemas), {
  *   routes: { "user.created": ["send-welcome-email", "sync-crm"] },
  * });
- * @see docs/trigger.md
+ * @see README.md#going-to-production-with-triggerdev
  */
 export function withTrigger<TCatalog extends AnyCatalog>(events: TCatalog, options: TriggerTransportOptions<EventName<TCatalog>> = {}): TCatalog {
   return events.withTransport(triggerTransport(options)) as TCatalog;
