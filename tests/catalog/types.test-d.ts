@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from "vitest";
-import type { EventData, EventName, EventPayload, InferEvents, Transport } from "../../src/index.js";
+import type { EventData, EventName, EventPayload, InferEvents, Receipt, Transport } from "../../src/index.js";
 import { events, type Events, type Names } from "../fixtures/typed-catalog.js";
 
 type UserCreated = { email: string; userId: string; name?: string | undefined };
@@ -56,5 +56,16 @@ describe("the catalog object", () => {
   test("withTransport returns the same catalog type", () => {
     const other: Transport = { name: "other", deliver: async () => [] };
     expectTypeOf(events.withTransport(other)).toEqualTypeOf<Events>();
+  });
+
+  test("a generic wrapper (README, Types) is typed at its own call sites", () => {
+    // inside, the name is generic: sendEvent cannot pick one event's payload, so the loose form is called
+    const sendAny = events.sendEvent as (name: string, payload?: unknown) => Promise<Receipt>;
+    const emit = <N extends Names>(name: N, payload: EventPayload<Events, N>): Promise<Receipt> => sendAny(name, payload);
+    void emit("user.created", { email: "a@b.co", userId: "u1" });
+    // @ts-expect-error userId is required
+    void emit("user.created", { email: "a@b.co" });
+    // @ts-expect-error not in the catalog
+    void emit("user.deleted", {});
   });
 });
