@@ -1,9 +1,9 @@
-import { formatIssue, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
+import { formatIssue, InvalidOptionsError } from "../core/errors.js";
 import type { AnySchema } from "../core/schema.js";
 import { buildAsyncAPI } from "./async-api.js";
 import type { EventDefinition } from "./define-event.js";
 import { type CatalogJSONSchema, convertEvent, type SchemaSource } from "./json-schema.js";
-import type { Compiled } from "./prepare.js";
+import { type Compiled, eventOf } from "./prepare.js";
 import type { AnySchemas, EventCatalog, EventDescription } from "./types.js";
 import { parseVersion } from "./versions.js";
 
@@ -11,17 +11,14 @@ type ContractMethods = Pick<EventCatalog<AnySchemas>, "upcast" | "describe" | "t
 
 /** The catalog's contract methods: upcasting old payloads, metadata, JSON Schema and AsyncAPI. */
 export function contractMethods(compiled: Compiled): ContractMethods {
-  const schemaOf = (name: string): AnySchema => {
-    const schema = typeof name === "string" ? compiled.schemas.get(name) : undefined;
-    if (!schema) throw new UnknownEventError(String(name), compiled.names);
-    return schema;
-  };
-  const sources = (): SchemaSource[] => compiled.names.map((name) => ({ name, schema: schemaOf(name), definition: compiled.definitions.get(name) }));
+  const sources = (): SchemaSource[] => compiled.names.map((name) => ({ name, ...eventOf(compiled, name) }));
   return {
-    upcast: (name, version, payload) => requireSync(name, parseVersion(name, compiled.definitions.get(name), schemaOf(name), version, payload), "upcast()"),
+    upcast(name, version, payload) {
+      const { schema, definition } = eventOf(compiled, name);
+      return requireSync(name, parseVersion(name, definition, schema, version, payload), "upcast()");
+    },
     describe(name) {
-      schemaOf(name);
-      const { versions, upcast: _upcast, ...meta } = compiled.definitions.get(name) ?? { versions: [], upcast: [] };
+      const { versions, upcast: _upcast, ...meta } = eventOf(compiled, name).definition ?? { versions: [], upcast: [] };
       return { name, version: Math.max(1, versions.length), ...meta } satisfies EventDescription as never;
     },
     async toJSONSchema(options = {}) {

@@ -1,14 +1,14 @@
 import type { Envelope } from "../core/envelope.js";
-import { describeError, InvalidOptionsError, isHeraldError, TransportError, UnknownEventError } from "../core/errors.js";
+import { describeError, InvalidOptionsError, isHeraldError, TransportError } from "../core/errors.js";
 import { assertEventName } from "../core/names.js";
-import { type AnySchema, isSchema, validate } from "../core/schema.js";
+import { isSchema, validate } from "../core/schema.js";
 import { createEmbeddedEngine } from "../delivery/embedded/engine.js";
 import type { Receipt, Transport } from "../delivery/transport.js";
 import { checkExamples, contractMethods, requireSync } from "./contract.js";
-import { type EventDefinition, readDefinition } from "./define-event.js";
-import { type Compiled, type Origin, prepare } from "./prepare.js";
+import { readDefinition } from "./define-event.js";
+import { type Compiled, type CompiledEvent, eventOf, type Origin, prepare } from "./prepare.js";
 import type { AnySchemas, CheckedNames, EventCatalog, SendOptions } from "./types.js";
-import { upcastEnvelope } from "./versions.js";
+import { latestVersion, upcastEnvelope } from "./versions.js";
 
 /** Options of {@link defineEvents}. */
 export interface DefineEventsOptions {
@@ -33,16 +33,17 @@ export function defineEvents<TSchemas extends AnySchemas>(
   options: DefineEventsOptions = {},
 ): EventCatalog<TSchemas> {
   if (typeof schemas !== "object" || schemas === null) throw new InvalidOptionsError("defineEvents expects an object of event name -> schema");
-  const map = new Map<string, AnySchema>();
-  const definitions = new Map<string, EventDefinition>();
+  const events = new Map<string, CompiledEvent>();
   for (const [name, schema] of Object.entries(schemas)) {
     assertEventName(name);
     if (!isSchema(schema)) throw new InvalidOptionsError(`Event ${name}: expected a Standard Schema (zod 4, valibot, …), got ${typeof schema}`);
-    map.set(name, schema);
-    const definition = readDefinition(schema);
-    if (definition) definitions.set(name, checkExamples(name, schema, definition));
+    const found = readDefinition(schema);
+    const definition = found && checkExamples(name, schema, found);
+    // only a versioned event's envelopes carry a version, so a plain catalog's envelopes are unchanged
+    const latest = latestVersion(definition);
+    events.set(name, { schema, definition, version: latest > 1 ? latest : undefined });
   }
-  const compiled: Compiled = { schemas: map, definitions, names: Object.freeze([...map.keys()]), now: Date.now };
+  const compiled: Compiled = { events, names: Object.freeze([...events.keys()]), now: Date.now };
   return build<TSchemas>(schemas, compiled, options.transport ?? createEmbeddedEngine());
 }
 
@@ -94,7 +95,7 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
 
   const root = senders(undefined);
   const on: EventCatalog<AnySchemas>["on"] = (name, handler, options) => {
-    if (!compiled.schemas.has(name)) throw new UnknownEventError(String(name), compiled.names);
+    const { definition } = eventOf(compiled, name);
     if (!transport.subscribe) {
       throw new TransportError(`The ${transport.name} transport runs subscribers elsewhere; on() needs one that runs them in this process`, { retryable: false });
     }
@@ -104,7 +105,7 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
         const context = senders({ lineage: { correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id }, next: 0 });
         const run = (event: Envelope): unknown => handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context } as never);
         // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
-        const event = upcastEnvelope(compiled.definitions.get(name), delivery.envelope);
+        const event = upcastEnvelope(definition, delivery.envelope);
         return event instanceof Promise ? event.then(run) : run(event);
       },
       // the wrapper above is anonymous: name the subscriber after the user's handler
@@ -121,9 +122,7 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
     send: root.send as never,
     sendEvents: root.sendEvents as never,
     parse(name, value) {
-      const schema = compiled.schemas.get(name);
-      if (!schema) throw new UnknownEventError(String(name), compiled.names);
-      return requireSync(name, validate(name, schema, value), "parse()");
+      return requireSync(name, validate(name, eventOf(compiled, name).schema, value), "parse()");
     },
     on,
     ...contractMethods(compiled),

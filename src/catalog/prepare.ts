@@ -4,17 +4,31 @@ import { InvalidOptionsError, UnknownEventError } from "../core/errors.js";
 import { type AnySchema, validate } from "../core/schema.js";
 import type { EventDefinition } from "./define-event.js";
 import type { LooseSendOptions } from "./types.js";
-import { latestVersion, parseVersion } from "./versions.js";
+import { parseVersion } from "./versions.js";
 
 const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version"]);
 
+/** One event as the catalog keeps it: computed once in defineEvents, read on every send. */
+export interface CompiledEvent {
+  readonly schema: AnySchema;
+  /** What `defineEvent` added, for an event made with it. */
+  readonly definition: EventDefinition | undefined;
+  /** The version stamped on envelopes: set only for an event with several versions. */
+  readonly version: number | undefined;
+}
+
 /** What a catalog knows about its schemas, computed once in defineEvents. */
 export interface Compiled {
-  readonly schemas: ReadonlyMap<string, AnySchema>;
-  /** What `defineEvent` added, for the events made with it. */
-  readonly definitions: ReadonlyMap<string, EventDefinition>;
+  readonly events: ReadonlyMap<string, CompiledEvent>;
   readonly names: readonly string[];
   readonly now: () => number;
+}
+
+/** The event `name`, or UnknownEventError: the one place a name outside the catalog is refused. */
+export function eventOf(compiled: Compiled, name: unknown): CompiledEvent {
+  const event = typeof name === "string" ? compiled.events.get(name) : undefined;
+  if (!event) throw new UnknownEventError(String(name), compiled.names);
+  return event;
 }
 
 /** Where a send stands in its chain: the parent's lineage and a counter for derived ids. */
@@ -35,8 +49,7 @@ export function prepare(
   options: LooseSendOptions | undefined,
   origin: Origin | undefined,
 ): Envelope | Promise<Envelope> {
-  const schema = typeof name === "string" ? compiled.schemas.get(name) : undefined;
-  if (!schema) throw new UnknownEventError(String(name), compiled.names);
+  const { schema, definition, version } = eventOf(compiled, name);
   const event = name as string;
   let id: string | undefined;
   let deliverAt: number | undefined;
@@ -52,10 +65,6 @@ export function prepare(
   }
   // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
   if (id === undefined && origin) id = `${origin.lineage.causationId}/${origin.next++}`;
-  const definition = compiled.definitions.get(event);
-  const latest = latestVersion(definition);
-  // only a versioned event's envelopes carry a version, so a plain catalog's envelopes are unchanged
-  const version = latest > 1 ? latest : undefined;
   const build = (value: unknown): Envelope => createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version });
   const value = options?.version === undefined ? validate(event, schema, payload) : parseVersion(event, definition, schema, options.version, payload);
   return value instanceof Promise ? value.then(build) : build(value);
