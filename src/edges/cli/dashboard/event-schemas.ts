@@ -1,4 +1,7 @@
+import { readDefinition } from "../../../catalog/define-event.js";
+import { convertEvent } from "../../../catalog/json-schema.js";
 import type { AnyCatalog } from "../../../catalog/types.js";
+import type { AnySchema } from "../../../core/schema.js";
 
 /** One event of `GET /api/catalog`: its name and, where herald can derive one, its JSON Schema. */
 export interface CatalogEntry {
@@ -7,53 +10,22 @@ export interface CatalogEntry {
   readonly schema: Record<string, unknown> | null;
 }
 
-interface ZodLike {
-  readonly _zod: unknown;
-  toJSONSchema?: (params?: { io?: "input" | "output"; unrepresentable?: "any" }) => Record<string, unknown>;
-}
-
 /**
- * The JSON Schema of each event, as a sender writes it (`io: "input"`): from the catalog's own
- * `toJSONSchema()` where the catalog has one and every schema converts, so the form and
- * `herald export` agree. Otherwise per event, zod schemas only: through the schema's own
- * `toJSONSchema()` (zod >= 4.2), else `z.toJSONSchema`, with zod imported only here and only then
- * (it is an optional peer). A schema that does not convert gets `null`.
+ * The JSON Schema of each event, as a sender writes it (`io: "input"`), converted as
+ * `events.toJSONSchema()` and `herald export` convert it, but one event at a time: the catalog
+ * method rejects when any schema does not convert, and the form still wants the others. Reading
+ * the schemas rather than calling the method also serves a catalog from another copy of herald.
  */
 export async function describeEvents(catalog: AnyCatalog): Promise<CatalogEntry[]> {
-  const whole = await fromCatalog(catalog);
-  if (whole) return (catalog.names as readonly string[]).map((name) => ({ name, schema: whole[name] ?? null }));
-  const entries: CatalogEntry[] = [];
-  let standalone: ((schema: unknown, params: object) => Record<string, unknown>) | undefined | null;
-  for (const name of catalog.names as readonly string[]) {
-    const schema = (catalog.schemas as Record<string, unknown>)[name];
-    let json: Record<string, unknown> | null = null;
-    if (isZod(schema)) {
+  const schemas = catalog.schemas as Readonly<Record<string, AnySchema>>;
+  return Promise.all(
+    (catalog.names as readonly string[]).map(async (name) => {
+      const schema = schemas[name]!;
       try {
-        if (typeof schema.toJSONSchema === "function") json = schema.toJSONSchema({ io: "input", unrepresentable: "any" });
-        else {
-          standalone ??= await import("zod").then((zod) => zod.z.toJSONSchema as never, () => null);
-          json = standalone ? standalone(schema, { io: "input", unrepresentable: "any" }) : null;
-        }
+        return { name, schema: await convertEvent({ name, schema, definition: readDefinition(schema) }, "input", "draft-2020-12") };
       } catch {
-        json = null; // a transform or custom check zod cannot express: raw JSON it is
+        return { name, schema: null }; // a Date, a transform's output, a validator with no converter: raw JSON it is
       }
-    }
-    entries.push({ name, schema: json });
-  }
-  return entries;
-}
-
-// the catalog method arrived with herald export; it rejects when any one schema does not convert
-async function fromCatalog(catalog: AnyCatalog): Promise<Record<string, Record<string, unknown>> | undefined> {
-  const convert = (catalog as { toJSONSchema?: (options: { io: "input" }) => Promise<Record<string, Record<string, unknown>>> }).toJSONSchema;
-  if (typeof convert !== "function") return undefined;
-  try {
-    return await convert.call(catalog, { io: "input" });
-  } catch {
-    return undefined;
-  }
-}
-
-function isZod(schema: unknown): schema is ZodLike {
-  return typeof schema === "object" && schema !== null && "_zod" in schema;
+    }),
+  );
 }
