@@ -19,3 +19,11 @@ export function parseInteger(name: string, value: string | undefined, fallback: 
   if (!/^\d+$/.test(value.trim()) || number < min || number > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return number;
 }
+
+/** The one positional argument a command takes, the catalog module; `usage` is shown when it is missing. */
+export function catalogArgument(positionals: readonly string[], usage: string): string {
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError(usage);
+  if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  return file;
+}

@@ -1,7 +1,7 @@
-import { parseCommandArgs, parseInteger } from "./args.js";
+import { catalogArgument, parseCommandArgs, parseInteger } from "./args.js";
 import { startDevServer } from "./dev-server.js";
 import { DEV_HELP } from "./help.js";
-import { type CliIo, EXIT, UsageError, wantsColour } from "./io.js";
+import { type CliIo, EXIT, wantsColour } from "./io.js";
 import { loadCatalog } from "./load-catalog.js";
 
 // closing waits for running subscribers; one that hangs must not keep Ctrl-C from working
@@ -21,9 +21,7 @@ export async function devCommand(args: readonly string[], io: CliIo): Promise<nu
     io.stdout.write(DEV_HELP);
     return EXIT.ok;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError("herald dev needs a catalog module: herald dev ./src/events.ts");
-  if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  const file = catalogArgument(positionals, "herald dev needs a catalog module: herald dev ./src/events.ts");
   const port = parseInteger("port", values.port, 3002, 0, 65_535);
   const colour = wantsColour(io.stdout, io.env);
   const log = (line: string): void => void io.stdout.write(`${line}\n`);

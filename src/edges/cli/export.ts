@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, resolve } from "node:path";
 import { isHeraldError } from "../../core/errors.js";
-import { parseCommandArgs } from "./args.js";
+import { catalogArgument, parseCommandArgs } from "./args.js";
 import { EXPORT_HELP } from "./help.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
 import { loadCatalog } from "./load-catalog.js";
@@ -28,9 +28,7 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
     io.stdout.write(EXPORT_HELP);
     return EXIT.ok;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError("herald export needs a catalog module: herald export <catalog-module> --format json-schema|asyncapi");
-  if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  const file = catalogArgument(positionals, "herald export needs a catalog module: herald export <catalog-module> --format json-schema|asyncapi");
   const format = values.format;
   if (!FORMATS.includes(format as never)) throw new UsageError(`--format must be ${FORMATS.join(" or ")}${format === undefined ? "" : `, got ${JSON.stringify(format)}`}`);
   if (values.io !== undefined && values.io !== "input" && values.io !== "output") throw new UsageError(`--io must be input or output, got ${JSON.stringify(values.io)}`);
