@@ -9,11 +9,12 @@ export const MAIN_HELP = `herald: send and serve typed events
 
 Usage:
   herald send <event> [payload-json | @file | -] [options]   POST an event to a herald endpoint
+                                                               (--version <n>: the payload's schema version)
   herald dev <catalog-module> [--port 3002]                   serve POST /trigger for a catalog, locally
   herald export <catalog-module> --format json-schema|asyncapi [--out file]
                                                                publish the catalog as a contract
 
-Run \`herald <command> --help\` for a command's options.
+Run \`herald <command> --help\` for a command's options. \`herald --version\` prints herald's own version.
 
 ${EXIT_CODES}
 `;
@@ -35,12 +36,15 @@ Options:
   --delay <delay>      deliver later: "90s", "1h30m", "2d", or JSON like '{"hours":1}'
   --deliver-at <time>  deliver at an ISO 8601 time
   --id <id>            the event id, sent as the Idempotency-Key header (sending it again is a no-op)
+  --version <n>        the payload's schema version, from 1 (default: the newest); an older version's
+                       payload is validated as that version and upcast to the newest by the endpoint
   --timeout <ms>       give up after this long (default 10000)
   --json               print the endpoint's JSON answer as it is
   -h, --help           this help
 
-Example:
+Examples:
   herald send user.created '{"email":"a@b.co","userId":"u1"}' --url http://localhost:3002/trigger
+  herald send user.created '{"fullName":"Ada Lovelace","email":"a@b.co"}' --version 1
 
 ${EXIT_CODES}
 `;

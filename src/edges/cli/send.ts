@@ -8,7 +8,7 @@ import { type CliIo, EXIT, UsageError } from "./io.js";
 const DEFAULT_URL = "http://127.0.0.1:3002/trigger";
 
 /**
- * `herald send <event> [payload] [options]`: builds `{ event, payload, delay?, deliverAt? }`,
+ * `herald send <event> [payload] [options]`: builds `{ event, payload, delay?, deliverAt?, version? }`,
  * POSTs it with a bearer token or a signature, and prints the receipt or the endpoint's error.
  * Resolves to an exit code (see `EXIT`).
  */
@@ -20,6 +20,7 @@ export async function sendCommand(args: readonly string[], io: CliIo): Promise<n
     delay: { type: "string" },
     "deliver-at": { type: "string" },
     id: { type: "string" },
+    version: { type: "string" },
     timeout: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -36,12 +37,14 @@ export async function sendCommand(args: readonly string[], io: CliIo): Promise<n
   const secret = values.secret ?? io.env.HERALD_SECRET;
   if (token && secret) throw new UsageError("Give --token or --secret, not both");
   const timeout = parseInteger("timeout", values.timeout, 10_000, 1, 600_000);
+  const version = parseVersionArg(values.version);
 
   const body = JSON.stringify({
     event,
     ...(payloadArg === undefined ? {} : { payload: await readPayload(payloadArg, io) }),
     ...(values.delay === undefined ? {} : { delay: parseDelayArg(values.delay) }),
     ...(values["deliver-at"] === undefined ? {} : { deliverAt: values["deliver-at"] }),
+    ...(version === undefined ? {} : { version }),
   });
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -112,6 +115,16 @@ function parseDelayArg(text: string): unknown {
   } catch {
     throw new UsageError(`--delay ${JSON.stringify(text)} is neither a duration like "1h30m" nor valid JSON`);
   }
+}
+
+// whether the event has that version is the endpoint's to say (422 UNKNOWN_VERSION): the CLI has no catalog
+function parseVersionArg(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const version = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(version) || version < 1) {
+    throw new UsageError(`--version must be a schema version, a whole number from 1, got ${JSON.stringify(text)}`);
+  }
+  return version;
 }
 
 function parseJson(text: string): unknown {

@@ -2,12 +2,18 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defineEvents } from "../../../src/index.js";
 import { createEventHandler, toNodeHandler } from "../../../src/http.js";
+import { createRecordingTransport } from "../../../src/testing.js";
+import { contractSchemas } from "../../fixtures/contract-schemas.js";
 import { failingCatalog, recordingCatalog, transportFailure } from "../http/helpers.js";
 import { listen } from "../http/server.js";
 import { assertBuilt, runCli } from "./run-cli.js";
 
 const { events, transport } = recordingCatalog();
+// user.created has three schema versions: v1 { fullName, email }, v2 split the name, v3 added a plan
+const versioned = createRecordingTransport();
+const contract = defineEvents(contractSchemas, { transport: versioned });
 const servers: Record<string, { url: string; close: () => Promise<void> }> = {};
 
 beforeAll(async () => {
@@ -15,6 +21,7 @@ beforeAll(async () => {
   servers.token = await listen(toNodeHandler(createEventHandler(events, { auth: { token: "tok-123" } })));
   servers.signed = await listen(toNodeHandler(createEventHandler(events, { auth: { secret: "whsec-1" } })));
   servers.down = await listen(toNodeHandler(createEventHandler(failingCatalog(transportFailure(true)), { auth: "none", onError: () => {} })));
+  servers.versioned = await listen(toNodeHandler(createEventHandler(contract, { auth: { token: "tok-v" } })));
   servers.html = await listen((_, res) => res.writeHead(404, { "content-type": "text/html" }).end("<h1>nope</h1>"));
 });
 afterAll(async () => Promise.all(Object.values(servers).map((s) => s.close())));
@@ -60,7 +67,35 @@ describe("herald send", () => {
     expect(html.stderr).toMatch(/HTTP 404 .*is it a herald endpoint/);
   });
 
+  it("sends --version: a v1 payload is accepted as v1 and delivered upcast to the newest", async () => {
+    versioned.clear();
+    const v1 = '{"fullName":"Ada Lovelace","email":"ada@example.com"}';
+    const result = await runCli(["send", "user.created", v1, "--version", "1", "--url", servers.versioned!.url, "--token", "tok-v"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Event user.created sent: id \S+/);
+    expect(versioned.sent).toMatchObject([{ name: "user.created", version: 3, payload: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", plan: "free" } }]);
+  });
+
+  it("without --version a v1 payload is checked against the newest schema and refused (exit 1), and an unknown version is 422 UNKNOWN_VERSION", async () => {
+    versioned.clear();
+    const v1 = '{"fullName":"Grace Hopper","email":"grace@example.com"}';
+    const latest = await runCli(["send", "user.created", v1, "--url", servers.versioned!.url, "--token", "tok-v"]);
+    expect(latest.code).toBe(1);
+    expect(latest.stderr).toMatch(/422 VALIDATION_FAILED[\s\S]*firstName/);
+    const unknown = await runCli(["send", "user.created", v1, "--version", "4", "--url", servers.versioned!.url, "--token", "tok-v"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/422 UNKNOWN_VERSION: user.created: no schema version 4; it has versions 1 to 3/);
+    expect(versioned.sent).toEqual([]);
+  });
+
   it.each([
+    [["send", "test.event", "--version", "0"], /--version must be a schema version, a whole number from 1, got "0"/],
+    [["send", "test.event", "--version", "x"], /--version must be a schema version, a whole number from 1, got "x"/],
+    [["send", "test.event", "--version", "1.5"], /--version must be a schema version/],
+    [["send", "test.event", "--version=-1"], /--version must be a schema version, a whole number from 1, got "-1"/],
+    [["send", "test.event", "--version", "-1"], /Option '--version' argument is ambiguous/],
+    [["send", "test.event", "--version"], /argument missing/],
     [["send"], /needs an event name/],
     [["send", "test.event", "{not json"], /not valid JSON/],
     [["send", "test.event", "@/nonexistent/payload.json"], /Cannot read the payload file/],
@@ -82,6 +117,11 @@ describe("herald --help", () => {
     const result = await runCli(args);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Exit codes:\n {2}0 {2}done\n {2}1 .*\n {2}2 .*\n {2}3 /);
+  });
+
+  it("documents --version in herald --help and herald send --help", async () => {
+    expect((await runCli(["--help"])).stdout).toMatch(/--version <n>: the payload's schema version/);
+    expect((await runCli(["send", "--help"])).stdout).toMatch(/--version <n> +the payload's schema version, from 1/);
   });
 
   it("is executable on its own (shebang), and prints the package version", async () => {
