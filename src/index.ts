@@ -15,7 +15,7 @@ export {
   type VersionedEvent,
 } from "./catalog/define-event.js";
 export { defineEvents, type DefineEventsOptions } from "./catalog/define-events.js";
-export type { CatalogJSONSchema, JSONSchemaObject, JSONSchemaOptions } from "./catalog/json-schema.js";
+export type { CatalogJSONSchema, JSONSchemaObject, JSONSchemaOptions, OlderVersionSchemas } from "./catalog/json-schema.js";
 export type {
   AnyCatalog,
   AnySchemas,

@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from "../core/errors.js";
-import { convertEvent, type JSONSchemaObject, type SchemaSource } from "./json-schema.js";
+import { convertEvent, exportedVersions, type JSONSchemaObject, type SchemaSource } from "./json-schema.js";
+import { latestVersion } from "./versions.js";
 
 /** An AsyncAPI 3.0 Server Object: where the events can be sent, e.g. a herald HTTP endpoint. */
 export interface AsyncAPIServer {
@@ -36,41 +37,36 @@ export interface AsyncAPIDocument {
 
 /**
  * Builds the AsyncAPI 3.0 document of a catalog: per event a channel at the event's name, a
- * message whose payload is the event's input schema (JSON Schema draft-07, the dialect AsyncAPI
- * schemas extend), and a `send` and a `receive` operation. Metadata becomes the message's
- * description and examples; `x-herald-owner`, `x-herald-deprecated` and `x-herald-version` carry
- * what AsyncAPI has no field for.
+ * message per schema version whose payload is that version's input schema (JSON Schema draft-07,
+ * the dialect AsyncAPI schemas extend), and a `send` and a `receive` operation over all of them.
+ * The newest version's message is the event's name and comes first; an older one is
+ * `<name>-v<N>` (see `exportedVersions`), because a sender may still send it. Metadata becomes
+ * the message's description and examples (newest only); `x-herald-owner`, `x-herald-deprecated`
+ * and `x-herald-version` carry what AsyncAPI has no field for.
  * @throws InvalidOptionsError for a missing title or version or a malformed server; UnsupportedSchemaError from the schemas
  */
 export async function buildAsyncAPI(sources: readonly SchemaSource[], options: AsyncAPIOptions): Promise<AsyncAPIDocument> {
   checkOptions(options);
-  const payloads = await Promise.all(sources.map((source) => convertEvent(source, "input", "draft-07")));
+  const entries = sources.flatMap((source) => exportedVersions(source, true).map((exported) => ({ source, ...exported })));
+  const payloads = await Promise.all(entries.map(({ source, version }) => convertEvent(source, "input", "draft-07", version)));
   const channels: Record<string, JSONSchemaObject> = {};
   const operations: Record<string, JSONSchemaObject> = {};
   const messages: Record<string, JSONSchemaObject> = {};
-  sources.forEach((source, i) => {
+  entries.forEach(({ source, key, version }, i) => {
+    messages[key] = message(source, key, version, payloads[i]!);
+  });
+  for (const source of sources) {
     const { name, definition } = source;
-    const message = `#/channels/${name}/messages/${name}`;
+    const keys = exportedVersions(source, true).map(({ key }) => key);
     channels[name] = {
       address: name,
       ...(definition?.description === undefined ? {} : { description: definition.description }),
-      messages: { [name]: { $ref: `#/components/messages/${name}` } },
+      messages: Object.fromEntries(keys.map((key) => [key, { $ref: `#/components/messages/${key}` }])),
     };
     for (const action of ["send", "receive"] as const) {
-      operations[`${name}.${action}`] = { action, channel: { $ref: `#/channels/${name}` }, messages: [{ $ref: message }] };
+      operations[`${name}.${action}`] = { action, channel: { $ref: `#/channels/${name}` }, messages: keys.map((key) => ({ $ref: `#/channels/${name}/messages/${key}` })) };
     }
-    messages[name] = {
-      name,
-      title: name,
-      contentType: "application/json",
-      ...(definition?.description === undefined ? {} : { description: definition.description }),
-      payload: payloads[i]!,
-      ...(definition?.examples ? { examples: definition.examples.map((payload, n) => ({ name: `example-${n + 1}`, payload })) } : {}),
-      ...(definition?.owner === undefined ? {} : { "x-herald-owner": definition.owner }),
-      ...(definition?.deprecated ? { "x-herald-deprecated": definition.deprecated } : {}),
-      ...(definition && definition.versions.length > 1 ? { "x-herald-version": definition.versions.length } : {}),
-    };
-  });
+  }
   return {
     asyncapi: "3.0.0",
     info: { title: options.title, version: options.version, ...(options.description === undefined ? {} : { description: options.description }) },
@@ -79,6 +75,25 @@ export async function buildAsyncAPI(sources: readonly SchemaSource[], options: A
     channels,
     operations,
     components: { messages },
+  };
+}
+
+// an older version is marked by its number and a summary, not `deprecated`: the catalog still
+// accepts it and upcasts it; only the event's own `deprecated` says a sender should stop
+function message({ name, definition }: SchemaSource, key: string, version: number, payload: JSONSchemaObject): JSONSchemaObject {
+  const latest = latestVersion(definition);
+  const older = version < latest;
+  return {
+    name: key,
+    title: older ? `${name} v${version}` : name,
+    ...(older ? { summary: `Version ${version} of ${latest}: still accepted, upcast to version ${latest} before a handler sees it` } : {}),
+    contentType: "application/json",
+    ...(definition?.description === undefined ? {} : { description: definition.description }),
+    payload,
+    ...(!older && definition?.examples ? { examples: definition.examples.map((example, n) => ({ name: `example-${n + 1}`, payload: example })) } : {}),
+    ...(definition?.owner === undefined ? {} : { "x-herald-owner": definition.owner }),
+    ...(definition?.deprecated ? { "x-herald-deprecated": definition.deprecated } : {}),
+    ...(latest > 1 ? { "x-herald-version": version } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { formatIssue, InvalidOptionsError } from "../core/errors.js";
 import type { AnySchema } from "../core/schema.js";
 import { buildAsyncAPI } from "./async-api.js";
 import type { EventDefinition } from "./define-event.js";
-import { type CatalogJSONSchema, convertEvent, type SchemaSource } from "./json-schema.js";
+import { convertEvent, exportedVersions, type SchemaSource } from "./json-schema.js";
 import { type Compiled, eventOf } from "./prepare.js";
 import type { AnySchemas, EventCatalog, EventDescription } from "./types.js";
 import { parseVersion } from "./versions.js";
@@ -22,11 +22,12 @@ export function contractMethods(compiled: Compiled): ContractMethods {
       return { name, version: Math.max(1, versions.length), ...meta } satisfies EventDescription as never;
     },
     async toJSONSchema(options = {}) {
-      const io = options.io ?? "input";
+      const { io = "input", versions = "latest" } = options;
       if (io !== "input" && io !== "output") throw new InvalidOptionsError(`toJSONSchema: io must be "input" or "output", got ${String(io)}`);
-      const all = sources();
-      const schemas = await Promise.all(all.map((source) => convertEvent(source, io, "draft-2020-12")));
-      return Object.fromEntries(all.map(({ name }, i) => [name, schemas[i]!])) as CatalogJSONSchema;
+      if (versions !== "latest" && versions !== "all") throw new InvalidOptionsError(`toJSONSchema: versions must be "latest" or "all", got ${String(versions)}`);
+      const entries = sources().flatMap((source) => exportedVersions(source, versions === "all").map((exported) => ({ source, ...exported })));
+      const schemas = await Promise.all(entries.map(({ source, version }) => convertEvent(source, io, "draft-2020-12", version)));
+      return Object.fromEntries(entries.map(({ key }, i) => [key, schemas[i]!])) as never;
     },
     toAsyncAPI: async (options) => buildAsyncAPI(sources(), options),
   };

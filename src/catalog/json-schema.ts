@@ -2,6 +2,7 @@ import type { StandardJSONSchemaV1 } from "@standard-schema/spec";
 import { describeError, UnsupportedSchemaError } from "../core/errors.js";
 import type { AnySchema } from "../core/schema.js";
 import type { EventDefinition } from "./define-event.js";
+import { latestVersion } from "./versions.js";
 
 /** A JSON Schema document, as plain data. */
 export interface JSONSchemaObject {
@@ -12,10 +13,20 @@ export interface JSONSchemaObject {
 export interface JSONSchemaOptions {
   /** `"input"` (default): what a sender writes. `"output"`: what a handler receives (defaults applied, transforms run). */
   readonly io?: "input" | "output";
+  /**
+   * `"latest"` (default): one schema per event, its newest version. `"all"`: also every older
+   * version of a versioned event, keyed `<name>-v<N>` (see {@link exportedVersions}).
+   */
+  readonly versions?: "latest" | "all";
 }
 
 /** One JSON Schema per event name. */
 export type CatalogJSONSchema<TName extends string = string> = { readonly [K in TName]: JSONSchemaObject };
+
+/** What `toJSONSchema({ versions: "all" })` adds: each older version of a versioned event, keyed `<name>-v<N>`. */
+export interface OlderVersionSchemas {
+  readonly [key: `${string}-v${number}`]: JSONSchemaObject | undefined;
+}
 
 /** The JSON Schema dialects herald writes: 2020-12 for `toJSONSchema`, draft-07 for AsyncAPI and Trigger.dev. */
 export type JSONSchemaTarget = "draft-2020-12" | "draft-07";
@@ -42,15 +53,42 @@ export function standardJSONSchema(name: string, schema: AnySchema, io: "input" 
   }
 }
 
+/** One schema version an export lists, under its key. */
+export interface ExportedVersion {
+  /** The event's name for the newest version, `<name>-v<N>` for an older one. */
+  readonly key: string;
+  readonly version: number;
+}
+
+/**
+ * The versions an export lists for an event, newest first: the newest under the event's name (so
+ * an unversioned event's key never changes), then with `all` each older one as `<name>-v<N>`. A
+ * `-` cannot appear in an event name, so these keys never meet another event's; AsyncAPI's
+ * component keys (`^[a-zA-Z0-9.\-_]+$`) allow it.
+ */
+export function exportedVersions({ name, definition }: SchemaSource, all: boolean): ExportedVersion[] {
+  const latest = latestVersion(definition);
+  const older = all ? Array.from({ length: latest - 1 }, (_, i) => latest - 1 - i) : [];
+  return [{ key: name, version: latest }, ...older.map((version) => ({ key: `${name}-v${version}`, version }))];
+}
+
 /**
  * The event's JSON Schema, with its metadata: Standard JSON Schema where the validator has it,
  * else zod's `toJSONSchema` for a zod schema (zod is loaded here, on first need, never before).
+ * `version` (default: the newest) picks an older schema of a versioned event; the examples, which
+ * are the newest version's payloads, are left off an older one.
  * @throws UnsupportedSchemaError for a schema that cannot be expressed, or a validator with no converter
  */
-export async function convertEvent(source: SchemaSource, io: "input" | "output", target: JSONSchemaTarget): Promise<JSONSchemaObject> {
+export async function convertEvent(source: SchemaSource, io: "input" | "output", target: JSONSchemaTarget, version?: number): Promise<JSONSchemaObject> {
   const { name, schema, definition } = source;
-  const json = standardJSONSchema(name, schema, io, target) ?? (await convertWithZod(name, definition?.versions.at(-1) ?? schema, io, target));
-  return describeSchema(json, source, io);
+  const at = version ?? latestVersion(definition);
+  // the newest converts through `schema` itself, as it always has; zod's fallback needs the version's own schema
+  const raw = definition?.versions[at - 1] ?? schema;
+  const older = definition !== undefined && at < latestVersion(definition);
+  const json = standardJSONSchema(name, older ? raw : schema, io, target) ?? (await convertWithZod(name, raw, io, target));
+  if (!older) return describeSchema(json, source, io);
+  const { examples: _examples, ...rest } = definition;
+  return describeSchema(json, { ...source, definition: rest }, io);
 }
 
 /** Adds the event's name and metadata to its JSON Schema: `title`, `description`, `deprecated`, `examples` (of the input). */

@@ -4,7 +4,7 @@ import type { BadEventName, DottedName } from "../core/names.js";
 import type { Receipt, SubscribeOptions, Transport } from "../delivery/transport.js";
 import type { AsyncAPIDocument, AsyncAPIOptions } from "./async-api.js";
 import type { EventMeta } from "./define-event.js";
-import type { CatalogJSONSchema, JSONSchemaOptions } from "./json-schema.js";
+import type { CatalogJSONSchema, JSONSchemaOptions, OlderVersionSchemas } from "./json-schema.js";
 
 /**
  * A schema as the catalog's constraint sees it. Only `~standard` is required, and its type is left
@@ -248,9 +248,12 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * One JSON Schema (draft 2020-12) per event, of what a sender writes (`io: "input"`, the default)
    * or what a handler receives (`"output"`), with the event's metadata as `title`, `description`,
    * `deprecated` and `examples`. Uses the validator's Standard JSON Schema, else zod's converter.
+   * With `versions: "all"`, each older version of a versioned event is added as `<name>-v<N>`.
    * @throws UnsupportedSchemaError for a schema JSON Schema cannot express, or a validator with no converter
    * @see README.md#the-catalog-as-a-contract
    */
+  toJSONSchema(options: JSONSchemaOptions & { readonly versions: "all" }): Promise<CatalogJSONSchema<keyof TSchemas & string> & OlderVersionSchemas>;
+  /** One JSON Schema per event, of its newest version, as the overload above describes. */
   toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TSchemas & string>>;
   /**
    * An AsyncAPI 3.0 document of the catalog: a channel, a message and send/receive operations per event.

@@ -1,9 +1,9 @@
 import { Parser } from "@asyncapi/parser";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type AsyncAPIDocument, defineEvents, InvalidOptionsError, UnsupportedSchemaError } from "../../src/index.js";
+import { type AsyncAPIDocument, defineEvent, defineEvents, InvalidOptionsError, UnsupportedSchemaError } from "../../src/index.js";
 import { rejection } from "../helpers/caught.js";
-import { contractSchemas } from "../fixtures/contract-schemas.js";
+import { contractSchemas, userV1, userV2, userV3 } from "../fixtures/contract-schemas.js";
 
 const parser = new Parser();
 const events = defineEvents(contractSchemas);
@@ -52,6 +52,52 @@ describe("events.toAsyncAPI", () => {
     const message = parsed!.messages().all().find((m) => m.name() === "user.created")!;
     expect(message.payload()?.required()).toEqual(["firstName", "lastName", "email"]);
     expect(message.examples().all()[0]?.payload()).toEqual({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", plan: "pro" });
+  });
+
+  it("lists every schema version of a versioned event in its channel, newest first, each with its own payload", async () => {
+    const document = await events.toAsyncAPI({ title: "t", version: "1" });
+    expect(await errorsOf(document)).toEqual([]);
+    const { document: parsed } = await parser.parse(JSON.stringify(document));
+    const ids = ["user.created", "user.created-v2", "user.created-v1"];
+    expect(parsed!.channels().get("user.created")!.messages().all().map((m) => m.id())).toEqual(ids);
+    for (const action of ["send", "receive"]) {
+      expect(parsed!.operations().get(`user.created.${action}`)!.messages().all().map((m) => m.id())).toEqual(ids);
+      expect(parsed!.operations().get(`file.uploaded.${action}`)!.messages().all().map((m) => m.id())).toEqual(["file.uploaded"]);
+    }
+    // each payload is that version's own schema, converted independently here
+    const expected = (schema: z.ZodType): unknown => ({ ...z.toJSONSchema(schema, { target: "draft-7", io: "input" }), title: "user.created", description: "A user signed up" });
+    const { messages } = document.components;
+    expect(messages["user.created-v1"]!.payload).toEqual(expected(userV1));
+    expect(messages["user.created-v2"]!.payload).toEqual(expected(userV2));
+    expect(messages["user.created"]!.payload).toEqual({ ...(expected(userV3) as object), examples: contractSchemas["user.created"]["~herald"].examples });
+    expect(parsed!.messages().all().find((m) => m.id() === "user.created-v1")!.payload()?.required()).toEqual(["fullName", "email"]);
+  });
+
+  it("marks an older version by its number, not as deprecated, and shows the newest's examples on the newest only", async () => {
+    const { messages } = (await events.toAsyncAPI({ title: "t", version: "1" })).components;
+    expect(messages["user.created-v1"]).toMatchObject({ name: "user.created-v1", title: "user.created v1", "x-herald-version": 1, "x-herald-owner": "accounts" });
+    expect(messages["user.created-v2"]).toMatchObject({ "x-herald-version": 2, summary: expect.stringMatching(/^Version 2 of 3: still accepted/) });
+    for (const id of ["user.created-v1", "user.created-v2"]) {
+      expect(messages[id]).not.toHaveProperty("examples");
+      expect(messages[id]).not.toHaveProperty("x-herald-deprecated");
+      expect(messages[id]!.payload).not.toHaveProperty("deprecated");
+    }
+  });
+
+  it("marks every version of a deprecated event, and keeps ids apart from an event named <name>.v1", async () => {
+    const v1 = z.object({ id: z.string() });
+    const v2 = z.object({ id: z.string(), at: z.number() });
+    const catalog = defineEvents({
+      "user.created": defineEvent({ versions: [v1, v2], upcast: [(old) => ({ ...old, at: 0 })], deprecated: "use account.opened" }),
+      "user.created.v1": z.object({ other: z.boolean() }),
+    });
+    const document = await catalog.toAsyncAPI({ title: "t", version: "1" });
+    expect(await errorsOf(document)).toEqual([]);
+    expect(Object.keys(document.components.messages)).toEqual(["user.created", "user.created-v1", "user.created.v1"]);
+    for (const id of ["user.created", "user.created-v1"]) {
+      expect(document.components.messages[id]).toMatchObject({ "x-herald-deprecated": "use account.opened", payload: { deprecated: true } });
+    }
+    expect(document.components.messages["user.created.v1"]!.payload).toMatchObject({ required: ["other"] });
   });
 
   it("still validates for a catalog with shared, nested and union schemas", async () => {

@@ -23,6 +23,16 @@ describe("contract exports, typed", () => {
     void events.toJSONSchema({ io: "both" });
   });
 
+  test("toJSONSchema with versions: all adds <name>-v<N> keys, each maybe absent", async () => {
+    const schemas = await events.toJSONSchema({ versions: "all", io: "output" });
+    expectTypeOf(schemas["user.created"]).toEqualTypeOf<JSONSchemaObject>();
+    expectTypeOf(schemas["user.created-v1"]).toEqualTypeOf<JSONSchemaObject | undefined>();
+    // @ts-expect-error still not in the catalog
+    void schemas["user.deleted"];
+    // @ts-expect-error versions is latest or all
+    void events.toJSONSchema({ versions: 2 });
+  });
+
   test("toAsyncAPI needs a title and a version", async () => {
     expectTypeOf(await events.toAsyncAPI({ title: "t", version: "1" })).toEqualTypeOf<AsyncAPIDocument>();
     // @ts-expect-error version is required

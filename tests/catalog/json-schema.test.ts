@@ -9,7 +9,7 @@ import { z } from "zod";
 import * as zm from "zod/mini";
 import { defineEvent, defineEvents, InvalidOptionsError, UnsupportedSchemaError } from "../../src/index.js";
 import { rejection } from "../helpers/caught.js";
-import { contractSchemas, userV3 } from "../fixtures/contract-schemas.js";
+import { contractSchemas, userV1, userV2, userV3 } from "../fixtures/contract-schemas.js";
 
 const events = defineEvents(contractSchemas);
 
@@ -36,6 +36,28 @@ describe("events.toJSONSchema", () => {
     expect(user.required).toEqual(["firstName", "lastName", "email", "plan"]);
     expect(user).not.toHaveProperty("examples");
     expect(await rejection(events.toJSONSchema({ io: "both" as never }))).toBeInstanceOf(InvalidOptionsError);
+  });
+
+  it("adds every older version of a versioned event as <name>-v<N> with versions: all, without the newest's examples", async () => {
+    const newest = await events.toJSONSchema({ io: "output" });
+    const all = await events.toJSONSchema({ io: "output", versions: "all" });
+    expect(Object.keys(all)).toEqual(["user.created", "user.created-v2", "user.created-v1", "invoice.paid", "invoice.sent", "file.uploaded"]);
+    for (const name of events.names) expect(all[name]).toEqual(newest[name]);
+    for (const [key, schema] of [["user.created-v1", userV1], ["user.created-v2", userV2]] as const) {
+      const { $schema, ...own } = z.toJSONSchema(schema, { io: "output" });
+      expect(all[key]).toEqual({ $schema, title: "user.created", description: "A user signed up", ...own });
+    }
+    expect(Object.keys(await events.toJSONSchema({ versions: "latest" }))).toEqual(events.names);
+    expect(await rejection(events.toJSONSchema({ versions: "newest" as never }))).toBeInstanceOf(InvalidOptionsError);
+  });
+
+  it("converts an older version through zod's fallback with that version's own schema (zod/mini)", async () => {
+    const v1 = zm.object({ id: zm.string() });
+    const v2 = zm.object({ id: zm.string(), size: zm.number() });
+    const catalog = defineEvents({ "blob.stored": defineEvent({ versions: [v1, v2], upcast: [(old) => ({ ...old, size: 0 })] }) });
+    const schemas = await catalog.toJSONSchema({ versions: "all" });
+    expect(schemas["blob.stored-v1"]).toEqual({ ...zm.toJSONSchema(v1, { io: "input" }), title: "blob.stored" });
+    expect(schemas["blob.stored"]).toEqual({ ...zm.toJSONSchema(v2, { io: "input" }), title: "blob.stored" });
   });
 
   it("keeps a schema's own title and description unless the event's metadata gives one", async () => {
