@@ -19,6 +19,7 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
     out: { type: "string", short: "o" },
     export: { type: "string" },
     io: { type: "string" },
+    versions: { type: "string" },
     title: { type: "string" },
     "api-version": { type: "string" },
     server: { type: "string", multiple: true },
@@ -33,6 +34,8 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
   if (!FORMATS.includes(format as never)) throw new UsageError(`--format must be ${FORMATS.join(" or ")}${format === undefined ? "" : `, got ${JSON.stringify(format)}`}`);
   if (values.io !== undefined && values.io !== "input" && values.io !== "output") throw new UsageError(`--io must be input or output, got ${JSON.stringify(values.io)}`);
   if (format === "asyncapi" && values.io !== undefined) throw new UsageError("--io applies to --format json-schema only (AsyncAPI describes what senders write)");
+  if (values.versions !== undefined && values.versions !== "latest" && values.versions !== "all") throw new UsageError(`--versions must be latest or all, got ${JSON.stringify(values.versions)}`);
+  if (format === "asyncapi" && values.versions !== undefined) throw new UsageError("--versions applies to --format json-schema only (AsyncAPI always lists every version)");
   const servers = parseServers(values.server ?? []);
 
   const events = await loadCatalog(file, io.cwd, values.export);
@@ -41,7 +44,7 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
     document =
       format === "asyncapi"
         ? await events.toAsyncAPI({ title: values.title ?? basename(file, extname(file)), version: values["api-version"] ?? "1.0.0", ...(servers ? { servers } : {}) })
-        : await events.toJSONSchema(values.io === undefined ? {} : { io: values.io });
+        : await events.toJSONSchema({ ...(values.io === undefined ? {} : { io: values.io }), ...(values.versions === undefined ? {} : { versions: values.versions }) });
   } catch (error) {
     if (!isHeraldError(error)) throw error;
     io.stderr.write(`herald export: ${error.message}\n`);

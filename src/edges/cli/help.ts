@@ -82,15 +82,16 @@ Usage:
   herald export <catalog-module> --format json-schema|asyncapi [options]
 
 Loads the module as herald dev does (TypeScript through tsx, no build step) and prints one JSON
-Schema (draft 2020-12) per event, or an AsyncAPI 3.0 document with a channel, a message and
-send/receive operations per event. Event metadata (description, owner, deprecated, examples) and
-schema versions from defineEvent are included.
+Schema (draft 2020-12) per event, or an AsyncAPI 3.0 document with a channel, a message per
+schema version and send/receive operations per event. Event metadata (description, owner,
+deprecated, examples) and schema versions from defineEvent are included.
 
 Options:
   --format <format>    json-schema or asyncapi (required)
   -o, --out <file>     write to a file instead of standard output
   --export <name>      the module's export that holds the catalog
   --io <io>            json-schema only: input (default, what senders write) or output (what handlers receive)
+  --versions <which>   json-schema only: latest (default) or all (adds older versions as <name>-v<N>)
   --title <title>      asyncapi only: info.title (default: the module's file name)
   --api-version <v>    asyncapi only: info.version (default 1.0.0)
   --server <name=url>  asyncapi only: a server, e.g. production=https://api.example.com/events (repeatable)

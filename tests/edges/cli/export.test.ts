@@ -36,6 +36,14 @@ describe("herald export, as a child process", () => {
     expect((JSON.parse(stdout) as Record<string, { required: string[] }>)["user.created"]!.required).toEqual(["name", "email", "plan"]);
   });
 
+  it("adds the older schema versions with --versions all", async () => {
+    const { code, stdout } = await runCli(["export", catalog, "--format", "json-schema", "--versions", "all"]);
+    expect(code).toBe(0);
+    const schemas = JSON.parse(stdout) as Record<string, { required: string[] }>;
+    expect(Object.keys(schemas)).toEqual(["user.created", "user.created-v1", "invoice.paid", "invoice.sent"]);
+    expect(schemas["user.created-v1"]!.required).toEqual(["fullName", "email"]);
+  });
+
   it("writes an AsyncAPI 3.0 document to --out that @asyncapi/parser accepts", async () => {
     const file = join(out, "nested", "asyncapi.json");
     const { code, stdout, stderr } = await runCli(["export", catalog, "--format", "asyncapi", "--out", file, "--title", "Accounts", "--api-version", "2.0.0", "--server", "production=https://api.example.com/events"]);
@@ -48,6 +56,7 @@ describe("herald export, as a child process", () => {
     expect(document!.info().title()).toBe("Accounts");
     expect(document!.servers().get("production")?.pathname()).toBe("/events");
     expect(JSON.parse(text).components.messages["user.created"]).toMatchObject({ "x-herald-version": 2, "x-herald-owner": "accounts" });
+    expect(JSON.parse(text).components.messages["user.created-v1"]).toMatchObject({ "x-herald-version": 1, payload: { required: ["fullName", "email"] } });
   });
 
   it("exits 1 and names the event when a schema cannot be expressed as JSON Schema", async () => {
@@ -62,6 +71,8 @@ describe("herald export, as a child process", () => {
     [["export", catalog], /--format must be json-schema or asyncapi$/m],
     [["export", catalog, "--format", "yaml"], /--format must be json-schema or asyncapi, got "yaml"/],
     [["export", catalog, "--format", "asyncapi", "--io", "output"], /--io applies to --format json-schema only/],
+    [["export", catalog, "--format", "json-schema", "--versions", "2"], /--versions must be latest or all, got "2"/],
+    [["export", catalog, "--format", "asyncapi", "--versions", "all"], /--versions applies to --format json-schema only/],
     [["export", catalog, "--format", "asyncapi", "--server", "https://x"], /--server "https:\/\/x": use name=url/],
     [["export", join(FIXTURES, "missing.ts"), "--format", "asyncapi"], /No such file/],
   ])("exits 2 on a usage error: %j", async (args, message) => {
