@@ -17,9 +17,9 @@ export function installTaskCatalog(file = "trigger/tasks.ts"): void {
 /**
  * Runs a registered task the way the worker's executor does: the payload through the task's
  * parse function, then its run function, inside a mock task context (so `taskContext.ctx` is set
- * and triggers from inside carry the parent run id).
+ * and triggers from inside carry the parent run id). `tags` are the run's, as the platform puts them in `ctx.run.tags`.
  */
-export async function runTask(id: string, payload: unknown, run: { id?: string; attempt?: number } = {}): Promise<unknown> {
+export async function runTask(id: string, payload: unknown, run: { id?: string; attempt?: number; tags?: string[] } = {}): Promise<unknown> {
   const task = resourceCatalog.getTask(id);
   if (!task) throw new Error(`Task ${id} is not registered: call installTaskCatalog() before defining it`);
   return runInMockTaskContext(
@@ -27,7 +27,7 @@ export async function runTask(id: string, payload: unknown, run: { id?: string; 
       const parsed = task.fns.parsePayload ? await task.fns.parsePayload(payload) : payload;
       return task.fns.run(parsed, { ctx, signal: new AbortController().signal });
     },
-    { ctx: { run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z") }, attempt: { number: run.attempt ?? 1 } } },
+    { ctx: { run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z"), tags: run.tags ?? [] }, attempt: { number: run.attempt ?? 1 } } },
   );
 }
 

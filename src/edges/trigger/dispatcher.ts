@@ -1,4 +1,4 @@
-import { AbortTaskRunError, type Task, task, type TaskOptions } from "@trigger.dev/sdk";
+import { AbortTaskRunError, type Context, type Task, task, type TaskOptions } from "@trigger.dev/sdk";
 import type { AnyCatalog } from "../../catalog/types.js";
 import { InvalidOptionsError, isHeraldError, TransportError, UnknownEventError } from "../../core/errors.js";
 import { resolveTriggerApi, type TriggerClientOptions, type TriggerRequestOptions } from "../../delivery/trigger/client.js";
@@ -16,6 +16,12 @@ export interface DispatcherOptions<TId extends string>
   readonly id?: TId;
   /** The SDK's retry settings for the fan-out requests (`retry` is the task's own, as in Trigger.dev). */
   readonly requestRetry?: TriggerRequestOptions["retry"];
+  /**
+   * `idempotencyKeyTTL` of the subscriber runs, like `"30d"`: give the transport's value. A run's
+   * context does not carry its key's TTL, so the dispatcher cannot take it from its own run as it
+   * takes the tags (Trigger.dev's default applies when absent).
+   */
+  readonly idempotencyKeyTTL?: string;
 }
 
 /** What a dispatcher run returns: which tasks it started for which event. */
@@ -35,6 +41,7 @@ export type DispatcherTask<TId extends string> = Task<TId, WireEvent, DispatchRe
  * are not event tasks are skipped); it knows from each which event it receives. A run starts every
  * subscriber of its event with one `batch.trigger` (one `tasks.trigger` for a single subscriber),
  * with idempotency keys `${eventId}:${taskId}`, so a retried dispatcher never starts a task twice.
+ * Each subscriber run gets the dispatcher run's tags (herald's and the transport's `tags`, at most 10).
  * Trigger.dev imports only the file of the task that runs, so the list, not a registry, is what
  * tells the dispatcher about tasks in other files.
  * @throws InvalidOptionsError for a list entry that is not an event task of this catalog, or two tasks with one id
@@ -49,7 +56,7 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
   options: DispatcherOptions<TId> = {},
 ): DispatcherTask<TId> {
   const subscribers = collectSubscribers(events, tasks);
-  const { id = DEFAULT_DISPATCHER_ID, client, baseURL, accessToken, requestRetry, ...settings } = options;
+  const { id = DEFAULT_DISPATCHER_ID, client, baseURL, accessToken, requestRetry, idempotencyKeyTTL, ...settings } = options;
   const requestOptions = requestRetry === undefined ? undefined : { retry: requestRetry };
   const api = resolveTriggerApi({
     ...(client ? { client } : {}),
@@ -59,12 +66,17 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
   return task({
     ...settings,
     id: id as TId,
-    run: async (payload: WireEvent): Promise<DispatchResult> => {
+    run: async (payload: WireEvent, { ctx }): Promise<DispatchResult> => {
       // a payload herald did not send, or an event this worker does not know, fails the same way on every attempt
       if (!isWireEvent(payload)) throw new AbortTaskRunError("herald-dispatch received a payload that is not a herald event");
       const envelope = fromWireEvent(payload);
       if (!events.names.includes(envelope.name)) throw new AbortTaskRunError(new UnknownEventError(envelope.name, events.names).message);
-      const runs = await planRuns([envelope], (event) => subscribers.get(event.name) ?? [], { delay: false });
+      const runs = await planRuns([envelope], (event) => subscribers.get(event.name) ?? [], {
+        delay: false,
+        // the run's own tags are herald's (the same again for its subscribers: eventTags dedupes) plus the sender's `tags`
+        tags: runTags(ctx),
+        ...(idempotencyKeyTTL === undefined ? {} : { idempotencyKeyTTL }),
+      });
       try {
         const results = await sendRuns(api, runs, { requestOptions });
         const runIds = results.flatMap((result) => (result.runId === undefined ? [] : [result.runId]));
@@ -82,6 +94,12 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
       }
     },
   });
+}
+
+// the platform sets ctx.run.tags; a context without them (an older worker, a test harness) forwards none
+function runTags(ctx: Context): readonly string[] {
+  const tags: unknown = ctx.run?.tags;
+  return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === "string") : [];
 }
 
 function collectSubscribers(events: AnyCatalog, tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>): Map<string, string[]> {

@@ -3,7 +3,7 @@ import { task } from "@trigger.dev/sdk";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineEvents, InvalidOptionsError } from "../../../src/index.js";
-import { createDispatcher, eventTask, triggerTransport, type WireEvent } from "../../../src/trigger.js";
+import { createDispatcher, eventTask, MAX_TAG_LENGTH, MAX_TAGS, triggerTransport, type WireEvent } from "../../../src/trigger.js";
 import { installTaskCatalog, runTask, useGlobalFakeTrigger } from "../../helpers/trigger-tasks.js";
 
 const fake = useGlobalFakeTrigger();
@@ -81,6 +81,42 @@ describe("createDispatcher", () => {
     expect(error).toMatchObject({ name: "TransportError", retryable: true, status: 500 });
     expect(fake.server.requests).toHaveLength(2);
     expect(fake.server.runs).toEqual([]);
+  });
+
+  it("gives every subscriber run the dispatcher run's tags, herald's once and the sender's after them, in the batch body", async () => {
+    const tags = ["event:user.created", "evt:evt-7", "tenant:acme", "plan:pro", "tenant:acme"];
+    await runTask("herald-dispatch", wire("user.created", "evt-7"), { tags });
+    const items = fake.server.requests[1]!.body.trim().split("\n").map((line) => JSON.parse(line) as { options: { tags: string[] } });
+    expect(items.map((item) => item.options.tags)).toEqual([
+      ["event:user.created", "evt:evt-7", "tenant:acme", "plan:pro"],
+      ["event:user.created", "evt:evt-7", "tenant:acme", "plan:pro"],
+    ]);
+    // a run the platform gave no tags (ctx.run.tags empty) still gets herald's own
+    await runTask("herald-dispatch", wire("file.uploaded", "evt-8", { correlationId: "evt-root", causationId: "evt-7" }));
+    expect(JSON.parse(fake.server.requests[2]!.body).options.tags).toEqual(["event:file.uploaded", "evt:evt-8", "corr:evt-root", "cause:evt-7"]);
+  });
+
+  it("end to end: the transport's tags reach the subscriber runs through the dispatcher, within Trigger.dev's limits", async () => {
+    const extra = ["tenant:acme", "x".repeat(MAX_TAG_LENGTH + 1), ...Array.from({ length: 12 }, (_, i) => `t${i}`)];
+    const tagged = events.withTransport(triggerTransport({ tags: extra, retry: { maxAttempts: 1 } }));
+    const receipt = await tagged.sendEvent("user.created", { userId: "u10" });
+    const dispatched = fake.server.runs[0]!;
+    const expected = ["event:user.created", `evt:${receipt.id}`, "tenant:acme", ...Array.from({ length: MAX_TAGS - 3 }, (_, i) => `t${i}`)];
+    expect(dispatched.options.tags).toEqual(expected);
+    // Trigger.dev hands the dispatcher's run its tags in ctx.run.tags
+    await runTask("herald-dispatch", dispatched.payload, { tags: dispatched.options.tags as string[] });
+    expect(fake.server.runs.slice(1).map((run) => [run.taskId, run.options.tags])).toEqual([
+      ["send-welcome-email", expected],
+      ["sync-crm", expected],
+    ]);
+  });
+
+  it("passes its idempotencyKeyTTL to the subscriber runs, as the transport does for routed runs", async () => {
+    createDispatcher(events, [welcome, scan], { id: "dispatch-ttl", idempotencyKeyTTL: "2h" });
+    await runTask("dispatch-ttl", wire("file.uploaded", "evt-9"));
+    expect(fake.server.runs.map((run) => [run.taskId, run.options.idempotencyKeyTTL])).toEqual([["scan-file", "2h"]]);
+    await runTask("herald-dispatch", wire("file.uploaded", "evt-10"));
+    expect(fake.server.runs[1]!.options).not.toHaveProperty("idempotencyKeyTTL");
   });
 
   it("rejects a list entry that is not an event task, and two tasks with one id", () => {
