@@ -12,8 +12,10 @@ export {
   TIMESTAMP_HEADER,
 } from "./edges/http/auth.js";
 export type { EventRequestBody } from "./edges/http/body.js";
+export type { EventsSentBody } from "./edges/http/cloud-event-batch.js";
 export {
   createEventHandler,
+  DEFAULT_MAX_BATCH_EVENTS,
   DEFAULT_MAX_BODY_BYTES,
   type EventHandlerOptions,
   type EventRequestHandler,

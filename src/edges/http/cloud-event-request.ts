@@ -1,4 +1,5 @@
 import { fromCloudEvent } from "../../core/cloud-event.js";
+import type { Envelope } from "../../core/envelope.js";
 import { InvalidCloudEventError } from "../../core/errors.js";
 import { decodeJson, type EventRequestBody } from "./body.js";
 import { HttpProblem } from "./respond.js";
@@ -7,16 +8,17 @@ import { HttpProblem } from "./respond.js";
 export type CloudEventMode = "structured" | "binary";
 
 const STRUCTURED = "application/cloudevents+json";
-const BATCH = "application/cloudevents-batch+json";
+/** The media type of a CloudEvents JSON batch (JSON format, section 4). */
+export const BATCH = "application/cloudevents-batch+json";
 
 /**
- * The CloudEvents HTTP binding mode of a request, or `undefined` for herald's own body.
- * @throws HttpProblem UNSUPPORTED_MEDIA_TYPE for a batch (one event per request)
+ * The CloudEvents HTTP binding mode of a request: `"batch"` for a JSON array of structured events
+ * (`application/cloudevents-batch+json`), or `undefined` for herald's own body.
  */
-export function cloudEventMode(request: Request): CloudEventMode | undefined {
+export function cloudEventMode(request: Request): CloudEventMode | "batch" | undefined {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === STRUCTURED) return "structured";
-  if (type === BATCH) throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", `${BATCH} is not supported: send one CloudEvent per request`);
+  if (type === BATCH) return "batch";
   return request.headers.has("ce-specversion") ? "binary" : undefined;
 }
 
@@ -37,7 +39,11 @@ export function parseCloudEventRequest(request: Request, raw: Uint8Array, mode: 
           // binary mode: the body is the data; an empty body is an event without data
           ...(raw.byteLength === 0 ? {} : { data: decodeJson(raw, "") }),
         };
-  const envelope = fromCloudEvent(value);
+  return toEventRequest(fromCloudEvent(value));
+}
+
+/** What the handler sends for a CloudEvent read into an envelope: its id, due time and schema version come along. */
+export function toEventRequest(envelope: Envelope): EventRequestBody {
   return {
     event: envelope.name,
     ...(envelope.payload === undefined ? {} : { payload: envelope.payload }),

@@ -3,6 +3,7 @@ import { type EventValidationError, InvalidOptionsError, isHeraldError, type Tra
 import type { Receipt } from "../../delivery/transport.js";
 import { createAuthenticator, type HandlerAuth } from "./auth.js";
 import { isJsonMediaType, parseEventRequest, readBody } from "./body.js";
+import { BatchMemberError, type EventsSentBody, parseCloudEventBatch, sendCloudEventBatch } from "./cloud-event-batch.js";
 import { cloudEventMode, parseCloudEventRequest } from "./cloud-event-request.js";
 import { HttpProblem, jsonResponse, problemResponse } from "./respond.js";
 
@@ -14,6 +15,8 @@ export interface EventHandlerOptions<TName extends string = string> {
   readonly allow?: readonly TName[];
   /** The largest body accepted, in bytes, enforced while reading. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** The most events a CloudEvents batch may hold; a longer one gets 413 `PAYLOAD_TOO_LARGE`. Default 100. */
+  readonly maxBatchEvents?: number;
   /**
    * Receives what a response does not show: transport failures and unexpected errors, for your
    * logs. Default: `console.error`.
@@ -36,15 +39,20 @@ export interface EventSentBody {
 /** 1 MiB, the default {@link EventHandlerOptions.maxBodyBytes}. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** 100, the default {@link EventHandlerOptions.maxBatchEvents}. */
+export const DEFAULT_MAX_BATCH_EVENTS = 100;
+
 /**
  * Creates a handler that receives `POST { event, payload, delay?, deliverAt?, id?, version? }` and
  * sends the event through the catalog, which validates it once (and upcasts an older `version`).
  * A CloudEvent is accepted too, in structured mode (`Content-Type: application/cloudevents+json`)
- * or binary mode (`ce-*` headers, the data as a JSON body): its `type` names the event. Answers 200 `{ success, message, result }`,
+ * or binary mode (`ce-*` headers, the data as a JSON body): its `type` names the event. A CloudEvents
+ * batch (`application/cloudevents-batch+json`) is sent all or nothing, as `sendEvents` sends, and
+ * answers with one receipt per event; a refused batch names the failing event's `index`. Answers 200 `{ success, message, result }`,
  * or an error status with `{ error, code, message }` (see `HTTP_ERRORS`); it never throws, a
  * client's mistake is never a 5xx, and no stack or internal message is shown.
  * An `Idempotency-Key` header becomes the event id.
- * @throws InvalidOptionsError when `auth` is missing or malformed, or `allow` names an event the catalog lacks
+ * @throws InvalidOptionsError when `auth` is missing or malformed, `allow` names an event the catalog lacks, or a limit is not a whole number of 1 or more
  * @example
  * export const POST = createEventHandler(events, { auth: { token: process.env.HERALD_TOKEN! }, allow: ["user.created"] });
  * @see README.md#http-ingestion
@@ -60,8 +68,11 @@ export function createEventHandler<TCatalog extends AnyCatalog>(events: TCatalog
   for (const name of allow ?? []) {
     if (!names.has(name)) throw new InvalidOptionsError(`allow: ${JSON.stringify(name)} is not an event of this catalog`);
   }
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isInteger(limit) || limit < 1) throw new InvalidOptionsError(`maxBodyBytes must be a whole number of 1 or more, got ${String(limit)}`);
+  const limit = checkLimit("maxBodyBytes", options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const maxBatch = checkLimit("maxBatchEvents", options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS);
+  const checkAllowed = (event: string): void => {
+    if (allow && !allow.has(event)) throw new HttpProblem("EVENT_NOT_ALLOWED", `This endpoint does not accept ${JSON.stringify(event)}`);
+  };
   const report = (error: unknown, request: Request): void => {
     try {
       (options.onError ?? logError)(error, request);
@@ -82,8 +93,15 @@ export function createEventHandler<TCatalog extends AnyCatalog>(events: TCatalog
       }
       const raw = await readBody(request, limit);
       await authenticator.body(request, raw);
+      if (cloudEvent === "batch") {
+        // each CloudEvent's id is its idempotency key; one header cannot name several events
+        if (request.headers.has("idempotency-key")) throw new HttpProblem("INVALID_OPTIONS", "A batch takes no Idempotency-Key header: each CloudEvent's id is its idempotency key");
+        const receipts = await sendCloudEventBatch(events, parseCloudEventBatch(raw, maxBatch, checkAllowed));
+        const body: EventsSentBody = { success: true, message: `${receipts.length} event${receipts.length === 1 ? "" : "s"} sent`, result: receipts };
+        return jsonResponse(200, body);
+      }
       const { event, payload, ...sendOptions } = cloudEvent ? parseCloudEventRequest(request, raw, cloudEvent) : parseEventRequest(raw);
-      if (allow && !allow.has(event)) throw new HttpProblem("EVENT_NOT_ALLOWED", `This endpoint does not accept ${JSON.stringify(event)}`);
+      checkAllowed(event);
       const id = idempotencyKey(request, sendOptions.id);
       const receipt = await events.send({ name: event, payload, ...sendOptions, ...(id === undefined ? {} : { id }) });
       const body: EventSentBody = { success: true, message: `Event ${receipt.name} sent`, result: receipt };
@@ -102,26 +120,40 @@ function idempotencyKey(request: Request, bodyId: unknown): string | undefined {
   return header;
 }
 
-function errorResponse(error: unknown, request: Request, report: (error: unknown, request: Request) => void): Response {
-  if (error instanceof HttpProblem) return problemResponse(error);
+function checkLimit(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionsError(`${name} must be a whole number of 1 or more, got ${String(value)}`);
+  return value;
+}
+
+type Report = (error: unknown, request: Request) => void;
+
+function errorResponse(error: unknown, request: Request, report: Report): Response {
+  if (!(error instanceof BatchMemberError)) return problemResponse(toProblem(error, request, report));
+  // the same body as for a single event, with the refused event's position in the batch
+  const { code, message, details, headers } = toProblem(error.error, request, report);
+  return problemResponse(new HttpProblem(code, `Batch event ${error.index}: ${message}`, { ...details, index: error.index }, { ...headers }));
+}
+
+function toProblem(error: unknown, request: Request, report: Report): HttpProblem {
+  if (error instanceof HttpProblem) return error;
   if (!isHeraldError(error)) {
     report(error, request);
-    return problemResponse(new HttpProblem("INTERNAL_ERROR", "The event could not be sent"));
+    return new HttpProblem("INTERNAL_ERROR", "The event could not be sent");
   }
   switch (error.code) {
     case "VALIDATION_FAILED": {
       const { event, issues } = error as EventValidationError;
       const paths = issues.map((issue) => ({ path: (issue.path ?? []).map((segment) => (typeof segment === "object" ? segment.key : segment)), message: issue.message }));
-      return problemResponse(new HttpProblem(error.code, error.message, { event, issues: paths }));
+      return new HttpProblem(error.code, error.message, { event, issues: paths });
     }
     case "TRANSPORT_FAILED": {
       // the transport's message may name hosts, queues or credentials: it goes to onError, not to the client
       report(error, request);
       const retryable = (error as TransportError).retryable;
-      return problemResponse(new HttpProblem(error.code, retryable ? "The event could not be delivered; try again" : "The event could not be delivered", { retryable }));
+      return new HttpProblem(error.code, retryable ? "The event could not be delivered; try again" : "The event could not be delivered", { retryable });
     }
     default:
-      return problemResponse(new HttpProblem(error.code, error.message));
+      return new HttpProblem(error.code, error.message);
   }
 }
 

@@ -15,6 +15,8 @@ export interface ErrorBody {
   readonly issues?: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
   /** On `MISSING_FIELDS`: the fields that were missing. */
   readonly missing?: readonly string[];
+  /** For a CloudEvents batch: the position (from 0) of the event that was refused. Nothing in the batch was sent. */
+  readonly index?: number;
 }
 
 /** A request the edge refuses; thrown inside the handler, turned into a response at its end. */

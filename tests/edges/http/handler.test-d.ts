@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { HeraldErrorCode } from "../../../src/index.js";
-import { createEventHandler, type EventRequestHandler, HTTP_ERRORS, type HttpErrorCode } from "../../../src/http.js";
+import type { HeraldErrorCode, Receipt } from "../../../src/index.js";
+import { createEventHandler, type ErrorBody, type EventRequestHandler, type EventsSentBody, HTTP_ERRORS, type HttpErrorCode } from "../../../src/http.js";
 import { recordingCatalog } from "./helpers.js";
 
 const { events } = recordingCatalog();
@@ -29,6 +29,16 @@ describe("createEventHandler types", () => {
     createEventHandler(events, { auth: "none", allow: ["test.event", "user.created"] });
     // @ts-expect-error not an event of the catalog
     createEventHandler(events, { auth: "none", allow: ["user.deleted"] });
+  });
+});
+
+describe("CloudEvents batches", () => {
+  it("take a numeric maxBatchEvents, answer with a list of receipts, and name a refused event's index", () => {
+    createEventHandler(events, { auth: "none", maxBatchEvents: 10 });
+    // @ts-expect-error a number of events, not a string
+    createEventHandler(events, { auth: "none", maxBatchEvents: "10" });
+    expectTypeOf<EventsSentBody["result"]>().toEqualTypeOf<readonly Receipt[]>();
+    expectTypeOf<ErrorBody["index"]>().toEqualTypeOf<number | undefined>();
   });
 });
 
