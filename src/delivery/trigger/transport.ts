@@ -19,9 +19,9 @@ export interface TriggerTransportOptions<TName extends string = string> extends 
   readonly dispatcher?: string | false;
   /** The SDK's retry settings for each request (default: 5 attempts with backoff from 1 s). */
   readonly retry?: TriggerRequestOptions["retry"];
-  /** Tags added to every run after herald's own (Trigger.dev keeps 10 at most). */
+  /** Tags added to every run after herald's own (Trigger.dev keeps 10 at most); the dispatcher passes them on to its subscriber runs. */
   readonly tags?: readonly string[];
-  /** How long Trigger.dev remembers an idempotency key, like `"30d"` (its default applies when absent). */
+  /** How long Trigger.dev remembers an idempotency key, like `"30d"` (its default applies when absent); give the dispatcher the same. */
   readonly idempotencyKeyTTL?: string;
   /** Runs per `batch.trigger` call, at most 1,000 (Trigger.dev's limit). */
   readonly maxBatchSize?: number;
