@@ -53,15 +53,18 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
   // a herald error (from this copy or another) already says what went wrong: keep its code
   const toTransportError = (error: unknown): unknown =>
     isHeraldError(error) ? error : new TransportError(`${transport.name} transport failed: ${describeError(error)}`, { cause: error, retryable: true });
-  const deliver = (envelopes: Envelope[]): Promise<readonly Receipt[]> => {
+  const failed = (error: unknown): Promise<never> => Promise.reject(toTransportError(error));
+  // one `then` from the transport's promise to the caller's: it maps the result and the failure
+  const deliver = <T>(envelopes: Envelope[], result: (receipts: readonly Receipt[]) => T): Promise<T> => {
     try {
-      return transport.deliver(envelopes).then(undefined, (error: unknown) => Promise.reject(toTransportError(error)));
+      return transport.deliver(envelopes).then(result, failed);
     } catch (error) {
-      return Promise.reject(toTransportError(error));
+      return failed(error);
     }
   };
+  const all = (receipts: readonly Receipt[]): readonly Receipt[] => receipts;
   const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
-  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope]).then(first);
+  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
   // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
   const sendOne = (prepared: () => Envelope | Promise<Envelope>): Promise<Receipt> => {
     try {
@@ -83,7 +86,7 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
       const failed = settled.find((result) => result.status === "rejected");
       if (failed) throw failed.reason;
       const envelopes = settled.map((result) => (result as PromiseFulfilledResult<Envelope>).value);
-      return envelopes.length === 0 ? [] : deliver(envelopes);
+      return envelopes.length === 0 ? [] : deliver(envelopes, all);
     },
   });
 

@@ -1,3 +1,5 @@
+import { createEventId } from "./event-id.js";
+
 /**
  * An event as it travels: the validated payload plus identity, time and lineage.
  * Transports receive envelopes that are already valid and never validate again.
@@ -31,17 +33,6 @@ export interface Lineage {
   readonly causationId: string;
 }
 
-let counter = 0;
-
-/** A unique id: a UUID where the runtime has Web Crypto, else time + counter + randomness. */
-export function createEventId(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (crypto?.randomUUID) return crypto.randomUUID();
-  // Node 18 without --experimental-global-webcrypto has no global crypto
-  counter = (counter + 1) % 0x100000;
-  return `${Date.now().toString(36)}-${counter.toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
-
 // toISOString costs about a microsecond, as much as validating a small payload: sends within the
 // same millisecond share one string
 let lastTime = Number.NaN;
@@ -64,7 +55,7 @@ export function createEnvelope<TName extends string, TPayload>(input: {
   lineage?: Lineage | undefined;
   version?: number | undefined;
 }): Envelope<TName, TPayload> {
-  const id = input.id ?? createEventId();
+  const id = input.id ?? createEventId(input.now);
   const envelope: { -readonly [K in keyof Envelope<TName, TPayload>]: Envelope<TName, TPayload>[K] } = {
     id,
     name: input.name,

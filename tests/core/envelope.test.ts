@@ -1,26 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createEnvelope, createEventId } from "../../src/core/envelope.js";
+import { createEnvelope } from "../../src/core/envelope.js";
 
 const now = Date.UTC(2026, 2, 3, 4, 5, 6, 7);
-
-describe("createEventId", () => {
-  it("returns unique ids", () => {
-    const ids = new Set(Array.from({ length: 2000 }, () => createEventId()));
-    expect(ids.size).toBe(2000);
-  });
-
-  it("falls back to time + counter + randomness without Web Crypto, still unique", () => {
-    const original = Object.getOwnPropertyDescriptor(globalThis, "crypto");
-    Object.defineProperty(globalThis, "crypto", { value: undefined, configurable: true });
-    try {
-      const ids = Array.from({ length: 500 }, () => createEventId());
-      expect(new Set(ids).size).toBe(500);
-      expect(ids[0]).toMatch(/^[0-9a-z]+-[0-9a-z]+-[0-9a-z]+$/);
-    } finally {
-      Object.defineProperty(globalThis, "crypto", original!);
-    }
-  });
-});
 
 describe("createEnvelope", () => {
   it("builds a root envelope whose correlation id is its own id", () => {

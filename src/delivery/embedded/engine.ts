@@ -146,10 +146,8 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     }
   }
 
-  async function dispatch(record: MutableEventRecord): Promise<void> {
+  async function dispatch(record: MutableEventRecord, targets: readonly Subscriber[]): Promise<void> {
     record.status = "running";
-    // a snapshot: subscribing during dispatch takes effect from the next event
-    const targets = (subscribers.get(record.event.name) ?? []).filter((s) => s.active);
     await Promise.all(targets.map((subscriber) => run(record, subscriber)));
     const failed = record.runs.some((r) => r.status === "failed");
     const cancelled = record.runs.some((r) => r.status === "cancelled");
@@ -157,53 +155,71 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     notify({ type: "event", record });
   }
 
-  function schedule(record: MutableEventRecord, at: number | undefined): void {
+  // the subscribers an event goes to: those active when it is due, a snapshot (subscribing during
+  // a dispatch takes effect from the next event)
+  const targetsOf = (name: string): readonly Subscriber[] => subscribers.get(name)?.filter((s) => s.active) ?? [];
+
+  // runs the event's subscribers, or with none settles it here and now: no microtask, no promise,
+  // no pending count (the hot path of a bare send)
+  function start(record: MutableEventRecord): void {
+    const targets = targetsOf(record.event.name);
+    if (targets.length === 0) {
+      record.status = "succeeded";
+      return notify({ type: "event", record });
+    }
     begin();
-    const start = (): void => {
-      // no subscriber: settle here, without the promises a dispatch allocates (the hot path of a bare send)
-      if (!subscribers.get(record.event.name)?.some((s) => s.active)) {
-        record.status = "succeeded";
-        notify({ type: "event", record });
-        return end();
-      }
-      dispatch(record)
+    queueMicrotask(() => {
+      dispatch(record, targets)
         .catch(() => undefined) // run() records every error; nothing can escape, but never leave a rejection unhandled
         .finally(end);
-    };
-    const delay = at === undefined ? 0 : at - clock.now();
-    if (delay <= 0) {
-      queueMicrotask(start);
-      return;
-    }
+    });
+  }
+
+  function schedule(record: MutableEventRecord, at: number): void {
+    begin();
     record.status = "scheduled";
-    void wait(delay, () => {
+    void wait(at - clock.now(), () => {
       record.status = "cancelled";
       notify({ type: "event", record });
       end();
-    }).then((due) => due && start());
+    }).then((due) => {
+      if (!due) return;
+      start(record);
+      end();
+    });
+  }
+
+  function accept(event: Envelope): Receipt {
+    if (seen.has(event.id)) return receipt(event, true);
+    seen.add(event.id);
+    if (remembered.length < dedupeLimit) remembered.push(event.id);
+    else {
+      seen.delete(remembered[oldest]!);
+      remembered[oldest] = event.id;
+      oldest = (oldest + 1) % dedupeLimit;
+    }
+    const record: MutableEventRecord = { event, status: "running", runs: [] };
+    history.add(record);
+    const at = event.deliverAt === undefined ? undefined : Date.parse(event.deliverAt);
+    if (at !== undefined && at > clock.now()) {
+      schedule(record, at);
+      notify({ type: "event", record });
+    } else {
+      notify({ type: "event", record });
+      start(record);
+    }
+    return receipt(event, false);
   }
 
   return {
     name: "embedded",
     history,
     now: () => clock.now(),
-    async deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]> {
-      if (closed) throw new TransportError("The embedded engine is closed", { retryable: false });
-      return envelopes.map((event) => {
-        if (seen.has(event.id)) return receipt(event, true);
-        seen.add(event.id);
-        if (remembered.length < dedupeLimit) remembered.push(event.id);
-        else {
-          seen.delete(remembered[oldest]!);
-          remembered[oldest] = event.id;
-          oldest = (oldest + 1) % dedupeLimit;
-        }
-        const record: MutableEventRecord = { event, status: "running", runs: [] };
-        history.add(record);
-        schedule(record, event.deliverAt === undefined ? undefined : Date.parse(event.deliverAt));
-        notify({ type: "event", record });
-        return receipt(event, false);
-      });
+    deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]> {
+      if (closed) return Promise.reject(new TransportError("The embedded engine is closed", { retryable: false }));
+      const receipts: Receipt[] = [];
+      for (const event of envelopes) receipts.push(accept(event));
+      return Promise.resolve(receipts);
     },
     subscribe(event, handler, subscribeOptions = {}) {
       const list = subscribers.get(event) ?? [];

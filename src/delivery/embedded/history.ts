@@ -71,32 +71,30 @@ export type MutableEventRecord = Mutable<Omit<EventRecord, "runs">> & { runs: Mu
 
 /** The store behind {@link History}: the engine writes records in place. */
 export function createHistory(limit: number): History & { add(record: MutableEventRecord): void } {
-  const records = new Map<string, MutableEventRecord>();
-  // ids in arrival order, a ring, as the engine's dedupe: evicting through `records.keys().next()`
-  // rescans the deleted slots at the head of V8's hash table on every add once the limit is reached
-  let order: string[] = [];
+  // a ring of records, oldest at `oldest` once full: no id index, which cost a Map insert and delete
+  // per event on the send path; get() scans at most `limit` records, newest first
+  let ring: MutableEventRecord[] = [];
   let oldest = 0;
+  const newestFirst = function* (): Generator<MutableEventRecord> {
+    for (let i = ring.length - 1; i >= 0; i--) yield ring[(oldest + i) % ring.length]!;
+  };
   return {
     add(record) {
-      const id = record.event.id;
-      if (records.has(id)) {
-        records.set(id, record);
-        return;
-      }
-      records.set(id, record);
-      if (order.length < limit) order.push(id);
+      if (ring.length < limit) ring.push(record);
       else {
-        records.delete(order[oldest]!);
-        order[oldest] = id;
+        ring[oldest] = record;
         oldest = (oldest + 1) % limit;
       }
     },
-    get: (id) => records.get(id),
+    get(id) {
+      for (const record of newestFirst()) if (record.event.id === id) return record;
+      return undefined;
+    },
     list(query = {}) {
       const out: EventRecord[] = [];
-      const all = [...records.values()];
-      for (let i = all.length - 1; i >= 0 && out.length < (query.limit ?? Infinity); i--) {
-        const record = all[i]!;
+      const most = query.limit ?? Infinity;
+      for (const record of newestFirst()) {
+        if (out.length >= most) break;
         if (query.name !== undefined && record.event.name !== query.name) continue;
         if (query.status !== undefined && record.status !== query.status) continue;
         out.push(record);
@@ -106,7 +104,7 @@ export function createHistory(limit: number): History & { add(record: MutableEve
     stats() {
       const total = tally();
       const byName: Record<string, ReturnType<typeof tally>> = {};
-      for (const record of records.values()) {
+      for (const record of ring) {
         count(total, record);
         count((byName[record.event.name] ??= tally()), record);
       }
@@ -117,8 +115,7 @@ export function createHistory(limit: number): History & { add(record: MutableEve
       return { ...total, byName };
     },
     clear() {
-      records.clear();
-      order = [];
+      ring = [];
       oldest = 0;
     },
   };

@@ -36,6 +36,37 @@ describe("dispatch", () => {
     expect(engine.history.get("lonely")).toMatchObject({ status: "succeeded", runs: [] });
   });
 
+  it("sends an event to the subscribers present when it is due: one who subscribes later does not get it", async () => {
+    const { engine, clock } = createTestEngine();
+    const got: string[] = [];
+    engine.subscribe("a.b", (d) => void got.push(`early:${d.envelope.id}`));
+    const pending = engine.deliver([envelope("a.b", {}, { id: "now" }), envelope("a.b", {}, { id: "later", delayMs: 1000 })]);
+    engine.subscribe("a.b", (d) => void got.push(`late:${d.envelope.id}`));
+    await pending;
+    await clock.advance(0);
+    expect(got).toEqual(["early:now"]);
+    // a delayed event goes to whoever is subscribed when it falls due
+    await clock.advance(1000);
+    expect(got.sort()).toEqual(["early:later", "early:now", "late:later"]);
+  });
+
+  it("has settled an event nobody subscribed to by the time deliver resolves", async () => {
+    const { engine } = createTestEngine();
+    const [receipt] = await engine.deliver([envelope("a.b", {}, { id: "alone" })]);
+    expect(receipt!.duplicate).toBe(false);
+    expect(engine.history.get("alone")).toMatchObject({ status: "succeeded", runs: [] });
+    await engine.drain();
+  });
+
+  it("keeps both records when an id forgotten by dedupe (dedupeLimit below historyLimit) comes again; get() returns the newest", async () => {
+    const { engine, clock } = createTestEngine({ dedupeLimit: 1, historyLimit: 10 });
+    const first = envelope("a.b", { n: 1 }, { id: "x" });
+    await engine.deliver([first, envelope("a.b", {}, { id: "y" }), envelope("a.b", { n: 2 }, { id: "x" })]);
+    await clock.advance(0);
+    expect(engine.history.list().map((r) => r.event.id)).toEqual(["x", "y", "x"]);
+    expect(engine.history.get("x")!.event.payload).toEqual({ n: 2 });
+  });
+
   it("runs the other subscribers when one fails, and records the failure", async () => {
     const { engine, clock } = createTestEngine({ maxAttempts: 1 });
     const ran: string[] = [];

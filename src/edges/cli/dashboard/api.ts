@@ -1,5 +1,5 @@
 import type { AnyCatalog } from "../../../catalog/types.js";
-import { createEventId } from "../../../core/envelope.js";
+import { createEventId } from "../../../core/event-id.js";
 import type { EmbeddedEngine } from "../../../delivery/embedded/engine.js";
 import type { EventStatus } from "../../../delivery/embedded/history.js";
 import type { EventRequestHandler } from "../../http/handler.js";
