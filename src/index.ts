@@ -20,6 +20,7 @@ export type {
   AnyCatalog,
   AnySchemas,
   SchemaLike,
+  BadKeys,
   CheckedNames,
   DataMap,
   EventCatalog,
@@ -40,6 +41,9 @@ export type {
   SendArgs,
   SendEvent,
   SendEvents,
+  SendAt,
+  SendDelay,
+  SendIdentity,
   SendOptions,
 } from "./catalog/types.js";
 export { MAX_DELAY_MS, parseDelay, type Delay, type DelayObject, type DurationString } from "./core/delay.js";

@@ -26,6 +26,9 @@ describe("send({ name, payload, ...options })", () => {
     void send({ name: "user.created", payload: user, delay: { hours: "1" } });
     // @ts-expect-error a bare number has no unit
     void send({ name: "user.created", payload: user, delay: 5 });
+    // @ts-expect-error delay and deliverAt exclude each other
+    void send({ name: "user.created", payload: user, delay: "1h", deliverAt: new Date() });
+    void send({ name: "user.created", payload: user, deliverAt: new Date() });
   });
 
   test("payload may be left out only where the schema accepts undefined", () => {
@@ -70,6 +73,8 @@ describe("sendEvents([...]): every element typed on its own", () => {
     void sendEvents([{ name: "user.created", payload: user, delay: 5 }]);
     // @ts-expect-error unknown option
     void sendEvents([{ name: "user.created", payload: user, priority: 1 }]);
+    // @ts-expect-error delay and deliverAt exclude each other
+    void sendEvents([{ name: "cache.flushed" }, { name: "user.created", payload: user, delay: "1h", deliverAt: new Date() }]);
   });
 
   test("an element whose name is not one literal accepts no payload", () => {

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from "vitest";
-import type { EventName, InferEvents, Receipt } from "../../src/index.js";
+import type { EventName, InferEvents, LooseSendOptions, Receipt, SendOptions } from "../../src/index.js";
 import { events, type Events, file, type Names, user } from "../fixtures/typed-catalog.js";
 
 // nothing here runs: `vitest --typecheck` only compiles this file
@@ -73,6 +73,17 @@ describe("sendEvent(name, payload, options?)", () => {
     void sendEvent("user.created", user, { deliverAt: Date.now() });
     // @ts-expect-error a fourth argument
     void sendEvent("user.created", user, {}, {});
+  });
+
+  test("delay and deliverAt exclude each other, for typed and loose names", () => {
+    // @ts-expect-error both: which one wins is not a question the sender should be able to ask
+    void sendEvent("user.created", user, { delay: "1h", deliverAt: new Date() });
+    // @ts-expect-error both, with an id
+    void sendEvent("user.created", user, { id: "e1", deliverAt: "2030-01-01T00:00:00Z", delay: { minutes: 5 } });
+    // the options of a name known only at run time (a generic wrapper, HTTP) follow the same rule
+    expectTypeOf<{ delay: "1h"; deliverAt: Date; version: 1 }>().not.toExtend<LooseSendOptions>();
+    expectTypeOf<{ delay: "1h"; version: 1 }>().toExtend<LooseSendOptions>();
+    expectTypeOf<{ deliverAt: Date; id: "e1" }>().toExtend<SendOptions>();
   });
 
   test("a name that is not one literal accepts no payload", () => {

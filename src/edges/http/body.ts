@@ -2,12 +2,12 @@ import type { LooseSendOptions } from "../../catalog/types.js";
 import { HttpProblem } from "./respond.js";
 
 /** The request body the handler accepts. Only `event` is required; `version` names an older schema version of the payload. */
-export interface EventRequestBody extends LooseSendOptions {
+export type EventRequestBody = LooseSendOptions & {
   /** The event's name, one of the catalog's. */
   readonly event: string;
   /** Validated by the catalog against the event's schema. */
   readonly payload?: unknown;
-}
+};
 
 const FIELDS = new Set(["event", "payload", "delay", "deliverAt", "id", "version"]);
 
