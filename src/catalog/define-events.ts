@@ -49,6 +49,12 @@ export function defineEvents<TSchemas extends AnySchemas>(
   return build<TSchemas>(schemas, compiled, options.transport ?? createEmbeddedEngine());
 }
 
+// the refused event's position in its batch, on the error prepare() made for it (fresh, herald's own)
+function atIndex(error: unknown, index: number): unknown {
+  if (isHeraldError(error)) (error as { index?: number }).index = index;
+  return error;
+}
+
 function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compiled, transport: Transport): EventCatalog<TSchemas> {
   // the transport's clock where it has one: a delay measured on Date.now() never fires on a manual clock
   const timed: Compiled = transport.now ? { ...compiled, now: () => transport.now!() } : compiled;
@@ -85,8 +91,8 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
       if (!Array.isArray(messages)) throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
       // validate the whole batch before the first envelope leaves
       const settled = await Promise.allSettled(messages.map(async (message) => prepareMessage(message, origin)));
-      const failed = settled.find((result) => result.status === "rejected");
-      if (failed) throw failed.reason;
+      const index = settled.findIndex((result) => result.status === "rejected");
+      if (index !== -1) throw atIndex((settled[index] as PromiseRejectedResult).reason, index);
       const envelopes = settled.map((result) => (result as PromiseFulfilledResult<Envelope>).value);
       return envelopes.length === 0 ? [] : deliver(envelopes, all);
     },

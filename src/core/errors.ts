@@ -25,6 +25,8 @@ const BRAND: unique symbol = Symbol.for("herald.error") as never;
  */
 export class HeraldError extends Error {
   readonly code: HeraldErrorCode;
+  /** Set on an error from `sendEvents`: the position, from 0, of the event that was refused. */
+  readonly index?: number;
   readonly [BRAND] = true;
 
   constructor(code: HeraldErrorCode, message: string, options?: { cause?: unknown }) {

@@ -148,9 +148,12 @@ describe("sendEvents", () => {
     );
     expect(error).toBeInstanceOf(EventValidationError);
     expect((error as EventValidationError).event).toBe("user.created");
-    await expect(events.sendEvents([{ name: "file.uploaded", payload: upload }, { name: "file.uploaded", payload: upload, delay: "-1s" as "1s" }])).rejects.toThrow(
-      InvalidDelayError,
-    );
+    expect((error as EventValidationError).index).toBe(1);
+    const delayError = await rejection(events.sendEvents([{ name: "file.uploaded", payload: upload }, { name: "file.uploaded", payload: upload, delay: "-1s" as "1s" }]));
+    expect(delayError).toBeInstanceOf(InvalidDelayError);
+    expect((delayError as InvalidDelayError).index).toBe(1);
+    // a single send names no index
+    expect(((await rejection(events.sendEvent("user.created", { email: "bad", userId: "u1" }))) as EventValidationError).index).toBeUndefined();
     expect(transport.sent).toEqual([]);
   });
 });

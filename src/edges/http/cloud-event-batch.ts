@@ -1,7 +1,7 @@
 import type { AnyCatalog } from "../../catalog/types.js";
 import { fromCloudEvent } from "../../core/cloud-event.js";
 import { isHeraldError } from "../../core/errors.js";
-import type { Receipt, Transport } from "../../delivery/transport.js";
+import type { Receipt } from "../../delivery/transport.js";
 import { decodeJson, type EventRequestBody } from "./body.js";
 import { BATCH, toEventRequest } from "./cloud-event-request.js";
 import { HttpProblem } from "./respond.js";
@@ -54,9 +54,7 @@ export function parseCloudEventBatch(raw: Uint8Array, maxEvents: number, check: 
 
 /**
  * Sends a batch with the catalog's `sendEvents`: every event is validated before the first is
- * sent, and none is sent if one fails. When the catalog refuses the batch, the events are checked
- * again one by one on a transport that delivers nothing, to name the first that fails: a refused
- * batch is validated twice, an accepted one once.
+ * sent, and none is sent if one fails; the catalog's error names the refused event's `index`.
  * @throws BatchMemberError around the catalog's error (UnknownEventError, EventValidationError, ...); TransportError as it is
  */
 export async function sendCloudEventBatch(events: AnyCatalog, batch: readonly EventRequestBody[]): Promise<readonly Receipt[]> {
@@ -64,30 +62,7 @@ export async function sendCloudEventBatch(events: AnyCatalog, batch: readonly Ev
   try {
     return await events.sendEvents(messages);
   } catch (error) {
-    if (!isHeraldError(error) || error.code === "TRANSPORT_FAILED") throw error;
-    throw (await findRefused(events, messages)) ?? error;
+    if (isHeraldError(error) && error.code !== "TRANSPORT_FAILED" && error.index !== undefined) throw new BatchMemberError(error.index, error);
+    throw error;
   }
-}
-
-async function findRefused(events: AnyCatalog, messages: readonly { name: string }[]): Promise<BatchMemberError | undefined> {
-  // a catalog from an older copy of herald may lack withTransport: then the error goes out without an index
-  if (typeof events.withTransport !== "function") return undefined;
-  const check = events.withTransport(deliverNothing(events.transport));
-  for (const [index, message] of messages.entries()) {
-    try {
-      await check.send(message);
-    } catch (error) {
-      return new BatchMemberError(index, error);
-    }
-  }
-  return undefined;
-}
-
-// builds envelopes on the real transport's clock (delays resolve the same way) and sends nothing
-function deliverNothing(transport: Transport): Transport {
-  return {
-    name: `${transport.name} (batch check)`,
-    ...(transport.now ? { now: () => transport.now!() } : {}),
-    deliver: async (envelopes) => envelopes.map(({ id, name, timestamp }) => ({ id, name, timestamp, duplicate: false })),
-  };
 }
