@@ -124,7 +124,7 @@ export type SendArgs<TPayloads, TName, TAll = TName> = TName extends string
       : TName extends keyof TPayloads
         ? [TAll] extends [TName]
           ? PayloadArgs<TPayloads[TName]>
-          : [payload: OneEventNameRequired<TAll>, options?: SendOptions]
+          : [payload: OneEventNameRequired<TAll & string>, options?: SendOptions]
         : [payload?: unknown, options?: SendOptions]
   : never;
 
@@ -150,7 +150,7 @@ export type EventMessage<TPayloads, TName, TAll = TName> = TName extends string
       : TName extends keyof TPayloads
         ? [TAll] extends [TName]
           ? MessageOf<TName, TPayloads[TName]>
-          : { readonly name: TName; readonly payload: OneEventNameRequired<TAll> }
+          : { readonly name: TName; readonly payload: OneEventNameRequired<TAll & string> }
         : { readonly name: keyof TPayloads & string; readonly payload?: unknown } & SendOptions
   : never;
 

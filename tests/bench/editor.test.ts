@@ -73,4 +73,14 @@ export async function go(): Promise<void> {
 }`);
     expect(diagnosticTexts(editor)).toEqual([]);
   });
+
+  it("names the events, not the catalog's type, when a payload is sent with every name at once", () => {
+    editor.edit(`${head}
+declare const every: EventName<typeof events>;
+export const go = () => events.sendEvent(every, ${firstPayload});`);
+    const [error, ...rest] = diagnosticTexts(editor);
+    expect(rest).toEqual([]);
+    expect(error).toContain(`OneEventNameRequired<${first} | "svc1.event_1"`);
+    expect(error).not.toMatch(/Zod|EventCatalog|~standard/);
+  });
 });
