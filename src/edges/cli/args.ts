@@ -8,8 +8,17 @@ export function parseCommandArgs<const TOptions extends Options>(args: readonly 
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split(". To specify")[0]! : String(error));
+    throw new UsageError(error instanceof Error ? shortMessage(error.message) : String(error));
   }
+}
+
+// Node's messages end in multi-line hints about `--`; keep the first sentence. "Ambiguous" (a value
+// that starts with "-", or a missing value before the next option) gets a one-line fix instead.
+function shortMessage(message: string): string {
+  const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(message);
+  if (!ambiguous) return message.split(". To specify")[0]!;
+  const long = /use '(--[^'=]+)=/.exec(message)?.[1] ?? ambiguous[1]!;
+  return `Option '${ambiguous[1]}' needs a value: write ${long}=<value> for one that starts with "-"`;
 }
 
 /** Reads `--name` as a whole number within bounds. */
