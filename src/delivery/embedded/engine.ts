@@ -78,8 +78,10 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   let closed = false;
   let anonymous = 0;
   const observers = new Set<(activity: EngineActivity) => void>();
-  const notify = (activity: EngineActivity): void => {
+  // built only when someone listens: the hot path of a send does not allocate an activity for nobody
+  const notify = (record: EventRecord, run?: RunRecord): void => {
     if (observers.size === 0) return;
+    const activity: EngineActivity = run === undefined ? { type: "event", record } : { type: "run", record, run };
     for (const listener of observers) {
       try {
         listener(activity);
@@ -122,12 +124,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       entry.status = status;
       entry.finishedAt = new Date(clock.now()).toISOString();
       entry.durationMs = clock.now() - started;
-      notify({ type: "run", record, run: entry });
+      notify(record, entry);
     };
     for (;;) {
       entry.attempts++;
       entry.status = "running";
-      notify({ type: "run", record, run: entry });
+      notify(record, entry);
       try {
         await subscriber.handler({ envelope: record.event, attempt: entry.attempts, signal: abort.signal });
         delete entry.error;
@@ -137,7 +139,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
         if (!isRetryable(error) || entry.attempts >= subscriber.maxAttempts || closed) return finish("failed");
       }
       entry.status = "retrying";
-      notify({ type: "run", record, run: entry });
+      notify(record, entry);
       const delay = Math.min(initialMs * factor ** (entry.attempts - 1), maxMs);
       const due = await wait(delay, () => finish("cancelled"));
       // unsubscribing while a retry waits wins: the run stops here
@@ -152,12 +154,16 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     const failed = record.runs.some((r) => r.status === "failed");
     const cancelled = record.runs.some((r) => r.status === "cancelled");
     record.status = failed ? "failed" : cancelled ? "cancelled" : "succeeded";
-    notify({ type: "event", record });
+    notify(record);
   }
 
   // the subscribers an event goes to: those active when it is due, a snapshot (subscribing during
   // a dispatch takes effect from the next event)
-  const targetsOf = (name: string): readonly Subscriber[] => subscribers.get(name)?.filter((s) => s.active) ?? [];
+  const none: readonly Subscriber[] = [];
+  const targetsOf = (name: string): readonly Subscriber[] => {
+    const list = subscribers.get(name);
+    return list !== undefined && list.length > 0 ? list.filter((s) => s.active) : none;
+  };
 
   // runs the event's subscribers, or with none settles it here and now: no microtask, no promise,
   // no pending count (the hot path of a bare send)
@@ -165,7 +171,8 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     const targets = targetsOf(record.event.name);
     if (targets.length === 0) {
       record.status = "succeeded";
-      return notify({ type: "event", record });
+      notify(record);
+      return;
     }
     begin();
     queueMicrotask(() => {
@@ -180,7 +187,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     record.status = "scheduled";
     void wait(at - clock.now(), () => {
       record.status = "cancelled";
-      notify({ type: "event", record });
+      notify(record);
       end();
     }).then((due) => {
       if (!due) return;
@@ -203,9 +210,9 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     const at = event.deliverAt === undefined ? undefined : Date.parse(event.deliverAt);
     if (at !== undefined && at > clock.now()) {
       schedule(record, at);
-      notify({ type: "event", record });
+      notify(record);
     } else {
-      notify({ type: "event", record });
+      notify(record);
       start(record);
     }
     return receipt(event, false);
