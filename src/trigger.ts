@@ -11,5 +11,6 @@ export { MAX_BATCH_SIZE } from "./delivery/trigger/send.js";
 export { isWireEvent, type WireEvent } from "./delivery/trigger/wire.js";
 export { type AnyEventTask, type EventTask, type EventTaskContext, type EventTaskOptions, type EventTaskSettings, eventTask } from "./edges/trigger/event-task.js";
 export { createDispatcher, type DispatcherOptions, type DispatcherTask, type DispatchResult } from "./edges/trigger/dispatcher.js";
+export type { EventHook, EventHookContext, EventTaskHookName, EventTaskHooks } from "./edges/trigger/task-hooks.js";
 export type { LocalEvent, TaskPayload } from "./edges/trigger/task-payload.js";
 export { withTrigger } from "./edges/trigger/with-trigger.js";

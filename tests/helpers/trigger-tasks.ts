@@ -1,17 +1,57 @@
-import { resourceCatalog } from "@trigger.dev/core/v3";
+import { lifecycleHooks, resourceCatalog, type TaskRunExecution, type TaskRunExecutionResult } from "@trigger.dev/core/v3";
 import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
-import { StandardResourceCatalog } from "@trigger.dev/core/v3/workers";
+import { TriggerTracer } from "@trigger.dev/core/v3/tracer";
+import { ConsoleInterceptor, StandardLifecycleHooksManager, StandardResourceCatalog, TaskExecutor } from "@trigger.dev/core/v3/workers";
 import { configure } from "@trigger.dev/sdk";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { type FakeTrigger, startFakeTrigger } from "./trigger-server.js";
 
+// the lifecycle hooks tasks register when they are defined, kept for executeTask as a worker keeps them
+let hooks = new StandardLifecycleHooksManager();
+
 /**
- * Installs the resource catalog a Trigger.dev worker uses, so tasks defined after this call
- * register their run and parse functions, as they do when the worker imports a task file.
+ * Installs the resource catalog and lifecycle hooks manager a Trigger.dev worker uses, so tasks
+ * defined after this call register their run and parse functions and their hooks, as they do when
+ * the worker imports a task file.
  */
 export function installTaskCatalog(file = "trigger/tasks.ts"): void {
   resourceCatalog.setGlobalResourceCatalog(new StandardResourceCatalog());
   resourceCatalog.setCurrentFileContext(file, file);
+  hooks = new StandardLifecycleHooksManager();
+  installHooks();
+}
+
+// runInMockTaskContext installs an empty hooks manager and removes it when done: put back the one the tasks registered with
+function installHooks(): void {
+  lifecycleHooks.disable();
+  lifecycleHooks.setGlobalLifecycleHooksManager(hooks);
+}
+
+/**
+ * Runs a registered task through Trigger.dev's own executor, the one a worker runs an attempt
+ * with: the payload as JSON through the parse function, then middleware, onStartAttempt, run,
+ * catchError, onSuccess/onFailure, onComplete and cleanup, as the worker calls them. Returns the
+ * attempt's result (`ok`, `output` as super-JSON, or `error` with `retry`/`skippedRetrying`).
+ * `run.attempt` and `run.maxAttempts` are the platform's; no tracing, no console capture.
+ */
+export async function executeTask(id: string, payload: unknown, run: { id?: string; attempt?: number } = {}): Promise<TaskRunExecutionResult> {
+  const task = resourceCatalog.getTask(id);
+  if (!task) throw new Error(`Task ${id} is not registered: call installTaskCatalog() before defining it`);
+  return runInMockTaskContext(
+    async ({ ctx }) => {
+      installHooks();
+      hooks.reset(); // the last attempt's wait, resume and cancel listeners go, as between a worker's runs
+      const executor = new TaskExecutor(task, {
+        tracingSDK: undefined as never, // stored, never read by execute()
+        tracer: new TriggerTracer({ name: "herald-tests", version: "0" }), // the global no-op OpenTelemetry tracer
+        consoleInterceptor: new ConsoleInterceptor(undefined as never, false, true), // interception off: the logger is never read
+        retries: { enabledInDev: true },
+      });
+      const execution = { ...ctx, run: { ...ctx.run, payload: JSON.stringify(payload), payloadType: "application/json" } } as unknown as TaskRunExecution;
+      return (await executor.execute(execution, ctx, new AbortController().signal)).result;
+    },
+    { ctx: { task: { id, filePath: "trigger/tasks.ts" }, run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z"), tags: [] }, attempt: { number: run.attempt ?? 1 } } },
+  ).finally(installHooks);
 }
 
 /**
@@ -24,11 +64,12 @@ export async function runTask(id: string, payload: unknown, run: { id?: string; 
   if (!task) throw new Error(`Task ${id} is not registered: call installTaskCatalog() before defining it`);
   return runInMockTaskContext(
     async ({ ctx }) => {
+      installHooks();
       const parsed = task.fns.parsePayload ? await task.fns.parsePayload(payload) : payload;
       return task.fns.run(parsed, { ctx, signal: new AbortController().signal });
     },
     { ctx: { run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z"), tags: run.tags ?? [] }, attempt: { number: run.attempt ?? 1 } } },
-  );
+  ).finally(installHooks);
 }
 
 /**

@@ -2,10 +2,11 @@ import { type Context, schemaTask, type Task, type TaskOptions } from "@trigger.
 import type { AnyCatalog, EventContext, EventData, EventName, EventPayload } from "../../catalog/types.js";
 import { UnknownEventError } from "../../core/errors.js";
 import { createLineageRunner } from "./lineage-runner.js";
+import { adaptHooks, type EventTaskHooks } from "./task-hooks.js";
 import { taskJsonSchema } from "./task-json-schema.js";
-import { createPayloadParser, envelopeOf, type TaskPayload } from "./task-payload.js";
+import { createEventUnwrapper, createPayloadParser, type TaskPayload } from "./task-payload.js";
 
-/** Trigger.dev task settings an event task passes through. Lifecycle hooks are left out: they would see herald's wire payload. */
+/** Trigger.dev task settings an event task passes through as they are. Lifecycle hooks are in {@link EventTaskHooks}, typed for the event. */
 export type EventTaskSettings = Pick<TaskOptions<string>, "description" | "retry" | "queue" | "concurrency" | "machine" | "maxDuration" | "ttl">;
 
 /** What an event task's `run` gets beside its payload: herald's context plus Trigger.dev's. */
@@ -17,9 +18,10 @@ export interface EventTaskContext<TCatalog extends AnyCatalog, TName extends Eve
   readonly init?: unknown;
 }
 
-/** Options of {@link eventTask}: a task id, a run function, and Trigger.dev task settings. */
+/** Options of {@link eventTask}: a task id, a run function, Trigger.dev task settings, and lifecycle hooks typed for the event. */
 export interface EventTaskOptions<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>, TId extends string, TOutput>
-  extends EventTaskSettings {
+  extends EventTaskSettings,
+    EventTaskHooks<TCatalog, TName, TOutput> {
   /** The Trigger.dev task id: unique in the project, stable across versions. */
   readonly id: TId;
   /** Handles one event: the schema's output type, and a context whose `sendEvent` chains with lineage. */
@@ -41,8 +43,9 @@ export type AnyEventTask = EventTask<string, string, any, any>;
  * sender's routes. The payload arrives already validated by the sender, so the schema's transforms
  * run once; a payload from a dashboard test run is validated here. An envelope of an older schema
  * version is upcast before `run` sees it. The task's `jsonSchema` is the event's input schema with
- * its metadata, so the dashboard's test form knows the payload.
- * @throws UnknownEventError when `name` is not in the catalog
+ * its metadata, so the dashboard's test form knows the payload. Lifecycle hooks (`onSuccess`,
+ * `onFailure`, `catchError`, …) get the event's data as `run` does; see {@link EventTaskHooks}.
+ * @throws UnknownEventError when `name` is not in the catalog; InvalidOptionsError for `onStart`, `handleError` or `init` (deprecated by Trigger.dev: use `onStartAttempt`, `catchError`, `middleware`)
  * @example
  * export const sendWelcomeEmail = eventTask(events, "user.created", {
  *   id: "send-welcome-email",
@@ -56,17 +59,20 @@ export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<T
   options: EventTaskOptions<TCatalog, TName, TId, TOutput>,
 ): EventTask<TId, TName, EventPayload<TCatalog, TName>, TOutput> {
   if (!events.names.includes(name)) throw new UnknownEventError(String(name), events.names);
-  const { run: handler, ...settings } = options;
+  const { run: handler, ...rest } = options;
   const runner = createLineageRunner<{ ctx: Context; init?: unknown }>(events, name, handler as (payload: unknown, ctx: object) => unknown);
   const jsonSchema = taskJsonSchema(events, name);
   const parser = createPayloadParser(events, name);
+  const unwrap = createEventUnwrapper(events, name);
+  const { settings, hooks } = adaptHooks(rest, unwrap);
   const task = schemaTask({
-    ...settings,
+    ...(settings as EventTaskSettings & { id: TId }),
+    ...hooks,
     ...(jsonSchema === undefined ? {} : { jsonSchema }),
     // schemaTask 4.8 does not register `jsonSchema`; the CLI's indexer converts the task's schema, and asks a function for toJsonSchema() first
     schema: jsonSchema === undefined ? parser : Object.assign(parser, { toJsonSchema: () => jsonSchema }),
     run: async (payload: TaskPayload, params) => {
-      const envelope = envelopeOf(payload, params.ctx.run);
+      const envelope = await unwrap(payload, params.ctx.run);
       const extra = params.init === undefined ? { ctx: params.ctx } : { ctx: params.ctx, init: params.init };
       return (await runner(envelope, params.ctx.attempt.number, params.signal, extra)) as Awaited<TOutput>;
     },

@@ -1,5 +1,6 @@
 import { readDefinition } from "../../catalog/define-event.js";
 import type { AnyCatalog } from "../../catalog/types.js";
+import { upcastEnvelope } from "../../catalog/versions.js";
 import type { Envelope } from "../../core/envelope.js";
 import { InvalidOptionsError } from "../../core/errors.js";
 import { validate } from "../../core/schema.js";
@@ -52,4 +53,31 @@ export function envelopeOf(payload: TaskPayload, run: RunIdentity): Envelope {
   if (payload["~herald"] === 1) return fromWireEvent(payload);
   const envelope = { id: run.id, name: payload.name, payload: payload.payload, timestamp: run.createdAt.toISOString(), correlationId: run.id };
   return payload.version === undefined ? envelope : { ...envelope, version: payload.version };
+}
+
+/** Turns what a task's schema step yielded into the envelope its handlers see. */
+export type EventUnwrapper = (payload: unknown, run: RunIdentity) => Promise<Envelope>;
+
+/**
+ * The one path from a task's payload to its handlers' envelope, for `run` and every hook: the
+ * envelope sent (or one named after the run), upcast to the newest schema version. Memoised per
+ * payload object: Trigger.dev hands `run` and each hook of an attempt the same parsed payload, so
+ * an attempt upcasts once, and a payload that fails does so the same way for all of them.
+ * @throws (rejects) UnknownVersionError or EventValidationError where the upcast fails; InvalidOptionsError for a value the schema step did not produce
+ */
+export function createEventUnwrapper(events: AnyCatalog, name: string): EventUnwrapper {
+  const definition = readDefinition(events.schemas[name]);
+  const unwrapped = new WeakMap<TaskPayload, Promise<Envelope>>();
+  return (payload, run) => {
+    if (!((isWireEvent(payload) || isLocalEvent(payload)) && payload.name === name)) {
+      return Promise.reject(new InvalidOptionsError(`The task for ${name} got a payload its schema step did not produce`));
+    }
+    let envelope = unwrapped.get(payload);
+    if (envelope === undefined) {
+      envelope = (async () => upcastEnvelope(definition, envelopeOf(payload, run)))();
+      envelope.catch(() => undefined); // a hook may be the only one to look at it: no unhandled rejection
+      unwrapped.set(payload, envelope);
+    }
+    return envelope;
+  };
 }
