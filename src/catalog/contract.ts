@@ -1,8 +1,7 @@
 import { formatIssue, InvalidOptionsError } from "../core/errors.js";
 import type { AnySchema } from "../core/schema.js";
-import { buildAsyncAPI } from "./async-api.js";
 import type { EventDefinition } from "./define-event.js";
-import { convertEvent, exportedVersions, type SchemaSource } from "./json-schema.js";
+import type { SchemaSource } from "./json-schema.js";
 import { type Compiled, eventOf } from "./prepare.js";
 import type { AnySchemas, EventCatalog, EventDescription } from "./types.js";
 import { parseVersion } from "./versions.js";
@@ -25,11 +24,13 @@ export function contractMethods(compiled: Compiled): ContractMethods {
       const { io = "input", versions = "latest" } = options;
       if (io !== "input" && io !== "output") throw new InvalidOptionsError(`toJSONSchema: io must be "input" or "output", got ${String(io)}`);
       if (versions !== "latest" && versions !== "all") throw new InvalidOptionsError(`toJSONSchema: versions must be "latest" or "all", got ${String(versions)}`);
+      // loaded on first use: a sender never pays for the exporters (bench/size: the entry's start-up code)
+      const { convertEvent, exportedVersions } = await import("./json-schema.js");
       const entries = sources().flatMap((source) => exportedVersions(source, versions === "all").map((exported) => ({ source, ...exported })));
       const schemas = await Promise.all(entries.map(({ source, version }) => convertEvent(source, io, "draft-2020-12", version)));
       return Object.fromEntries(entries.map(({ key }, i) => [key, schemas[i]!])) as never;
     },
-    toAsyncAPI: async (options) => buildAsyncAPI(sources(), options),
+    toAsyncAPI: async (options) => (await import("./async-api.js")).buildAsyncAPI(sources(), options),
   };
 }
 
