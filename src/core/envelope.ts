@@ -33,11 +33,12 @@ export interface Lineage {
   readonly causationId: string;
 }
 
-// toISOString costs about a microsecond, as much as validating a small payload: sends within the
+// toISOString costs about a microsecond, as much as validating a small payload: times within the
 // same millisecond share one string
 let lastTime = Number.NaN;
 let lastIso = "";
-function isoTime(ms: number): string {
+/** `new Date(ms).toISOString()`, computed once per millisecond. */
+export function isoTime(ms: number): string {
   if (ms !== lastTime) {
     lastIso = new Date(ms).toISOString();
     lastTime = ms;

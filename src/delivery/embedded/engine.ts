@@ -1,4 +1,4 @@
-import type { Envelope } from "../../core/envelope.js";
+import { type Envelope, isoTime } from "../../core/envelope.js";
 import { describeError, InvalidOptionsError, isHeraldError, TransportError } from "../../core/errors.js";
 import type { DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -117,12 +117,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       subscriber: subscriber.id,
       status: "running",
       attempts: 0,
-      startedAt: new Date(started).toISOString(),
+      startedAt: isoTime(started),
     };
     record.runs.push(entry);
     const finish = (status: RunRecord["status"]): void => {
       entry.status = status;
-      entry.finishedAt = new Date(clock.now()).toISOString();
+      entry.finishedAt = isoTime(clock.now());
       entry.durationMs = clock.now() - started;
       notify(record, entry);
     };
