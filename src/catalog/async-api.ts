@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from "../core/errors.js";
-import { convertEvent, exportedVersions, type JSONSchemaObject, type SchemaSource } from "./json-schema.js";
+import { convertEvent, exportedEntries, exportedVersions, type JSONSchemaObject, type SchemaSource } from "./json-schema.js";
 import { latestVersion } from "./versions.js";
 
 /** An AsyncAPI 3.0 Server Object: where the events can be sent, e.g. a herald HTTP endpoint. */
@@ -47,7 +47,7 @@ export interface AsyncAPIDocument {
  */
 export async function buildAsyncAPI(sources: readonly SchemaSource[], options: AsyncAPIOptions): Promise<AsyncAPIDocument> {
   checkOptions(options);
-  const entries = sources.flatMap((source) => exportedVersions(source, true).map((exported) => ({ source, ...exported })));
+  const entries = exportedEntries(sources, true);
   const payloads = await Promise.all(entries.map(({ source, version }) => convertEvent(source, "input", "draft-07", version)));
   const channels: Record<string, JSONSchemaObject> = {};
   const operations: Record<string, JSONSchemaObject> = {};

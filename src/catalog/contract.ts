@@ -25,8 +25,8 @@ export function contractMethods(compiled: Compiled): ContractMethods {
       if (io !== "input" && io !== "output") throw new InvalidOptionsError(`toJSONSchema: io must be "input" or "output", got ${String(io)}`);
       if (versions !== "latest" && versions !== "all") throw new InvalidOptionsError(`toJSONSchema: versions must be "latest" or "all", got ${String(versions)}`);
       // loaded on first use: a sender never pays for the exporters (bench/size: the entry's start-up code)
-      const { convertEvent, exportedVersions } = await import("./json-schema.js");
-      const entries = sources().flatMap((source) => exportedVersions(source, versions === "all").map((exported) => ({ source, ...exported })));
+      const { convertEvent, exportedEntries } = await import("./json-schema.js");
+      const entries = exportedEntries(sources(), versions === "all");
       const schemas = await Promise.all(entries.map(({ source, version }) => convertEvent(source, io, "draft-2020-12", version)));
       return Object.fromEntries(entries.map(({ key }, i) => [key, schemas[i]!])) as never;
     },

@@ -7,7 +7,7 @@ import type { Receipt, Transport } from "../delivery/transport.js";
 import { checkExamples, contractMethods, requireSync } from "./contract.js";
 import { readDefinition } from "./define-event.js";
 import { type Compiled, type CompiledEvent, eventOf, type Origin, prepare } from "./prepare.js";
-import type { AnySchemas, BadKeys, EventCatalog, InvalidEventName, SendOptions } from "./types.js";
+import type { AnySchemas, CheckedNames, EventCatalog, SendOptions } from "./types.js";
 import { latestVersion, upcastEnvelope } from "./versions.js";
 
 /** Options of {@link defineEvents}. */
@@ -29,9 +29,7 @@ export interface DefineEventsOptions {
  * @see README.md#api
  */
 export function defineEvents<TSchemas extends AnySchemas>(
-  // the check written out, not as the CheckedNames alias (4 instantiations an event more with the
-  // schemas inline), and behind a conditional that inference does not enter (4 more): measured, bench/types
-  schemas: TSchemas & (BadKeys<TSchemas> extends never ? unknown : { [K in BadKeys<TSchemas>]: InvalidEventName<K> }),
+  schemas: TSchemas & CheckedNames<TSchemas>,
   options: DefineEventsOptions = {},
 ): EventCatalog<TSchemas> {
   if (typeof schemas !== "object" || schemas === null) throw new InvalidOptionsError("defineEvents expects an object of event name -> schema");

@@ -72,6 +72,11 @@ export function exportedVersions({ name, definition }: SchemaSource, all: boolea
   return [{ key: name, version: latest }, ...older.map((version) => ({ key: `${name}-v${version}`, version }))];
 }
 
+/** Every version an export lists, over the catalog's events in order: each with its event. */
+export function exportedEntries(sources: readonly SchemaSource[], all: boolean): (ExportedVersion & { readonly source: SchemaSource })[] {
+  return sources.flatMap((source) => exportedVersions(source, all).map((exported) => ({ source, ...exported })));
+}
+
 /**
  * The event's JSON Schema, with its metadata: Standard JSON Schema where the validator has it,
  * else zod's `toJSONSchema` for a zod schema (zod is loaded here, on first need, never before).

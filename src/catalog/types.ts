@@ -60,7 +60,7 @@ export interface InvalidEventName<TName> {
 export type BadKeys<TSchemas> = keyof TSchemas extends infer K extends PropertyKey ? (K extends DottedName ? (K extends BadEventName ? K : never) : K) : never;
 
 /** The rule check on a catalog's keys: an {@link InvalidEventName} for each key that breaks the rules. */
-export type CheckedNames<TSchemas> = [BadKeys<TSchemas>] extends [never] ? unknown : { [K in BadKeys<TSchemas>]: InvalidEventName<K> };
+export type CheckedNames<TSchemas> = BadKeys<TSchemas> extends never ? unknown : { [K in BadKeys<TSchemas>]: InvalidEventName<K> };
 
 declare const oneName: unique symbol;
 /** Shown where a send's name is a union: one payload cannot be checked against several events. */

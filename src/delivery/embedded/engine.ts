@@ -207,14 +207,11 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     }
     const record: MutableEventRecord = { event, status: "running", runs: [] };
     history.add(record);
-    const at = event.deliverAt === undefined ? undefined : Date.parse(event.deliverAt);
-    if (at !== undefined && at > clock.now()) {
-      schedule(record, at);
-      notify(record);
-    } else {
-      notify(record);
-      start(record);
-    }
+    const at = event.deliverAt === undefined ? Number.NaN : Date.parse(event.deliverAt);
+    const later = at > clock.now();
+    if (later) schedule(record, at);
+    notify(record);
+    if (!later) start(record);
     return receipt(event, false);
   }
 
