@@ -5,7 +5,13 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   // entry names match the files in src/ and the subpaths in package.json "exports"
   // cli is the bin (its shebang is kept and the file made executable); its .cjs twin is unused but harmless
-  entry: { index: "src/index.ts", testing: "src/testing.ts", http: "src/http.ts", trigger: "src/trigger.ts", cli: "src/cli.ts" },
+  entry: {
+    index: "src/index.ts",
+    testing: "src/testing.ts",
+    http: "src/http.ts",
+    trigger: "src/trigger.ts",
+    cli: "src/cli.ts",
+  },
   // an optional peer: tsup leaves peers external already, but herald/trigger must never bundle the SDK
   external: ["@trigger.dev/sdk"],
   format: ["esm", "cjs"],
@@ -22,8 +28,14 @@ export default defineConfig({
       name: "raw",
       setup(build) {
         // the path keeps its `?raw`, so tsup's own .css loader (which runs in every namespace) leaves it alone
-        build.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), namespace: "raw" }));
-        build.onLoad({ filter: /\?raw$/, namespace: "raw" }, (args) => ({ contents: readFileSync(args.path.slice(0, -4), "utf8"), loader: "text" }));
+        build.onResolve({ filter: /\?raw$/ }, (args) => ({
+          path: resolve(args.resolveDir, args.path),
+          namespace: "raw",
+        }));
+        build.onLoad({ filter: /\?raw$/, namespace: "raw" }, (args) => ({
+          contents: readFileSync(args.path.slice(0, -4), "utf8"),
+          loader: "text",
+        }));
       },
     },
   ],

@@ -23,4 +23,10 @@ export {
 } from "./edges/http/handler.js";
 export { type NodeRequestListener, toNodeHandler } from "./edges/http/node.js";
 export type { ErrorBody } from "./edges/http/respond.js";
-export { HTTP_ERROR_CODES, HTTP_ERRORS, type HttpErrorCode, type HttpErrorInfo, statusOf } from "./edges/http/status.js";
+export {
+  HTTP_ERROR_CODES,
+  HTTP_ERRORS,
+  type HttpErrorCode,
+  type HttpErrorInfo,
+  statusOf,
+} from "./edges/http/status.js";

@@ -15,7 +15,12 @@ export {
   type VersionedEvent,
 } from "./catalog/define-event.js";
 export { defineEvents, type DefineEventsOptions } from "./catalog/define-events.js";
-export type { CatalogJSONSchema, JSONSchemaObject, JSONSchemaOptions, OlderVersionSchemas } from "./catalog/json-schema.js";
+export type {
+  CatalogJSONSchema,
+  JSONSchemaObject,
+  JSONSchemaOptions,
+  OlderVersionSchemas,
+} from "./catalog/json-schema.js";
 export type {
   AnyCatalog,
   AnySchemas,
@@ -51,14 +56,19 @@ export { type CloudEvent, fromCloudEvent, toCloudEvent, type ToCloudEventOptions
 export type { Envelope, Lineage } from "./core/envelope.js";
 export {
   EventValidationError,
+  eventIdProblem,
+  HandlerTimeoutError,
   HERALD_ERROR_CODES,
   HeraldError,
   type HeraldErrorCode,
   InvalidCloudEventError,
+  IdempotencyConflictError,
   InvalidDelayError,
+  InvalidEventIdError,
   InvalidEventNameError,
   InvalidOptionsError,
   isHeraldError,
+  MAX_EVENT_ID_LENGTH,
   TransportError,
   UnknownEventError,
   UnknownVersionError,

@@ -48,10 +48,14 @@ function checkFile(file: string, source: string): string[] {
       const target = posix.normalize(posix.join(posix.dirname(file), specifier));
       if (!target.startsWith("src/")) continue;
       const to = layerOf(target);
-      if (!ALLOWED[from].includes(to)) problems.push(`${at} (${to}): ${from} may import only ${ALLOWED[from].join(", ")}`);
+      if (!ALLOWED[from].includes(to))
+        problems.push(`${at} (${to}): ${from} may import only ${ALLOWED[from].join(", ")}`);
     } else if (from === "core" && (specifier === "zod" || specifier.startsWith("zod/"))) {
       problems.push(`${at}: core reads schema["~standard"] and never imports zod`);
-    } else if (specifier.startsWith("@trigger.dev/") && !TRIGGER_OWNERS.some((owner) => file === owner || file.startsWith(owner))) {
+    } else if (
+      specifier.startsWith("@trigger.dev/") &&
+      !TRIGGER_OWNERS.some((owner) => file === owner || file.startsWith(owner))
+    ) {
       problems.push(`${at}: only ${TRIGGER_OWNERS.join(", ")} may import @trigger.dev/*`);
     }
   }
@@ -79,23 +83,37 @@ describe("layering of src/", () => {
 
 describe("the checker itself", () => {
   test("flags an import up the layers, with file, line and rule", () => {
-    const source = '/** import { x } from "../edges/http/handler.js" (a comment) */\nimport type { EventCatalog } from "../catalog/types.js";\n';
+    const source =
+      '/** import { x } from "../edges/http/handler.js" (a comment) */\nimport type { EventCatalog } from "../catalog/types.js";\n';
     expect(checkFile("src/core/names.ts", source)).toEqual([
       'src/core/names.ts:2 imports "../catalog/types.js" (catalog): core may import only core',
     ]);
-    expect(checkFile("src/delivery/embedded/engine.ts", 'export { x } from "../../catalog/define-events.js";')).toHaveLength(1);
-    expect(checkFile("src/catalog/types.ts", 'const m = await import("../edges/testing/recorder.js");')).toHaveLength(1);
+    expect(
+      checkFile("src/delivery/embedded/engine.ts", 'export { x } from "../../catalog/define-events.js";'),
+    ).toHaveLength(1);
+    expect(checkFile("src/catalog/types.ts", 'const m = await import("../edges/testing/recorder.js");')).toHaveLength(
+      1,
+    );
     expect(checkFile("src/catalog/types.ts", 'import { a } from "../index.js";')).toHaveLength(1);
   });
 
   test("allows imports down the layers, within a layer, and from the entries", () => {
-    expect(checkFile("src/catalog/define-events.ts", 'import "../delivery/embedded/engine.js";\nimport "../core/names.js";\nimport "./types.js";')).toEqual([]);
-    expect(checkFile("src/edges/http/handler.ts", 'import "../../catalog/types.js";\nimport "../testing/recorder.js";')).toEqual([]);
+    expect(
+      checkFile(
+        "src/catalog/define-events.ts",
+        'import "../delivery/embedded/engine.js";\nimport "../core/names.js";\nimport "./types.js";',
+      ),
+    ).toEqual([]);
+    expect(
+      checkFile("src/edges/http/handler.ts", 'import "../../catalog/types.js";\nimport "../testing/recorder.js";'),
+    ).toEqual([]);
     expect(checkFile("src/index.ts", 'export * from "./edges/testing/recorder.js";')).toEqual([]);
   });
 
   test("keeps zod out of core and @trigger.dev out of everything but the trigger subpath", () => {
-    expect(checkFile("src/core/schema.ts", 'import { z } from "zod";\nimport type { $ZodType } from "zod/v4/core";')).toHaveLength(2);
+    expect(
+      checkFile("src/core/schema.ts", 'import { z } from "zod";\nimport type { $ZodType } from "zod/v4/core";'),
+    ).toHaveLength(2);
     expect(checkFile("src/catalog/types.ts", 'import { z } from "zod";')).toEqual([]);
     expect(checkFile("src/catalog/define-events.ts", 'import { tasks } from "@trigger.dev/sdk";')).toHaveLength(1);
     expect(checkFile("src/http.ts", 'import { tasks } from "@trigger.dev/sdk";')).toHaveLength(1);

@@ -12,9 +12,14 @@ const REQUESTS = Number(process.env.REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const WARMUP = 2_000;
-const BODY = JSON.stringify({ event: "user.created", payload: { email: "user@example.com", name: "John Doe", userId: "123456" } });
+const BODY = JSON.stringify({
+  event: "user.created",
+  payload: { email: "user@example.com", name: "John Doe", userId: "123456" },
+});
 
-const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./servers.ts", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./servers.ts", import.meta.url))], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const ports = await new Promise<Record<"herald" | "hono" | "node", number>>((resolve, reject) => {
   child.stdout.setEncoding("utf8").once("data", (line: string) => resolve(JSON.parse(line)));
   child.once("exit", (code) => reject(new Error(`servers exited with ${code}`)));
@@ -24,10 +29,20 @@ const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 function post(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: "/trigger", method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(BODY) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/trigger",
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(BODY) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", reject);
     req.end(BODY);
   });
@@ -57,8 +72,12 @@ agent.destroy();
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rps = { herald: median(results.herald!), hono: median(results.hono!), node: median(results.node!) };
-console.log(`herald/http bench: ${REQUESTS} requests x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, loopback, median round`);
+console.log(
+  `herald/http bench: ${REQUESTS} requests x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, loopback, median round`,
+);
 console.log(`  herald createEventHandler (toNodeHandler)  ${rps.herald.toFixed(0).padStart(7)} req/s`);
 console.log(`  bare Hono route, same adapter              ${rps.hono.toFixed(0).padStart(7)} req/s`);
 console.log(`  raw node:http, no Request/Response         ${rps.node.toFixed(0).padStart(7)} req/s`);
-console.log(`  ratio herald / Hono: ${(rps.herald / rps.hono).toFixed(2)}   herald / raw node:http: ${(rps.herald / rps.node).toFixed(2)}`);
+console.log(
+  `  ratio herald / Hono: ${(rps.herald / rps.hono).toFixed(2)}   herald / raw node:http: ${(rps.herald / rps.node).toFixed(2)}`,
+);

@@ -15,7 +15,8 @@ export const schema = z.object({ email: z.email(), name: z.string().optional(), 
 // receipts only: the bench measures the HTTP edge, not a queue behind it
 const nullTransport: Transport = {
   name: "null",
-  deliver: async (envelopes) => envelopes.map((e) => ({ id: e.id, name: e.name, timestamp: e.timestamp, duplicate: false })),
+  deliver: async (envelopes) =>
+    envelopes.map((e) => ({ id: e.id, name: e.name, timestamp: e.timestamp, duplicate: false })),
 };
 const events = defineEvents({ "user.created": schema }, { transport: nullTransport });
 const herald = toNodeHandler(createEventHandler(events, { auth: "none" }));
@@ -43,7 +44,11 @@ const node: RequestListener = (req, res) => {
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { event: string; payload: unknown };
     const result = schema.safeParse(body.payload);
     res.writeHead(result.success ? 200 : 422, { "content-type": "application/json" });
-    res.end(JSON.stringify(result.success ? { success: true, message: `Event ${body.event} sent` } : { error: "Invalid payload" }));
+    res.end(
+      JSON.stringify(
+        result.success ? { success: true, message: `Event ${body.event} sent` } : { error: "Invalid payload" },
+      ),
+    );
   });
 };
 

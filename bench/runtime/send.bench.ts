@@ -24,14 +24,27 @@ const schemas = {
   }),
 };
 const payloads = {
-  "user.created": [{ email: "a@b.co", name: "Ada", userId: "u1" }, { email: "c@d.co", userId: "u2" }],
-  "order.placed": [{ orderId: "o1", items: [{ sku: "k1", qty: 1, price: 2 }, { sku: "k2", qty: 3, price: 4 }], shipTo: { street: "s", city: "c" } }],
+  "user.created": [
+    { email: "a@b.co", name: "Ada", userId: "u1" },
+    { email: "c@d.co", userId: "u2" },
+  ],
+  "order.placed": [
+    {
+      orderId: "o1",
+      items: [
+        { sku: "k1", qty: 1, price: 2 },
+        { sku: "k2", qty: 3, price: 4 },
+      ],
+      shipTo: { street: "s", city: "c" },
+    },
+  ],
 } as const;
 
 // answers every event with a receipt and keeps nothing: what is left is herald's side of a send
 const discard: Transport = {
   name: "discard",
-  deliver: (envelopes) => Promise.resolve(envelopes.map(({ id, name, timestamp }) => ({ id, name, timestamp, duplicate: false }))),
+  deliver: (envelopes) =>
+    Promise.resolve(envelopes.map(({ id, name, timestamp }) => ({ id, name, timestamp, duplicate: false }))),
 };
 const bare = defineEvents(schemas, { transport: discard });
 const quiet = defineEvents(schemas);
@@ -49,7 +62,8 @@ for (const name of ["user.created", "order.placed"] as const) {
       for (let i = 0; i < BATCH; i++) if (!schema.safeParse(list[i % list.length]).success) throw new Error("invalid");
     });
     bench("await schema.safeParse", async () => {
-      for (let i = 0; i < BATCH; i++) if (!(await schema.safeParse(list[i % list.length])).success) throw new Error("invalid");
+      for (let i = 0; i < BATCH; i++)
+        if (!(await schema.safeParse(list[i % list.length])).success) throw new Error("invalid");
     });
     bench("sendEvent, transport that keeps nothing", send(bare));
     bench("sendEvent, 0 subscribers", send(quiet));

@@ -10,7 +10,10 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile, type OutputFile } from "esbuild";
 
 export const root = resolve(import.meta.dirname, "../..");
-const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<
+  string,
+  Record<string, string> | undefined
+>;
 export const external = [
   ...Object.keys(manifest.peerDependencies ?? {}),
   ...Object.keys(manifest.dependencies ?? {}),
@@ -33,7 +36,8 @@ export interface EntrySize {
 }
 
 // the files of one group gzipped as one stream, as a bundler that inlines them would serve them
-const gzip = (files: readonly OutputFile[]): number => (files.length === 0 ? 0 : gzipSync(Buffer.concat(files.map((file) => file.contents)), { level: 9 }).length);
+const gzip = (files: readonly OutputFile[]): number =>
+  files.length === 0 ? 0 : gzipSync(Buffer.concat(files.map((file) => file.contents)), { level: 9 }).length;
 
 // the output files an entry reaches through static imports: what loads with it
 function startup(metafile: Metafile, entry: string): Set<string> {
@@ -41,7 +45,8 @@ function startup(metafile: Metafile, entry: string): Set<string> {
   const visit = (path: string): void => {
     if (seen.has(path)) return;
     seen.add(path);
-    for (const next of metafile.outputs[path]!.imports) if (next.kind === "import-statement" && !next.external) visit(next.path);
+    for (const next of metafile.outputs[path]!.imports)
+      if (next.kind === "import-statement" && !next.external) visit(next.path);
   };
   visit(entry);
   return seen;
@@ -50,9 +55,20 @@ function startup(metafile: Metafile, entry: string): Set<string> {
 /** Bundles `source` into `outdir` (in memory) and splits what loads at start from what loads later. */
 export async function measureEntry(source: SizeSource, outdir: string): Promise<EntrySize> {
   const result = await build({
-    ...("file" in source ? { entryPoints: [source.file] } : { stdin: { contents: source.stdin, resolveDir: root, loader: "js" as const } }),
-    bundle: true, splitting: true, outdir, minify: true, format: "esm", platform: "node", target: "node18",
-    external, write: false, metafile: true, logLevel: "silent",
+    ...("file" in source
+      ? { entryPoints: [source.file] }
+      : { stdin: { contents: source.stdin, resolveDir: root, loader: "js" as const } }),
+    bundle: true,
+    splitting: true,
+    outdir,
+    minify: true,
+    format: "esm",
+    platform: "node",
+    target: "node18",
+    external,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
   });
   const metafile = result.metafile!;
   const main = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined)![0];

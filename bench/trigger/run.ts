@@ -15,7 +15,14 @@ import { startFakeTrigger } from "../../tests/helpers/trigger-server.js";
 const SENDS = Number(process.env.SENDS ?? 300);
 const WARMUP = 30;
 const payload = { orderId: "ord_123", customerId: "cus_456", total: 129.9, items: [{ sku: "a", qty: 2 }] };
-const schemas = { "order.placed": z.object({ orderId: z.string(), customerId: z.string(), total: z.number(), items: z.array(z.object({ sku: z.string(), qty: z.number() })) }) };
+const schemas = {
+  "order.placed": z.object({
+    orderId: z.string(),
+    customerId: z.string(),
+    total: z.number(),
+    items: z.array(z.object({ sku: z.string(), qty: z.number() })),
+  }),
+};
 
 const server = await startFakeTrigger();
 configure({ baseURL: server.url, accessToken: "tr_dev_testkey123" });
@@ -32,7 +39,9 @@ async function measure(send: (i: number) => Promise<unknown>): Promise<{ request
 
 let round = 0;
 const raw = await measure(() => tasks.trigger("raw-task", payload));
-const rows: string[][] = [["path", "subscribers", "requests/send (sender)", "requests/event (worker)", "ms/send", "× raw"]];
+const rows: string[][] = [
+  ["path", "subscribers", "requests/send (sender)", "requests/event (worker)", "ms/send", "× raw"],
+];
 const row = (path: string, n: number, sender: number, worker: string, ms: number) =>
   rows.push([path, String(n), sender.toFixed(2), worker, ms.toFixed(3), (ms / raw.ms).toFixed(2)]);
 row("raw tasks.trigger", 1, raw.requests, "-", raw.ms);

@@ -47,12 +47,31 @@ const consumerOptions = {
 
 /** Emits herald's declarations from src/index.ts into `outDir` with TypeScript 5.9; returns the entry .d.ts. */
 export async function emitDeclarations(outDir: string): Promise<string> {
-  await run(process.execPath, [
-    compilers["5.9"], join(root, "src/index.ts"),
-    "--declaration", "--emitDeclarationOnly", "--outDir", outDir, "--rootDir", join(root, "src"),
-    "--target", "ES2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--strict", "--exactOptionalPropertyTypes",
-    "--skipLibCheck", "--types", "node",
-  ], { cwd: root, maxBuffer: 16 << 20 });
+  await run(
+    process.execPath,
+    [
+      compilers["5.9"],
+      join(root, "src/index.ts"),
+      "--declaration",
+      "--emitDeclarationOnly",
+      "--outDir",
+      outDir,
+      "--rootDir",
+      join(root, "src"),
+      "--target",
+      "ES2022",
+      "--module",
+      "nodenext",
+      "--moduleResolution",
+      "nodenext",
+      "--strict",
+      "--exactOptionalPropertyTypes",
+      "--skipLibCheck",
+      "--types",
+      "node",
+    ],
+    { cwd: root, maxBuffer: 16 << 20 },
+  );
   return join(outDir, "index.d.ts");
 }
 
@@ -64,7 +83,10 @@ export function writeProject(dir: string, files: Readonly<Record<string, string>
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const herald = relative(dir, heraldTypes).replaceAll("\\", "/");
-  const tsconfig = { compilerOptions: { ...consumerOptions, paths: { herald: [herald.startsWith(".") ? herald : `./${herald}`] } }, files: Object.keys(files) };
+  const tsconfig = {
+    compilerOptions: { ...consumerOptions, paths: { herald: [herald.startsWith(".") ? herald : `./${herald}`] } },
+    files: Object.keys(files),
+  };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
 }
 
@@ -77,7 +99,8 @@ const field = (output: string, label: string): number | undefined => {
 export function parseDiagnostics(output: string): Diagnostics {
   const instantiations = field(output, "Instantiations");
   const types = field(output, "Types");
-  if (instantiations === undefined || types === undefined) throw new Error(`no --extendedDiagnostics figures in:\n${output}`);
+  if (instantiations === undefined || types === undefined)
+    throw new Error(`no --extendedDiagnostics figures in:\n${output}`);
   return {
     instantiations,
     types,
@@ -90,7 +113,10 @@ export function parseDiagnostics(output: string): Diagnostics {
 /** Type-checks the project in `dir`; throws with tsc's output if it reports an error. */
 export async function check(dir: string, compiler: CompilerVersion = "5.9"): Promise<Diagnostics> {
   try {
-    const { stdout } = await run(process.execPath, [compilers[compiler], "-p", dir, "--extendedDiagnostics"], { cwd: dir, maxBuffer: 16 << 20 });
+    const { stdout } = await run(process.execPath, [compilers[compiler], "-p", dir, "--extendedDiagnostics"], {
+      cwd: dir,
+      maxBuffer: 16 << 20,
+    });
     return parseDiagnostics(stdout);
   } catch (error) {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };

@@ -35,8 +35,16 @@ export function createEditor(files: Readonly<Record<string, string>>, heraldType
   memory.set(main, { text: "", version: 0 });
   let edits = 0;
   const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"], module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: true, noEmit: true, types: [],
+    target: ts.ScriptTarget.ES2022,
+    lib: ["lib.es2022.d.ts"],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
     paths: { herald: [heraldTypes] },
   };
   const host: ts.LanguageServiceHost = {
@@ -81,17 +89,27 @@ export function createEditor(files: Readonly<Record<string, string>>, heraldType
 
 /** The names an editor offers at `position`. */
 export const completionNames = (editor: Editor, position: number): string[] =>
-  editor.service.getCompletionsAtPosition(editor.main, position, { triggerCharacter: '"' })?.entries.map((entry) => entry.name) ?? [];
+  editor.service
+    .getCompletionsAtPosition(editor.main, position, { triggerCharacter: '"' })
+    ?.entries.map((entry) => entry.name) ?? [];
 
 /** The main file's syntactic and semantic diagnostics, flattened to text. */
 export const diagnosticTexts = (editor: Editor): string[] =>
-  [...editor.service.getSyntacticDiagnostics(editor.main), ...editor.service.getSemanticDiagnostics(editor.main)].map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  [...editor.service.getSyntacticDiagnostics(editor.main), ...editor.service.getSemanticDiagnostics(editor.main)].map(
+    (d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+  );
 
 /** The signature help at `position`, as the editor would print the active parameter list. */
 export function signatureText(editor: Editor, position: number): string {
-  const help = editor.service.getSignatureHelpItems(editor.main, position, { triggerReason: { kind: "characterTyped", triggerCharacter: "," } });
+  const help = editor.service.getSignatureHelpItems(editor.main, position, {
+    triggerReason: { kind: "characterTyped", triggerCharacter: "," },
+  });
   const item = help?.items[help.selectedItemIndex];
   if (!item) return "";
   const parts = (list: ts.SymbolDisplayPart[]) => ts.displayPartsToString(list);
-  return parts(item.prefixDisplayParts) + item.parameters.map((p) => parts(p.displayParts)).join(parts(item.separatorDisplayParts)) + parts(item.suffixDisplayParts);
+  return (
+    parts(item.prefixDisplayParts) +
+    item.parameters.map((p) => parts(p.displayParts)).join(parts(item.separatorDisplayParts)) +
+    parts(item.suffixDisplayParts)
+  );
 }

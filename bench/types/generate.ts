@@ -55,7 +55,8 @@ export const schemasFile = (n: number): string => `${header}\nexport const schem
 
 /** `events.ts`: the catalog through herald, the registry passed by name or written inline. */
 export function eventsFile(n: number, mode: CatalogMode): string {
-  if (mode === "registry") return `import { defineEvents } from "herald";\nimport { schemas } from "./schemas.js";\n\nexport const events = defineEvents(schemas);\n`;
+  if (mode === "registry")
+    return `import { defineEvents } from "herald";\nimport { schemas } from "./schemas.js";\n\nexport const events = defineEvents(schemas);\n`;
   return `${header}import { defineEvents } from "herald";\n\nexport const events = defineEvents({\n${entries(n)}\n});\n`;
 }
 
@@ -63,11 +64,14 @@ export function eventsFile(n: number, mode: CatalogMode): string {
 const picks = (k: number, n: number): number[] => Array.from({ length: Math.min(k, n) }, (_, i) => i);
 
 /** `main.ts` of the floor: the schemas and one use of `keyof typeof schemas`. */
-export const floorMain = (): string => `import { schemas } from "./schemas.js";\n\nexport const name: keyof typeof schemas = ${JSON.stringify(eventName(0))};\n`;
+export const floorMain = (): string =>
+  `import { schemas } from "./schemas.js";\n\nexport const name: keyof typeof schemas = ${JSON.stringify(eventName(0))};\n`;
 
 /** `main.ts` with `k` payloads annotated directly: `const p: z.input<typeof schemas["a.b"]> = {...}`. */
 export function directMain(k: number, n: number): string {
-  const lines = picks(k, n).map((i, j) => `export const p${j}: z.input<(typeof schemas)[${JSON.stringify(eventName(i))}]> = ${eventShape(i)[1]};`);
+  const lines = picks(k, n).map(
+    (i, j) => `export const p${j}: z.input<(typeof schemas)[${JSON.stringify(eventName(i))}]> = ${eventShape(i)[1]};`,
+  );
   return `import type { z } from "zod";\nimport { schemas } from "./schemas.js";\n\nexport const name: keyof typeof schemas = ${JSON.stringify(eventName(0))};\n${lines.join("\n")}\n`;
 }
 

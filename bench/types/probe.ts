@@ -13,7 +13,9 @@ import { emitDeclarations, root } from "./compile.js";
 import { completionNames, createEditor, diagnosticTexts, type Editor, type Sample } from "./editor.js";
 import { eventName, eventShape, eventsFile, schemasFile } from "./generate.js";
 
-const { values } = parseArgs({ options: { n: { type: "string", default: "1000,5000" }, rounds: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: { n: { type: "string", default: "1000,5000" }, rounds: { type: "string", default: "5" } },
+});
 const sizes = values.n.split(",").map(Number);
 const rounds = Number(values.rounds);
 
@@ -23,16 +25,47 @@ const floorHead = `import type { z } from "zod";\nimport { schemas } from "./sch
 const heraldHead = `import { events } from "./events.js";\n`;
 
 /** A request made in the floor's file and in herald's: [label, floor text, herald text, request]. */
-type Scenario = readonly [label: string, floor: string, herald: string, request: (editor: Editor, position: number) => unknown];
+type Scenario = readonly [
+  label: string,
+  floor: string,
+  herald: string,
+  request: (editor: Editor, position: number) => unknown,
+];
 const names = (editor: Editor, position: number): unknown => completionNames(editor, position).length;
-const properties = (editor: Editor, position: number): unknown => editor.service.getCompletionsAtPosition(editor.main, position, {})?.entries.length;
+const properties = (editor: Editor, position: number): unknown =>
+  editor.service.getCompletionsAtPosition(editor.main, position, {})?.entries.length;
 const diagnostics = (editor: Editor): unknown => diagnosticTexts(editor).length;
 const scenarios: readonly Scenario[] = [
-  ["name completion", `${floorHead}export const name: keyof typeof schemas = "/*|*/";`, `${heraldHead}export const go = () => events.sendEvent("/*|*/");`, names],
-  ["name completion, payload written", `${floorHead}export const name: keyof typeof schemas = "/*|*/";`, `${heraldHead}export const go = () => events.sendEvent("/*|*/", ${payload});`, names],
-  ["payload property completion", `${floorHead}export const p: z.input<(typeof schemas)[${first}]> = { /*|*/ };`, `${heraldHead}export const go = () => events.sendEvent(${first}, { /*|*/ });`, properties],
-  ["diagnostics after an edit", `${floorHead}export const p: z.input<(typeof schemas)[${first}]> = ${payload};`, `${heraldHead}export const go = () => events.sendEvent(${first}, ${payload});`, diagnostics],
-  ["diagnostics, misspelt name", `${floorHead}export const name: keyof typeof schemas = "svc0.event_x";`, `${heraldHead}export const go = () => events.sendEvent("svc0.event_x", ${payload});`, diagnostics],
+  [
+    "name completion",
+    `${floorHead}export const name: keyof typeof schemas = "/*|*/";`,
+    `${heraldHead}export const go = () => events.sendEvent("/*|*/");`,
+    names,
+  ],
+  [
+    "name completion, payload written",
+    `${floorHead}export const name: keyof typeof schemas = "/*|*/";`,
+    `${heraldHead}export const go = () => events.sendEvent("/*|*/", ${payload});`,
+    names,
+  ],
+  [
+    "payload property completion",
+    `${floorHead}export const p: z.input<(typeof schemas)[${first}]> = { /*|*/ };`,
+    `${heraldHead}export const go = () => events.sendEvent(${first}, { /*|*/ });`,
+    properties,
+  ],
+  [
+    "diagnostics after an edit",
+    `${floorHead}export const p: z.input<(typeof schemas)[${first}]> = ${payload};`,
+    `${heraldHead}export const go = () => events.sendEvent(${first}, ${payload});`,
+    diagnostics,
+  ],
+  [
+    "diagnostics, misspelt name",
+    `${floorHead}export const name: keyof typeof schemas = "svc0.event_x";`,
+    `${heraldHead}export const go = () => events.sendEvent("svc0.event_x", ${payload});`,
+    diagnostics,
+  ],
 ];
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -59,20 +92,32 @@ for (const n of sizes) {
     const ms = (list: Sample[]) => median(list.map((s) => s.ms));
     const inst = (list: Sample[]) => median(list.map((s) => s.instantiations));
     rows[label] = {
-      "floor ms": Math.round(ms(samples.floor)), "herald ms": Math.round(ms(samples.herald)), "herald / floor": `${(ms(samples.herald) / ms(samples.floor)).toFixed(2)}x`,
-      "floor inst": inst(samples.floor), "herald inst": inst(samples.herald),
-      ...(samples.inline.length ? { "inline ms": Math.round(ms(samples.inline)), "inline inst": inst(samples.inline) } : {}),
+      "floor ms": Math.round(ms(samples.floor)),
+      "herald ms": Math.round(ms(samples.herald)),
+      "herald / floor": `${(ms(samples.herald) / ms(samples.floor)).toFixed(2)}x`,
+      "floor inst": inst(samples.floor),
+      "herald inst": inst(samples.herald),
+      ...(samples.inline.length
+        ? { "inline ms": Math.round(ms(samples.inline)), "inline inst": inst(samples.inline) }
+        : {}),
     };
     report.push({ n, scenario: label, ...rows[label] });
   }
-  console.log(`\nN = ${n.toLocaleString("en")}, TypeScript 5.9 LanguageService, median of ${rounds} (registry unless "inline")`);
+  console.log(
+    `\nN = ${n.toLocaleString("en")}, TypeScript 5.9 LanguageService, median of ${rounds} (registry unless "inline")`,
+  );
   console.table(rows);
 }
 
-const at = (n: number, scenario: string) => report.find((r) => r.n === n && r.scenario === scenario)?.["herald ms"] as number | undefined;
+const at = (n: number, scenario: string) =>
+  report.find((r) => r.n === n && r.scenario === scenario)?.["herald ms"] as number | undefined;
 for (const scenario of ["name completion", "name completion, payload written"]) {
   const [small, large] = [at(1000, scenario), at(5000, scenario)];
-  if (small && large) console.log(`${scenario}: N = 5,000 takes ${(large / small).toFixed(2)}x the N = 1,000 figure (target <= 6x)`);
+  if (small && large)
+    console.log(`${scenario}: N = 5,000 takes ${(large / small).toFixed(2)}x the N = 1,000 figure (target <= 6x)`);
 }
 mkdirSync(join(root, ".tmp/bench"), { recursive: true });
-writeFileSync(join(root, ".tmp/bench/editor.json"), JSON.stringify({ date: new Date().toISOString(), rounds, report }, null, 2));
+writeFileSync(
+  join(root, ".tmp/bench/editor.json"),
+  JSON.stringify({ date: new Date().toISOString(), rounds, report }, null, 2),
+);

@@ -14,7 +14,13 @@ import { check, type CompilerVersion, type Diagnostics, emitDeclarations, root, 
 import type { CatalogMode } from "./generate.js";
 import { allVariants, SEND_COUNTS } from "./variants.js";
 
-const { values } = parseArgs({ options: { n: { type: "string", default: "100,1000,5000" }, ts: { type: "string", default: "5.9,7.0" }, mode: { type: "string", default: "registry,inline" } } });
+const { values } = parseArgs({
+  options: {
+    n: { type: "string", default: "100,1000,5000" },
+    ts: { type: "string", default: "5.9,7.0" },
+    mode: { type: "string", default: "registry,inline" },
+  },
+});
 const sizes = values.n.split(",").map(Number);
 const versions = values.ts.split(",") as CompilerVersion[];
 const modes = values.mode.split(",") as CatalogMode[];
@@ -28,7 +34,8 @@ const results: { n: number; ts: CompilerVersion; label: string; figures: Diagnos
 
 for (const n of sizes) {
   const variants = allVariants(n, modes);
-  for (const [i, variant] of variants.entries()) writeProject(join(work, `n${n}`, String(i)), variant.files, heraldTypes);
+  for (const [i, variant] of variants.entries())
+    writeProject(join(work, `n${n}`, String(i)), variant.files, heraldTypes);
   for (const ts of versions) {
     console.log(`\nN = ${n.toLocaleString("en")}, TypeScript ${ts}`);
     const figures: Diagnostics[] = [];
@@ -42,12 +49,19 @@ for (const n of sizes) {
       Object.fromEntries(
         variants.map((variant, i) => {
           const f = figures[i]!;
-          return [variant.label, {
-            instantiations: f.instantiations, "inst / floor": ratio(f.instantiations, floor.instantiations),
-            types: f.types, "types / floor": ratio(f.types, floor.types),
-            "check s": f.checkTime, "check / floor": ratio(f.checkTime, floor.checkTime),
-            "memory MB": Math.round(f.memory / 1024), "mem / floor": ratio(f.memory, floor.memory),
-          }];
+          return [
+            variant.label,
+            {
+              instantiations: f.instantiations,
+              "inst / floor": ratio(f.instantiations, floor.instantiations),
+              types: f.types,
+              "types / floor": ratio(f.types, floor.types),
+              "check s": f.checkTime,
+              "check / floor": ratio(f.checkTime, floor.checkTime),
+              "memory MB": Math.round(f.memory / 1024),
+              "mem / floor": ratio(f.memory, floor.memory),
+            },
+          ];
         }),
       ),
     );
@@ -60,10 +74,15 @@ for (const n of sizes) {
     const direct = perSend("direct z.input");
     for (const mode of modes) {
       const herald = perSend(`herald ${mode}`);
-      console.log(`per send (${mode}): herald ${herald.toFixed(0)} vs direct z.input ${direct.toFixed(0)} instantiations = ${ratio(herald, direct)} (target <= 1.2x)`);
+      console.log(
+        `per send (${mode}): herald ${herald.toFixed(0)} vs direct z.input ${direct.toFixed(0)} instantiations = ${ratio(herald, direct)} (target <= 1.2x)`,
+      );
     }
   }
 }
 
 mkdirSync(join(root, ".tmp/bench"), { recursive: true });
-writeFileSync(join(root, ".tmp/bench/types.json"), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+writeFileSync(
+  join(root, ".tmp/bench/types.json"),
+  JSON.stringify({ date: new Date().toISOString(), results }, null, 2),
+);

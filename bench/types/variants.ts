@@ -15,7 +15,10 @@ export interface Variant {
 export const SEND_COUNTS = [1, 50] as const;
 
 /** The floor: the schemas and a `keyof typeof schemas` use. */
-export const floorVariant = (n: number): Variant => ({ label: "floor", files: { "schemas.ts": schemasFile(n), "main.ts": floorMain() } });
+export const floorVariant = (n: number): Variant => ({
+  label: "floor",
+  files: { "schemas.ts": schemasFile(n), "main.ts": floorMain() },
+});
 
 /** `k` payloads typed directly against `z.input` of their schema: what typing a payload costs without herald. */
 export const directVariant = (n: number, k: number): Variant => ({

@@ -89,7 +89,9 @@ for (const record of [...engine.history.list()].reverse()) console.log(describe(
 const stats = engine.history.stats();
 const rate = stats.successRate === null ? "n/a" : `${Math.round(stats.successRate * 100)}%`;
 section("stats");
-console.log(`  events: ${stats.events} (${stats.succeeded} succeeded, ${stats.failed} failed, ${stats.pending} pending), success rate ${rate}`);
+console.log(
+  `  events: ${stats.events} (${stats.succeeded} succeeded, ${stats.failed} failed, ${stats.pending} pending), success rate ${rate}`,
+);
 console.log(`  runs:   ${stats.runs.succeeded} succeeded, ${stats.runs.failed} failed`);
 
 await events.close();

@@ -27,4 +27,6 @@ app.get("/", (c) => c.text("POST events to /events"));
 app.post("/events", (c) => handleEvent(c.req.raw));
 
 const port = Number(process.env.PORT ?? 3003);
-createServer(toNodeHandler(app.fetch)).listen(port, "127.0.0.1", () => console.log(`Hono + herald on http://127.0.0.1:${port}/events`));
+createServer(toNodeHandler(app.fetch)).listen(port, "127.0.0.1", () =>
+  console.log(`Hono + herald on http://127.0.0.1:${port}/events`),
+);

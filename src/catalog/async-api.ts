@@ -1,5 +1,11 @@
 import { InvalidOptionsError } from "../core/errors.js";
-import { convertEvent, exportedEntries, exportedVersions, type JSONSchemaObject, type SchemaSource } from "./json-schema.js";
+import {
+  convertEvent,
+  exportedEntries,
+  exportedVersions,
+  type JSONSchemaObject,
+  type SchemaSource,
+} from "./json-schema.js";
 import { latestVersion } from "./versions.js";
 
 /** An AsyncAPI 3.0 Server Object: where the events can be sent, e.g. a herald HTTP endpoint. */
@@ -45,10 +51,15 @@ export interface AsyncAPIDocument {
  * and `x-herald-version` carry what AsyncAPI has no field for.
  * @throws InvalidOptionsError for a missing title or version or a malformed server; UnsupportedSchemaError from the schemas
  */
-export async function buildAsyncAPI(sources: readonly SchemaSource[], options: AsyncAPIOptions): Promise<AsyncAPIDocument> {
+export async function buildAsyncAPI(
+  sources: readonly SchemaSource[],
+  options: AsyncAPIOptions,
+): Promise<AsyncAPIDocument> {
   checkOptions(options);
   const entries = exportedEntries(sources, true);
-  const payloads = await Promise.all(entries.map(({ source, version }) => convertEvent(source, "input", "draft-07", version)));
+  const payloads = await Promise.all(
+    entries.map(({ source, version }) => convertEvent(source, "input", "draft-07", version)),
+  );
   const channels: Record<string, JSONSchemaObject> = {};
   const operations: Record<string, JSONSchemaObject> = {};
   const messages: Record<string, JSONSchemaObject> = {};
@@ -64,12 +75,20 @@ export async function buildAsyncAPI(sources: readonly SchemaSource[], options: A
       messages: Object.fromEntries(keys.map((key) => [key, { $ref: `#/components/messages/${key}` }])),
     };
     for (const action of ["send", "receive"] as const) {
-      operations[`${name}.${action}`] = { action, channel: { $ref: `#/channels/${name}` }, messages: keys.map((key) => ({ $ref: `#/channels/${name}/messages/${key}` })) };
+      operations[`${name}.${action}`] = {
+        action,
+        channel: { $ref: `#/channels/${name}` },
+        messages: keys.map((key) => ({ $ref: `#/channels/${name}/messages/${key}` })),
+      };
     }
   }
   return {
     asyncapi: "3.0.0",
-    info: { title: options.title, version: options.version, ...(options.description === undefined ? {} : { description: options.description }) },
+    info: {
+      title: options.title,
+      version: options.version,
+      ...(options.description === undefined ? {} : { description: options.description }),
+    },
     defaultContentType: "application/json",
     ...(options.servers === undefined ? {} : { servers: options.servers }),
     channels,
@@ -80,17 +99,28 @@ export async function buildAsyncAPI(sources: readonly SchemaSource[], options: A
 
 // an older version is marked by its number and a summary, not `deprecated`: the catalog still
 // accepts it and upcasts it; only the event's own `deprecated` says a sender should stop
-function message({ name, definition }: SchemaSource, key: string, version: number, payload: JSONSchemaObject): JSONSchemaObject {
+function message(
+  { name, definition }: SchemaSource,
+  key: string,
+  version: number,
+  payload: JSONSchemaObject,
+): JSONSchemaObject {
   const latest = latestVersion(definition);
   const older = version < latest;
   return {
     name: key,
     title: older ? `${name} v${version}` : name,
-    ...(older ? { summary: `Version ${version} of ${latest}: still accepted, upcast to version ${latest} before a handler sees it` } : {}),
+    ...(older
+      ? {
+          summary: `Version ${version} of ${latest}: still accepted, upcast to version ${latest} before a handler sees it`,
+        }
+      : {}),
     contentType: "application/json",
     ...(definition?.description === undefined ? {} : { description: definition.description }),
     payload,
-    ...(!older && definition?.examples ? { examples: definition.examples.map((example, n) => ({ name: `example-${n + 1}`, payload: example })) } : {}),
+    ...(!older && definition?.examples
+      ? { examples: definition.examples.map((example, n) => ({ name: `example-${n + 1}`, payload: example })) }
+      : {}),
     ...(definition?.owner === undefined ? {} : { "x-herald-owner": definition.owner }),
     ...(definition?.deprecated ? { "x-herald-deprecated": definition.deprecated } : {}),
     ...(latest > 1 ? { "x-herald-version": version } : {}),
@@ -98,17 +128,31 @@ function message({ name, definition }: SchemaSource, key: string, version: numbe
 }
 
 function checkOptions(options: AsyncAPIOptions): void {
-  if (typeof options !== "object" || options === null) throw new InvalidOptionsError("toAsyncAPI expects { title, version, servers? }");
+  if (typeof options !== "object" || options === null)
+    throw new InvalidOptionsError("toAsyncAPI expects { title, version, servers? }");
   for (const key of ["title", "version"] as const) {
-    if (typeof options[key] !== "string" || options[key] === "") throw new InvalidOptionsError(`toAsyncAPI: ${key} must be a non-empty string`);
+    if (typeof options[key] !== "string" || options[key] === "")
+      throw new InvalidOptionsError(`toAsyncAPI: ${key} must be a non-empty string`);
   }
-  if (options.description !== undefined && typeof options.description !== "string") throw new InvalidOptionsError("toAsyncAPI: description must be a string");
+  if (options.description !== undefined && typeof options.description !== "string")
+    throw new InvalidOptionsError("toAsyncAPI: description must be a string");
   if (options.servers === undefined) return;
-  if (typeof options.servers !== "object" || options.servers === null) throw new InvalidOptionsError("toAsyncAPI: servers must be an object of name -> { host, protocol }");
+  if (typeof options.servers !== "object" || options.servers === null)
+    throw new InvalidOptionsError("toAsyncAPI: servers must be an object of name -> { host, protocol }");
   for (const [name, server] of Object.entries(options.servers)) {
-    if (!/^[\w.-]+$/.test(name)) throw new InvalidOptionsError(`toAsyncAPI: server name ${JSON.stringify(name)} may hold only letters, digits, ".", "-" and "_"`);
-    if (typeof server?.host !== "string" || server.host === "" || typeof server.protocol !== "string" || server.protocol === "") {
-      throw new InvalidOptionsError(`toAsyncAPI: server ${name} needs a host and a protocol, e.g. { host: "api.example.com", protocol: "https" }`);
+    if (!/^[\w.-]+$/.test(name))
+      throw new InvalidOptionsError(
+        `toAsyncAPI: server name ${JSON.stringify(name)} may hold only letters, digits, ".", "-" and "_"`,
+      );
+    if (
+      typeof server?.host !== "string" ||
+      server.host === "" ||
+      typeof server.protocol !== "string" ||
+      server.protocol === ""
+    ) {
+      throw new InvalidOptionsError(
+        `toAsyncAPI: server ${name} needs a host and a protocol, e.g. { host: "api.example.com", protocol: "https" }`,
+      );
     }
   }
 }

@@ -22,12 +22,16 @@ export function contractMethods(compiled: Compiled): ContractMethods {
     },
     async toJSONSchema(options = {}) {
       const { io = "input", versions = "latest" } = options;
-      if (io !== "input" && io !== "output") throw new InvalidOptionsError(`toJSONSchema: io must be "input" or "output", got ${String(io)}`);
-      if (versions !== "latest" && versions !== "all") throw new InvalidOptionsError(`toJSONSchema: versions must be "latest" or "all", got ${String(versions)}`);
+      if (io !== "input" && io !== "output")
+        throw new InvalidOptionsError(`toJSONSchema: io must be "input" or "output", got ${String(io)}`);
+      if (versions !== "latest" && versions !== "all")
+        throw new InvalidOptionsError(`toJSONSchema: versions must be "latest" or "all", got ${String(versions)}`);
       // loaded on first use: a sender never pays for the exporters (bench/size: the entry's start-up code)
       const { convertEvent, exportedEntries } = await import("./json-schema.js");
       const entries = exportedEntries(sources(), versions === "all");
-      const schemas = await Promise.all(entries.map(({ source, version }) => convertEvent(source, io, "draft-2020-12", version)));
+      const schemas = await Promise.all(
+        entries.map(({ source, version }) => convertEvent(source, io, "draft-2020-12", version)),
+      );
       return Object.fromEntries(entries.map(({ key }, i) => [key, schemas[i]!])) as never;
     },
     toAsyncAPI: async (options) => (await import("./async-api.js")).buildAsyncAPI(sources(), options),
@@ -38,7 +42,9 @@ export function contractMethods(compiled: Compiled): ContractMethods {
 export function requireSync(name: string, result: unknown, method: string): never {
   if (result instanceof Promise) {
     result.catch(() => undefined);
-    throw new InvalidOptionsError(`${name}: the schema validates asynchronously; ${method} is synchronous (sends handle async schemas)`);
+    throw new InvalidOptionsError(
+      `${name}: the schema validates asynchronously; ${method} is synchronous (sends handle async schemas)`,
+    );
   }
   return result as never;
 }
@@ -52,7 +58,10 @@ export function checkExamples(name: string, schema: AnySchema, definition: Event
   definition.examples?.forEach((example, i) => {
     const result = schema["~standard"].validate(example);
     if (result instanceof Promise) return void result.catch(() => undefined);
-    if (result.issues) throw new InvalidOptionsError(`${name}: examples[${i}] does not pass the schema: ${result.issues.map(formatIssue).join("; ")}`);
+    if (result.issues)
+      throw new InvalidOptionsError(
+        `${name}: examples[${i}] does not pass the schema: ${result.issues.map(formatIssue).join("; ")}`,
+      );
   });
   return definition;
 }

@@ -32,18 +32,29 @@ export interface DefinedEvent {
 }
 
 /** The last schema of a version list. */
-export type LatestVersion<TVersions extends readonly unknown[]> = TVersions extends readonly [...unknown[], infer $Latest] ? $Latest : never;
+export type LatestVersion<TVersions extends readonly unknown[]> = TVersions extends readonly [
+  ...unknown[],
+  infer $Latest,
+]
+  ? $Latest
+  : never;
 
 /**
  * One upcaster per step, each typed from its neighbours: it takes version n's output (what a
  * handler of version n received) and returns version n+1's input (what a sender of n+1 writes).
  */
-export type Upcasters<TVersions extends readonly unknown[]> = TVersions extends readonly [infer $From, infer $To, ...infer $Rest]
+export type Upcasters<TVersions extends readonly unknown[]> = TVersions extends readonly [
+  infer $From,
+  infer $To,
+  ...infer $Rest,
+]
   ? readonly [(payload: InferOutput<$From>) => InferInput<$To>, ...Upcasters<readonly [$To, ...$Rest]>]
   : readonly [];
 
 /** An event with several schema versions, oldest first, and the upcasters between them. */
-export interface VersionedEvent<TVersions extends readonly [SchemaLike, ...SchemaLike[]]> extends EventMeta<InferInput<LatestVersion<TVersions>>> {
+export interface VersionedEvent<TVersions extends readonly [SchemaLike, ...SchemaLike[]]> extends EventMeta<
+  InferInput<LatestVersion<TVersions>>
+> {
   readonly versions: TVersions;
   readonly upcast: Upcasters<TVersions>;
 }
@@ -65,11 +76,16 @@ export interface VersionedEvent<TVersions extends readonly [SchemaLike, ...Schem
  * });
  * @see README.md#the-catalog-as-a-contract
  */
-export function defineEvent<const TVersions extends readonly [SchemaLike, ...SchemaLike[]]>(definition: VersionedEvent<TVersions>): LatestVersion<TVersions> & DefinedEvent;
+export function defineEvent<const TVersions extends readonly [SchemaLike, ...SchemaLike[]]>(
+  definition: VersionedEvent<TVersions>,
+): LatestVersion<TVersions> & DefinedEvent;
 // without examples, the schema's input type is never computed: typing `meta` as EventMeta<InferInput<TSchema>>
 // for every call cost ~90 more instantiations per event (measured at 1,000 events, bench/types)
 export function defineEvent<TSchema extends SchemaLike>(schema: TSchema, meta?: EventInfo): TSchema & DefinedEvent;
-export function defineEvent<TSchema extends SchemaLike>(schema: TSchema, meta: EventMeta<InferInput<TSchema>>): TSchema & DefinedEvent;
+export function defineEvent<TSchema extends SchemaLike>(
+  schema: TSchema,
+  meta: EventMeta<InferInput<TSchema>>,
+): TSchema & DefinedEvent;
 export function defineEvent(value: unknown, meta?: unknown): DefinedEvent {
   const definition = isSchema(value) ? { ...readMeta(meta), versions: [value], upcast: [] } : readVersioned(value);
   const latest = definition.versions.at(-1)!;
@@ -84,7 +100,9 @@ export function defineEvent(value: unknown, meta?: unknown): DefinedEvent {
 /** The definition `defineEvent` left on `schema`, if it made it. */
 export function readDefinition(schema: unknown): EventDefinition | undefined {
   const definition = (schema as Partial<DefinedEvent> | null)?.["~herald"];
-  return typeof definition === "object" && definition !== null && Array.isArray(definition.versions) ? definition : undefined;
+  return typeof definition === "object" && definition !== null && Array.isArray(definition.versions)
+    ? definition
+    : undefined;
 }
 
 const META_KEYS = new Set(["description", "owner", "deprecated", "examples"]);
@@ -96,27 +114,50 @@ function readVersioned(value: unknown): EventDefinition {
   const { versions, upcast = [], ...meta } = value as { versions: unknown[]; upcast?: unknown };
   if (versions.length === 0) throw new InvalidOptionsError("defineEvent: versions needs at least one schema");
   versions.forEach((schema, i) => {
-    if (!isSchema(schema)) throw new InvalidOptionsError(`defineEvent: versions[${i}] is not a Standard Schema (zod 4, valibot, …)`);
+    if (!isSchema(schema))
+      throw new InvalidOptionsError(`defineEvent: versions[${i}] is not a Standard Schema (zod 4, valibot, …)`);
   });
-  if (!Array.isArray(upcast) || upcast.length !== versions.length - 1 || !upcast.every((step) => typeof step === "function")) {
-    throw new InvalidOptionsError(`defineEvent: ${versions.length} versions need ${versions.length - 1} upcaster function${versions.length === 2 ? "" : "s"} (upcast[i] turns version i+1 into i+2)`);
+  if (
+    !Array.isArray(upcast) ||
+    upcast.length !== versions.length - 1 ||
+    !upcast.every((step) => typeof step === "function")
+  ) {
+    throw new InvalidOptionsError(
+      `defineEvent: ${versions.length} versions need ${versions.length - 1} upcaster function${versions.length === 2 ? "" : "s"} (upcast[i] turns version i+1 into i+2)`,
+    );
   }
-  return { ...readMeta(meta), versions: [...(versions as AnySchema[])], upcast: [...(upcast as ((payload: unknown) => unknown)[])] };
+  return {
+    ...readMeta(meta),
+    versions: [...(versions as AnySchema[])],
+    upcast: [...(upcast as ((payload: unknown) => unknown)[])],
+  };
 }
 
 function readMeta(meta: unknown): EventMeta {
   if (meta === undefined) return {};
-  if (typeof meta !== "object" || meta === null) throw new InvalidOptionsError("defineEvent: metadata must be an object { description?, owner?, deprecated?, examples? }");
+  if (typeof meta !== "object" || meta === null)
+    throw new InvalidOptionsError(
+      "defineEvent: metadata must be an object { description?, owner?, deprecated?, examples? }",
+    );
   const fields = meta as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
-    if (!META_KEYS.has(key)) throw new InvalidOptionsError(`defineEvent: unknown option ${JSON.stringify(key)} (expected description, owner, deprecated, examples)`);
+    if (!META_KEYS.has(key))
+      throw new InvalidOptionsError(
+        `defineEvent: unknown option ${JSON.stringify(key)} (expected description, owner, deprecated, examples)`,
+      );
   }
   const { description, owner, deprecated, examples } = fields;
-  for (const [key, text] of [["description", description], ["owner", owner]] as const) {
-    if (text !== undefined && typeof text !== "string") throw new InvalidOptionsError(`defineEvent: ${key} must be a string`);
+  for (const [key, text] of [
+    ["description", description],
+    ["owner", owner],
+  ] as const) {
+    if (text !== undefined && typeof text !== "string")
+      throw new InvalidOptionsError(`defineEvent: ${key} must be a string`);
   }
-  if (deprecated !== undefined && typeof deprecated !== "boolean" && typeof deprecated !== "string") throw new InvalidOptionsError("defineEvent: deprecated must be true or a reason");
-  if (examples !== undefined && !Array.isArray(examples)) throw new InvalidOptionsError("defineEvent: examples must be an array of payloads");
+  if (deprecated !== undefined && typeof deprecated !== "boolean" && typeof deprecated !== "string")
+    throw new InvalidOptionsError("defineEvent: deprecated must be true or a reason");
+  if (examples !== undefined && !Array.isArray(examples))
+    throw new InvalidOptionsError("defineEvent: examples must be an array of payloads");
   return {
     ...(description === undefined ? {} : { description: description as string }),
     ...(owner === undefined ? {} : { owner: owner as string }),

@@ -32,11 +32,15 @@ export function defineEvents<TSchemas extends AnySchemas>(
   schemas: TSchemas & CheckedNames<TSchemas>,
   options: DefineEventsOptions = {},
 ): EventCatalog<TSchemas> {
-  if (typeof schemas !== "object" || schemas === null) throw new InvalidOptionsError("defineEvents expects an object of event name -> schema");
+  if (typeof schemas !== "object" || schemas === null)
+    throw new InvalidOptionsError("defineEvents expects an object of event name -> schema");
   const events = new Map<string, CompiledEvent>();
   for (const [name, schema] of Object.entries(schemas)) {
     assertEventName(name);
-    if (!isSchema(schema)) throw new InvalidOptionsError(`Event ${name}: expected a Standard Schema (zod 4, valibot, …), got ${typeof schema}`);
+    if (!isSchema(schema))
+      throw new InvalidOptionsError(
+        `Event ${name}: expected a Standard Schema (zod 4, valibot, …), got ${typeof schema}`,
+      );
     const found = readDefinition(schema);
     const definition = found && checkExamples(name, schema, found);
     // only a versioned event's envelopes carry a version, so a plain catalog's envelopes are unchanged
@@ -53,12 +57,21 @@ function atIndex(error: unknown, index: number): unknown {
   return error;
 }
 
-function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compiled, transport: Transport): EventCatalog<TSchemas> {
+function build<TSchemas extends AnySchemas>(
+  schemas: TSchemas,
+  compiled: Compiled,
+  transport: Transport,
+): EventCatalog<TSchemas> {
   // the transport's clock where it has one: a delay measured on Date.now() never fires on a manual clock
   const timed: Compiled = transport.now ? { ...compiled, now: () => transport.now!() } : compiled;
   // a herald error (from this copy or another) already says what went wrong: keep its code
   const toTransportError = (error: unknown): unknown =>
-    isHeraldError(error) ? error : new TransportError(`${transport.name} transport failed: ${describeError(error)}`, { cause: error, retryable: true });
+    isHeraldError(error)
+      ? error
+      : new TransportError(`${transport.name} transport failed: ${describeError(error)}`, {
+          cause: error,
+          retryable: true,
+        });
   const failed = (error: unknown): Promise<never> => Promise.reject(toTransportError(error));
   // one `then` from the transport's promise to the caller's: it maps the result and the failure
   const deliver = <T>(envelopes: Envelope[], result: (receipts: readonly Receipt[]) => T): Promise<T> => {
@@ -84,9 +97,13 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
   const senders = (origin: Origin | undefined) => ({
     sendEvent: (name: string, payload?: unknown, options?: SendOptions): Promise<Receipt> =>
       sendOne(() => prepare(timed, name, payload, options, origin)),
-    send: (message: { name: string; payload?: unknown } & SendOptions): Promise<Receipt> => sendOne(() => prepareMessage(message, origin)),
-    sendEvents: async (messages: readonly ({ name: string; payload?: unknown } & SendOptions)[]): Promise<readonly Receipt[]> => {
-      if (!Array.isArray(messages)) throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
+    send: (message: { name: string; payload?: unknown } & SendOptions): Promise<Receipt> =>
+      sendOne(() => prepareMessage(message, origin)),
+    sendEvents: async (
+      messages: readonly ({ name: string; payload?: unknown } & SendOptions)[],
+    ): Promise<readonly Receipt[]> => {
+      if (!Array.isArray(messages))
+        throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
       // validate the whole batch before the first envelope leaves
       const settled = await Promise.allSettled(messages.map(async (message) => prepareMessage(message, origin)));
       const index = settled.findIndex((result) => result.status === "rejected");
@@ -96,8 +113,12 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
     },
   });
 
-  function prepareMessage(message: { name: string; payload?: unknown } & SendOptions, origin?: Origin): Envelope | Promise<Envelope> {
-    if (typeof message !== "object" || message === null) throw new InvalidOptionsError("An event must be an object { name, payload, ...options }");
+  function prepareMessage(
+    message: { name: string; payload?: unknown } & SendOptions,
+    origin?: Origin,
+  ): Envelope | Promise<Envelope> {
+    if (typeof message !== "object" || message === null)
+      throw new InvalidOptionsError("An event must be an object { name, payload, ...options }");
     const { name, payload, ...options } = message;
     return prepare(timed, name, payload, options, origin);
   }
@@ -106,13 +127,20 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
   const on: EventCatalog<AnySchemas>["on"] = (name, handler, options) => {
     const { definition } = eventOf(compiled, name);
     if (!transport.subscribe) {
-      throw new TransportError(`The ${transport.name} transport runs subscribers elsewhere; on() needs one that runs them in this process`, { retryable: false });
+      throw new TransportError(
+        `The ${transport.name} transport runs subscribers elsewhere; on() needs one that runs them in this process`,
+        { retryable: false },
+      );
     }
     return transport.subscribe(
       name,
       (delivery) => {
-        const context = senders({ lineage: { correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id }, next: 0 });
-        const run = (event: Envelope): unknown => handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context } as never);
+        const context = senders({
+          lineage: { correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id },
+          next: 0,
+        });
+        const run = (event: Envelope): unknown =>
+          handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context } as never);
         // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
         const event = upcastEnvelope(definition, delivery.envelope);
         return event instanceof Promise ? event.then(run) : run(event);
@@ -136,7 +164,12 @@ function build<TSchemas extends AnySchemas>(schemas: TSchemas, compiled: Compile
     on,
     ...contractMethods(compiled),
     chain: (from, to, map, options) =>
-      on(from, async (payload, ctx) => (ctx.sendEvent as (name: string, payload: unknown) => Promise<Receipt>)(to, await map(payload, ctx)), { id: `${from}->${to}`, ...options }),
+      on(
+        from,
+        async (payload, ctx) =>
+          (ctx.sendEvent as (name: string, payload: unknown) => Promise<Receipt>)(to, await map(payload, ctx)),
+        { id: `${from}->${to}`, ...options },
+      ),
     withTransport: (next) => build(schemas, compiled, next) as never,
     drain: () => transport.drain?.() ?? Promise.resolve(),
     close: () => transport.close?.() ?? Promise.resolve(),

@@ -43,7 +43,12 @@ export interface SchemaSource {
  * or `undefined` when the validator does not implement it.
  * @throws UnsupportedSchemaError when the validator refuses the schema (a Date, a transform's output, …)
  */
-export function standardJSONSchema(name: string, schema: AnySchema, io: "input" | "output", target: JSONSchemaTarget): JSONSchemaObject | undefined {
+export function standardJSONSchema(
+  name: string,
+  schema: AnySchema,
+  io: "input" | "output",
+  target: JSONSchemaTarget,
+): JSONSchemaObject | undefined {
   const converter = (schema["~standard"] as Partial<StandardJSONSchemaV1.Props>).jsonSchema;
   if (typeof converter?.[io] !== "function") return undefined;
   try {
@@ -73,7 +78,10 @@ export function exportedVersions({ name, definition }: SchemaSource, all: boolea
 }
 
 /** Every version an export lists, over the catalog's events in order: each with its event. */
-export function exportedEntries(sources: readonly SchemaSource[], all: boolean): (ExportedVersion & { readonly source: SchemaSource })[] {
+export function exportedEntries(
+  sources: readonly SchemaSource[],
+  all: boolean,
+): (ExportedVersion & { readonly source: SchemaSource })[] {
   return sources.flatMap((source) => exportedVersions(source, all).map((exported) => ({ source, ...exported })));
 }
 
@@ -84,20 +92,30 @@ export function exportedEntries(sources: readonly SchemaSource[], all: boolean):
  * are the newest version's payloads, are left off an older one.
  * @throws UnsupportedSchemaError for a schema that cannot be expressed, or a validator with no converter
  */
-export async function convertEvent(source: SchemaSource, io: "input" | "output", target: JSONSchemaTarget, version?: number): Promise<JSONSchemaObject> {
+export async function convertEvent(
+  source: SchemaSource,
+  io: "input" | "output",
+  target: JSONSchemaTarget,
+  version?: number,
+): Promise<JSONSchemaObject> {
   const { name, schema, definition } = source;
   const at = version ?? latestVersion(definition);
   // the newest converts through `schema` itself, as it always has; zod's fallback needs the version's own schema
   const raw = definition?.versions[at - 1] ?? schema;
   const older = definition !== undefined && at < latestVersion(definition);
-  const json = standardJSONSchema(name, older ? raw : schema, io, target) ?? (await convertWithZod(name, raw, io, target));
+  const json =
+    standardJSONSchema(name, older ? raw : schema, io, target) ?? (await convertWithZod(name, raw, io, target));
   if (!older) return describeSchema(json, source, io);
   const { examples: _examples, ...rest } = definition;
   return describeSchema(json, { ...source, definition: rest }, io);
 }
 
 /** Adds the event's name and metadata to its JSON Schema: `title`, `description`, `deprecated`, `examples` (of the input). */
-export function describeSchema(json: JSONSchemaObject, { name, definition }: SchemaSource, io: "input" | "output"): JSONSchemaObject {
+export function describeSchema(
+  json: JSONSchemaObject,
+  { name, definition }: SchemaSource,
+  io: "input" | "output",
+): JSONSchemaObject {
   const { $schema, title, description: own, ...rest } = json;
   const description = definition?.description ?? own;
   return {
@@ -110,24 +128,40 @@ export function describeSchema(json: JSONSchemaObject, { name, definition }: Sch
   };
 }
 
-type ZodCore = { toJSONSchema(schema: unknown, params: { target: string; io: string; unrepresentable: "throw" }): JSONSchemaObject };
+type ZodCore = {
+  toJSONSchema(schema: unknown, params: { target: string; io: string; unrepresentable: "throw" }): JSONSchemaObject;
+};
 
-async function convertWithZod(name: string, schema: AnySchema, io: "input" | "output", target: JSONSchemaTarget): Promise<JSONSchemaObject> {
+async function convertWithZod(
+  name: string,
+  schema: AnySchema,
+  io: "input" | "output",
+  target: JSONSchemaTarget,
+): Promise<JSONSchemaObject> {
   if (!isZodSchema(schema)) {
     const vendor = schema["~standard"].vendor;
     const hint = vendor === "valibot" ? " (wrap it with toStandardJsonSchema from @valibot/to-json-schema)" : "";
-    throw new UnsupportedSchemaError(name, `its validator (${vendor}) does not implement Standard JSON Schema (~standard.jsonSchema)${hint}`);
+    throw new UnsupportedSchemaError(
+      name,
+      `its validator (${vendor}) does not implement Standard JSON Schema (~standard.jsonSchema)${hint}`,
+    );
   }
   let zod: ZodCore;
   try {
     // zod/v4/core has toJSONSchema from zod 4.0 on, for classic and mini schemas alike
     zod = (await import("zod/v4/core")) as unknown as ZodCore;
   } catch (error) {
-    throw new UnsupportedSchemaError(name, `zod could not be loaded to convert it (${describeError(error)})`, { cause: error });
+    throw new UnsupportedSchemaError(name, `zod could not be loaded to convert it (${describeError(error)})`, {
+      cause: error,
+    });
   }
   try {
     // "draft-7" is the spelling zod 4.0 knows; later versions read it as draft-07
-    return zod.toJSONSchema(schema, { target: target === "draft-07" ? "draft-7" : target, io, unrepresentable: "throw" });
+    return zod.toJSONSchema(schema, {
+      target: target === "draft-07" ? "draft-7" : target,
+      io,
+      unrepresentable: "throw",
+    });
   } catch (error) {
     throw new UnsupportedSchemaError(name, describeError(error), { cause: error });
   }

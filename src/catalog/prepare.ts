@@ -55,17 +55,26 @@ export function prepare(
   let deliverAt: number | undefined;
   const now = compiled.now();
   if (options !== undefined) {
-    if (typeof options !== "object" || options === null) throw new InvalidOptionsError(`${event}: send options must be an object`);
+    if (typeof options !== "object" || options === null)
+      throw new InvalidOptionsError(`${event}: send options must be an object`);
     for (const key in options) {
-      if (!OPTION_KEYS.has(key)) throw new InvalidOptionsError(`${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt or version)`);
+      if (!OPTION_KEYS.has(key))
+        throw new InvalidOptionsError(
+          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt or version)`,
+        );
     }
     id = options.id;
-    if (id !== undefined && (typeof id !== "string" || id === "")) throw new InvalidOptionsError(`${event}: id must be a non-empty string`);
+    if (id !== undefined && (typeof id !== "string" || id === ""))
+      throw new InvalidOptionsError(`${event}: id must be a non-empty string`);
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
   }
   // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
   if (id === undefined && origin) id = `${origin.lineage.causationId}/${origin.next++}`;
-  const build = (value: unknown): Envelope => createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version });
-  const value = options?.version === undefined ? validate(event, schema, payload) : parseVersion(event, definition, schema, options.version, payload);
+  const build = (value: unknown): Envelope =>
+    createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version });
+  const value =
+    options?.version === undefined
+      ? validate(event, schema, payload)
+      : parseVersion(event, definition, schema, options.version, payload);
   return value instanceof Promise ? value.then(build) : build(value);
 }

@@ -28,14 +28,22 @@ export type AnySchemas = { readonly [name: string]: object };
 type ZodSlot = { _zod: { input: any; output: any } };
 
 /** A Standard Schema's input type; read only for the events a call site uses. */
-export type InferInput<TSchema> = TSchema extends ZodSlot ? TSchema["_zod"]["input"] : TSchema extends { readonly "~standard": { readonly types?: infer $Types } }
-  ? NonNullable<$Types> extends { readonly input: infer $Input } ? $Input : unknown
-  : unknown;
+export type InferInput<TSchema> = TSchema extends ZodSlot
+  ? TSchema["_zod"]["input"]
+  : TSchema extends { readonly "~standard": { readonly types?: infer $Types } }
+    ? NonNullable<$Types> extends { readonly input: infer $Input }
+      ? $Input
+      : unknown
+    : unknown;
 
 /** A Standard Schema's output type; read only for the events a call site uses. */
-export type InferOutput<TSchema> = TSchema extends ZodSlot ? TSchema["_zod"]["output"] : TSchema extends { readonly "~standard": { readonly types?: infer $Types } }
-  ? NonNullable<$Types> extends { readonly output: infer $Output } ? $Output : unknown
-  : unknown;
+export type InferOutput<TSchema> = TSchema extends ZodSlot
+  ? TSchema["_zod"]["output"]
+  : TSchema extends { readonly "~standard": { readonly types?: infer $Types } }
+    ? NonNullable<$Types> extends { readonly output: infer $Output }
+      ? $Output
+      : unknown
+    : unknown;
 
 /** What a sender writes for each event: the schema's input type. */
 export type PayloadMap<TSchemas extends AnySchemas> = {
@@ -57,10 +65,17 @@ export interface InvalidEventName<TName> {
  * one instantiation a key (a conditional mapped over every key cost ~5; `Exclude | Extract`, two
  * passes, ~2: measured at 1,000 events).
  */
-export type BadKeys<TSchemas> = keyof TSchemas extends infer K extends PropertyKey ? (K extends DottedName ? (K extends BadEventName ? K : never) : K) : never;
+export type BadKeys<TSchemas> = keyof TSchemas extends infer K extends PropertyKey
+  ? K extends DottedName
+    ? K extends BadEventName
+      ? K
+      : never
+    : K
+  : never;
 
 /** The rule check on a catalog's keys: an {@link InvalidEventName} for each key that breaks the rules. */
-export type CheckedNames<TSchemas> = BadKeys<TSchemas> extends never ? unknown : { [K in BadKeys<TSchemas>]: InvalidEventName<K> };
+export type CheckedNames<TSchemas> =
+  BadKeys<TSchemas> extends never ? unknown : { [K in BadKeys<TSchemas>]: InvalidEventName<K> };
 
 declare const oneName: unique symbol;
 /** Shown where a send's name is a union: one payload cannot be checked against several events. */
@@ -174,7 +189,9 @@ export interface SendEvents<TPayloads> {
    * Sends several events: every one is validated first, and if any fails, none is sent.
    * @throws EventValidationError for the first invalid event (nothing is sent)
    */
-  <const TNames extends readonly string[]>(events: { readonly [I in keyof TNames]: EventMessage<TPayloads, TNames[I]> }): Promise<readonly Receipt[]>;
+  <const TNames extends readonly string[]>(events: {
+    readonly [I in keyof TNames]: EventMessage<TPayloads, TNames[I]>;
+  }): Promise<readonly Receipt[]>;
 }
 
 /** What a handler gets beside its payload. */
@@ -240,7 +257,11 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * @throws UnknownEventError; TransportError where the transport runs subscribers elsewhere (Trigger.dev: use eventTask)
    * @example events.on("file.uploaded", async (file, ctx) => ctx.sendEvent("file.processed", { fileId: file.fileId, processingResult: "success" }))
    */
-  on<TName extends keyof TSchemas & string>(name: TName, handler: EventHandler<TSchemas, TName>, options?: OnOptions): () => void;
+  on<TName extends keyof TSchemas & string>(
+    name: TName,
+    handler: EventHandler<TSchemas, TName>,
+    options?: OnOptions,
+  ): () => void;
   /**
    * When `from` happens, sends `to` with the payload `map` builds (type-checked against `to`'s
    * input). The chained event carries lineage, and its id is derived from the parent's, so a
@@ -249,7 +270,10 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
   chain<TFrom extends keyof TSchemas & string, TTo extends keyof TSchemas & string>(
     from: TFrom,
     to: TTo,
-    map: (payload: DataMap<TSchemas>[TFrom], ctx: EventContext<TSchemas, TFrom>) => PayloadMap<TSchemas>[TTo] | Promise<PayloadMap<TSchemas>[TTo]>,
+    map: (
+      payload: DataMap<TSchemas>[TFrom],
+      ctx: EventContext<TSchemas, TFrom>,
+    ) => PayloadMap<TSchemas>[TTo] | Promise<PayloadMap<TSchemas>[TTo]>,
     options?: OnOptions,
   ): () => void;
   /**
@@ -258,7 +282,11 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * a queue); `send({ name, payload, version })` does the same before it sends.
    * @throws UnknownVersionError, EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
    */
-  upcast<TName extends keyof TSchemas & string>(name: TName, version: number, payload: unknown): DataMap<TSchemas>[TName];
+  upcast<TName extends keyof TSchemas & string>(
+    name: TName,
+    version: number,
+    payload: unknown,
+  ): DataMap<TSchemas>[TName];
   /**
    * The event's metadata (`description`, `owner`, `deprecated`, `examples`) and newest version.
    * @throws UnknownEventError
@@ -272,7 +300,9 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * @throws UnsupportedSchemaError for a schema JSON Schema cannot express, or a validator with no converter
    * @see README.md#the-catalog-as-a-contract
    */
-  toJSONSchema(options: JSONSchemaOptions & { readonly versions: "all" }): Promise<CatalogJSONSchema<keyof TSchemas & string> & OlderVersionSchemas>;
+  toJSONSchema(
+    options: JSONSchemaOptions & { readonly versions: "all" },
+  ): Promise<CatalogJSONSchema<keyof TSchemas & string> & OlderVersionSchemas>;
   /** One JSON Schema per event, of its newest version, as the overload above describes. */
   toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TSchemas & string>>;
   /**
@@ -296,10 +326,16 @@ export type AnyCatalog = EventCatalog<any>;
 export type EventName<TCatalog extends AnyCatalog> = keyof TCatalog["~types"]["payloads"] & string;
 
 /** What a sender writes for event `TName`: the schema's input type. */
-export type EventPayload<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>> = TCatalog["~types"]["payloads"][TName];
+export type EventPayload<
+  TCatalog extends AnyCatalog,
+  TName extends EventName<TCatalog>,
+> = TCatalog["~types"]["payloads"][TName];
 
 /** What a handler receives for event `TName`: the schema's output type. */
-export type EventData<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>> = TCatalog["~types"]["data"][TName];
+export type EventData<
+  TCatalog extends AnyCatalog,
+  TName extends EventName<TCatalog>,
+> = TCatalog["~types"]["data"][TName];
 
 /** The name -> payload (input type) map of a catalog, for `import type` in other packages. */
 export type InferEvents<TCatalog extends AnyCatalog> = TCatalog["~types"]["payloads"];

@@ -45,8 +45,12 @@ export interface ToCloudEventOptions {
  *   body: JSON.stringify(toCloudEvent(ctx.event, { source: "https://billing.example.com" })) });
  * @see README.md#the-catalog-as-a-contract
  */
-export function toCloudEvent<TData>(envelope: Envelope<string, TData>, options: ToCloudEventOptions): CloudEvent<TData> {
-  if (typeof options?.source !== "string" || options.source === "") throw new InvalidCloudEventError("toCloudEvent needs a non-empty `source`, a URI-reference such as /billing");
+export function toCloudEvent<TData>(
+  envelope: Envelope<string, TData>,
+  options: ToCloudEventOptions,
+): CloudEvent<TData> {
+  if (typeof options?.source !== "string" || options.source === "")
+    throw new InvalidCloudEventError("toCloudEvent needs a non-empty `source`, a URI-reference such as /billing");
   return {
     specversion: "1.0",
     id: envelope.id,
@@ -71,15 +75,20 @@ export function toCloudEvent<TData>(envelope: Envelope<string, TData>, options: 
  * or `type`, non-JSON or base64 data, or a malformed extension herald reads
  */
 export function fromCloudEvent(value: unknown, now: () => number = Date.now): Envelope {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InvalidCloudEventError("A CloudEvent must be a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new InvalidCloudEventError("A CloudEvent must be a JSON object");
   const event = value as Record<string, unknown>;
-  if (event.specversion !== "1.0") throw new InvalidCloudEventError(`herald reads CloudEvents 1.0; specversion is ${show(event.specversion)}`);
+  if (event.specversion !== "1.0")
+    throw new InvalidCloudEventError(`herald reads CloudEvents 1.0; specversion is ${show(event.specversion)}`);
   const id = requiredString(event, "id");
   requiredString(event, "source");
   const type = requiredString(event, "type");
   if ("data_base64" in event) throw new InvalidCloudEventError("data_base64 is not supported: send the data as JSON");
   const contentType = optionalString(event, "datacontenttype");
-  if (contentType !== undefined && !isJsonType(contentType)) throw new InvalidCloudEventError(`datacontenttype ${JSON.stringify(contentType)} is not JSON: herald payloads are JSON`);
+  if (contentType !== undefined && !isJsonType(contentType))
+    throw new InvalidCloudEventError(
+      `datacontenttype ${JSON.stringify(contentType)} is not JSON: herald payloads are JSON`,
+    );
   const time = optionalString(event, "time");
   const timestamp = time === undefined ? new Date(now()).toISOString() : toIso(time, "time");
   const deliverAt = optionalString(event, "deliverat");
@@ -105,20 +114,27 @@ export function isJsonType(contentType: string): boolean {
 
 function requiredString(event: Record<string, unknown>, key: string): string {
   const value = event[key];
-  if (typeof value !== "string" || value === "") throw new InvalidCloudEventError(`The CloudEvent attribute ${key} must be a non-empty string${value === undefined ? ", and is missing" : ""}`);
+  if (typeof value !== "string" || value === "")
+    throw new InvalidCloudEventError(
+      `The CloudEvent attribute ${key} must be a non-empty string${value === undefined ? ", and is missing" : ""}`,
+    );
   return value;
 }
 
 function optionalString(event: Record<string, unknown>, key: string): string | undefined {
   const value = event[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string" || value === "") throw new InvalidCloudEventError(`The CloudEvent attribute ${key} must be a non-empty string`);
+  if (typeof value !== "string" || value === "")
+    throw new InvalidCloudEventError(`The CloudEvent attribute ${key} must be a non-empty string`);
   return value;
 }
 
 function toIso(text: string, key: string): string {
   const time = Date.parse(text);
-  if (!Number.isFinite(time)) throw new InvalidCloudEventError(`The CloudEvent attribute ${key} must be an RFC 3339 time, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(time))
+    throw new InvalidCloudEventError(
+      `The CloudEvent attribute ${key} must be an RFC 3339 time, got ${JSON.stringify(text)}`,
+    );
   return new Date(time).toISOString();
 }
 
@@ -127,12 +143,16 @@ function readVersion(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   const version = typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : value;
   if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
-    throw new InvalidCloudEventError(`The CloudEvent attribute schemaversion must be a whole number of 1 or more, got ${show(value)}`);
+    throw new InvalidCloudEventError(
+      `The CloudEvent attribute schemaversion must be a whole number of 1 or more, got ${show(value)}`,
+    );
   }
   return version;
 }
 
 function show(value: unknown): string {
   if (value === undefined) return "missing";
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null ? JSON.stringify(value) : `a ${typeof value}`;
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null
+    ? JSON.stringify(value)
+    : `a ${typeof value}`;
 }

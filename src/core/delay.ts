@@ -68,13 +68,17 @@ function parseString(text: string): number {
 
 function parseObject(delay: unknown): number {
   if (typeof delay !== "object" || delay === null || Array.isArray(delay)) {
-    throw new InvalidDelayError(`Delay must be an object like { hours: 1 } or a string like "1h", got ${describe(delay)}`);
+    throw new InvalidDelayError(
+      `Delay must be an object like { hours: 1 } or a string like "1h", got ${describe(delay)}`,
+    );
   }
   let total = 0;
   for (const [key, amount] of Object.entries(delay)) {
     const unit = OBJECT_MS[key];
     if (unit === undefined) {
-      throw new InvalidDelayError(`Unknown delay unit ${JSON.stringify(key)}: use seconds, minutes, hours, days or weeks`);
+      throw new InvalidDelayError(
+        `Unknown delay unit ${JSON.stringify(key)}: use seconds, minutes, hours, days or weeks`,
+      );
     }
     if (amount === undefined) continue;
     if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) {
@@ -90,7 +94,11 @@ function parseObject(delay: unknown): number {
  * A `deliverAt` in the past means "now": clocks drift, and late is better than lost.
  * @throws InvalidDelayError when both are given, or either is malformed.
  */
-export function resolveDeliverAt(now: number, delay: Delay | undefined, deliverAt: Date | string | undefined): number | undefined {
+export function resolveDeliverAt(
+  now: number,
+  delay: Delay | undefined,
+  deliverAt: Date | string | undefined,
+): number | undefined {
   if (delay !== undefined && deliverAt !== undefined) {
     throw new InvalidDelayError("Give either delay or deliverAt, not both");
   }
@@ -99,9 +107,16 @@ export function resolveDeliverAt(now: number, delay: Delay | undefined, deliverA
     return ms === 0 ? undefined : now + ms;
   }
   if (deliverAt === undefined) return undefined;
-  const at = deliverAt instanceof Date ? deliverAt.getTime() : typeof deliverAt === "string" ? Date.parse(deliverAt) : Number.NaN;
-  if (!Number.isFinite(at)) throw new InvalidDelayError(`deliverAt must be a valid Date or ISO date string, got ${describe(deliverAt)}`);
-  if (at - now > MAX_DELAY_MS) throw new InvalidDelayError(`deliverAt ${new Date(at).toISOString()} is more than 365 days away`);
+  const at =
+    deliverAt instanceof Date
+      ? deliverAt.getTime()
+      : typeof deliverAt === "string"
+        ? Date.parse(deliverAt)
+        : Number.NaN;
+  if (!Number.isFinite(at))
+    throw new InvalidDelayError(`deliverAt must be a valid Date or ISO date string, got ${describe(deliverAt)}`);
+  if (at - now > MAX_DELAY_MS)
+    throw new InvalidDelayError(`deliverAt ${new Date(at).toISOString()} is more than 365 days away`);
   return at > now ? at : undefined;
 }
 

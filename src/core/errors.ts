@@ -11,6 +11,9 @@ export const HERALD_ERROR_CODES = [
   "UNKNOWN_VERSION",
   "UNSUPPORTED_SCHEMA",
   "INVALID_CLOUD_EVENT",
+  "INVALID_EVENT_ID",
+  "IDEMPOTENCY_CONFLICT",
+  "HANDLER_TIMEOUT",
 ] as const;
 
 /** A stable, machine-readable error code. */
@@ -31,7 +34,8 @@ export class HeraldError extends Error {
 
   constructor(code: HeraldErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // written out in every class, not new.target.name: a minifier renames classes, and logs would read "u: ..."
+    this.name = "HeraldError";
     this.code = code;
   }
 }
@@ -46,6 +50,7 @@ export class InvalidEventNameError extends HeraldError {
   readonly eventName: string;
   constructor(eventName: string, reason: string) {
     super("INVALID_EVENT_NAME", `Invalid event name ${JSON.stringify(eventName)}: ${reason}`);
+    this.name = "InvalidEventNameError";
     this.eventName = eventName;
   }
 }
@@ -56,6 +61,7 @@ export class UnknownEventError extends HeraldError {
   constructor(event: string, known: readonly string[]) {
     const list = known.length > 10 ? `${known.slice(0, 10).join(", ")}, … (${known.length} in all)` : known.join(", ");
     super("UNKNOWN_EVENT", `Unknown event ${JSON.stringify(event)}. Known events: ${list}`);
+    this.name = "UnknownEventError";
     this.event = event;
   }
 }
@@ -66,6 +72,7 @@ export class EventValidationError extends HeraldError {
   readonly issues: readonly StandardSchemaV1.Issue[];
   constructor(event: string, issues: readonly StandardSchemaV1.Issue[]) {
     super("VALIDATION_FAILED", `${event}: ${issues.map(formatIssue).join("; ")}`);
+    this.name = "EventValidationError";
     this.event = event;
     this.issues = issues;
   }
@@ -75,6 +82,7 @@ export class EventValidationError extends HeraldError {
 export class InvalidDelayError extends HeraldError {
   constructor(message: string) {
     super("INVALID_DELAY", message);
+    this.name = "InvalidDelayError";
   }
 }
 
@@ -82,6 +90,7 @@ export class InvalidDelayError extends HeraldError {
 export class InvalidOptionsError extends HeraldError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("INVALID_OPTIONS", message, options);
+    this.name = "InvalidOptionsError";
   }
 }
 
@@ -89,10 +98,17 @@ export class InvalidOptionsError extends HeraldError {
 export class TransportError extends HeraldError {
   readonly retryable: boolean;
   readonly status: number | undefined;
-  constructor(message: string, options: { cause?: unknown; retryable: boolean; status?: number }) {
+  /** For a retryable failure: how long to wait before sending again, in ms, where the transport knows (a 429's reset, a deadline). */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    options: { cause?: unknown; retryable: boolean; status?: number; retryAfterMs?: number },
+  ) {
     super("TRANSPORT_FAILED", message, { cause: options.cause });
+    this.name = "TransportError";
     this.retryable = options.retryable;
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -105,6 +121,7 @@ export class UnknownVersionError extends HeraldError {
   constructor(event: string, version: unknown, latest: number) {
     const known = latest === 1 ? "it has only version 1" : `it has versions 1 to ${latest}`;
     super("UNKNOWN_VERSION", `${event}: no schema version ${describeValue(version)}; ${known}`);
+    this.name = "UnknownVersionError";
     this.event = event;
     this.version = version;
     this.latest = latest;
@@ -116,6 +133,7 @@ export class UnsupportedSchemaError extends HeraldError {
   readonly event: string;
   constructor(event: string, reason: string, options?: { cause?: unknown }) {
     super("UNSUPPORTED_SCHEMA", `${event}: the schema cannot be expressed as JSON Schema: ${reason}`, options);
+    this.name = "UnsupportedSchemaError";
     this.event = event;
   }
 }
@@ -124,7 +142,56 @@ export class UnsupportedSchemaError extends HeraldError {
 export class InvalidCloudEventError extends HeraldError {
   constructor(message: string) {
     super("INVALID_CLOUD_EVENT", message);
+    this.name = "InvalidCloudEventError";
   }
+}
+
+/** A caller-chosen event id is empty, longer than {@link MAX_EVENT_ID_LENGTH}, or holds a character outside visible ASCII. */
+export class InvalidEventIdError extends HeraldError {
+  constructor(message: string) {
+    super("INVALID_EVENT_ID", message);
+    this.name = "InvalidEventIdError";
+  }
+}
+
+/** An event id (the idempotency key) was reused with another event name or payload: the first event stands, the second is refused. */
+export class IdempotencyConflictError extends HeraldError {
+  readonly id: string;
+  constructor(id: string, message: string) {
+    super("IDEMPOTENCY_CONFLICT", message);
+    this.name = "IdempotencyConflictError";
+    this.id = id;
+  }
+}
+
+/** A subscriber's run did not settle within its timeout; the run's signal is aborted. */
+export class HandlerTimeoutError extends HeraldError {
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number) {
+    super("HANDLER_TIMEOUT", message);
+    this.name = "HandlerTimeoutError";
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The longest event id a caller may choose (the Idempotency-Key header's bound too). */
+export const MAX_EVENT_ID_LENGTH = 255;
+
+/**
+ * Why `id` cannot be an event id, or undefined when it can: 1 to 255 visible ASCII characters
+ * (0x21 to 0x7e), so an id is bounded in memory and safe to print in a log line.
+ */
+export function eventIdProblem(id: unknown): string | undefined {
+  if (typeof id !== "string") return `an event id must be a string, got ${typeof id}`;
+  if (id.length === 0) return "an event id must not be empty";
+  if (id.length > MAX_EVENT_ID_LENGTH)
+    return `an event id must be at most ${MAX_EVENT_ID_LENGTH} characters, got ${id.length}`;
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e)
+      return `an event id may hold only visible ASCII characters; found U+${code.toString(16).toUpperCase().padStart(4, "0")} at ${i}`;
+  }
+  return undefined;
 }
 
 function describeValue(value: unknown): string {

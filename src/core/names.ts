@@ -1,10 +1,71 @@
 import { InvalidEventNameError } from "./errors.js";
 
-type Lower = "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k" | "l" | "m" | "n" | "o" | "p" | "q" | "r" | "s" | "t" | "u" | "v" | "w" | "x" | "y" | "z";
+type Lower =
+  | "a"
+  | "b"
+  | "c"
+  | "d"
+  | "e"
+  | "f"
+  | "g"
+  | "h"
+  | "i"
+  | "j"
+  | "k"
+  | "l"
+  | "m"
+  | "n"
+  | "o"
+  | "p"
+  | "q"
+  | "r"
+  | "s"
+  | "t"
+  | "u"
+  | "v"
+  | "w"
+  | "x"
+  | "y"
+  | "z";
 type Digit = "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9";
 type Upper = Uppercase<Lower>;
 // printable ASCII that may not appear in a name; non-ASCII letters are left to the run-time check
-type BadChar = Upper | "\n" | "\r" | "\t" | " " | "!" | '"' | "#" | "$" | "%" | "&" | "'" | "(" | ")" | "*" | "+" | "," | "-" | "/" | ":" | ";" | "<" | "=" | ">" | "?" | "@" | "[" | "\\" | "]" | "^" | "`" | "{" | "|" | "}" | "~";
+type BadChar =
+  | Upper
+  | "\n"
+  | "\r"
+  | "\t"
+  | " "
+  | "!"
+  | '"'
+  | "#"
+  | "$"
+  | "%"
+  | "&"
+  | "'"
+  | "("
+  | ")"
+  | "*"
+  | "+"
+  | ","
+  | "-"
+  | "/"
+  | ":"
+  | ";"
+  | "<"
+  | "="
+  | ">"
+  | "?"
+  | "@"
+  | "["
+  | "\\"
+  | "]"
+  | "^"
+  | "`"
+  | "{"
+  | "|"
+  | "}"
+  | "~";
 type BadStart = Digit | "_" | ".";
 
 // Names are checked against precomputed "bad" patterns, never char by char and never with
@@ -37,11 +98,11 @@ export function assertEventName(name: unknown): asserts name is string {
 
 function explain(name: unknown): string {
   if (typeof name !== "string") return `expected a string, got ${typeof name}`;
-  if (!name.includes(".")) return "needs at least two dot-separated segments, like \"user.created\"";
+  if (!name.includes(".")) return 'needs at least two dot-separated segments, like "user.created"';
   const segments = name.split(".");
   const empty = segments.findIndex((s) => s === "");
   if (empty !== -1) return "has an empty segment";
   const bad = segments.find((s) => !/^[a-z]/.test(s));
   if (bad !== undefined) return `segment ${JSON.stringify(bad)} must start with a lowercase letter`;
-  return "segments may hold only lowercase letters, digits and \"_\"";
+  return 'segments may hold only lowercase letters, digits and "_"';
 }

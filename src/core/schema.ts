@@ -22,5 +22,10 @@ function unwrap(event: string, result: StandardSchemaV1.Result<unknown>): unknow
 /** True when `value` is a Standard Schema v1 validator. */
 export function isSchema(value: unknown): value is AnySchema {
   const standard = (value as { "~standard"?: { version?: unknown; validate?: unknown } } | null)?.["~standard"];
-  return typeof standard === "object" && standard !== null && standard.version === 1 && typeof standard.validate === "function";
+  return (
+    typeof standard === "object" &&
+    standard !== null &&
+    standard.version === 1 &&
+    typeof standard.validate === "function"
+  );
 }

@@ -8,7 +8,13 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emitDeclarations, root } from "../../bench/types/compile.js";
-import { completionNames, createEditor, diagnosticTexts, type Editor, signatureText } from "../../bench/types/editor.js";
+import {
+  completionNames,
+  createEditor,
+  diagnosticTexts,
+  type Editor,
+  signatureText,
+} from "../../bench/types/editor.js";
 import { eventName, eventShape, eventsFile, schemasFile } from "../../bench/types/generate.js";
 
 const N = 1000;
@@ -18,13 +24,16 @@ const [first, firstPayload] = [JSON.stringify(eventName(0)), eventShape(0)[1]];
 let editor: Editor;
 
 beforeAll(async () => {
-  editor = createEditor({ "schemas.ts": schemasFile(N), "events.ts": eventsFile(N, "registry") }, await emitDeclarations(out));
+  editor = createEditor(
+    { "schemas.ts": schemasFile(N), "events.ts": eventsFile(N, "registry") },
+    await emitDeclarations(out),
+  );
 }, 120_000);
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe(`the editor on a ${N.toLocaleString("en")}-event catalog`, () => {
-  it("completes every event name at sendEvent(\"|, with and without a payload written", () => {
+  it('completes every event name at sendEvent("|, with and without a payload written', () => {
     for (const call of [`events.sendEvent("/*|*/")`, `events.sendEvent("/*|*/", ${firstPayload})`]) {
       const names = completionNames(editor, editor.edit(`${head}export const go = () => ${call};`));
       expect(names).toHaveLength(N);
@@ -34,17 +43,24 @@ describe(`the editor on a ${N.toLocaleString("en")}-event catalog`, () => {
 
   it("completes the payload's properties from that event's schema only", () => {
     const position = editor.edit(`${head}export const go = () => events.sendEvent(${first}, { /*|*/ });`);
-    const names = editor.service.getCompletionsAtPosition(editor.main, position, {})?.entries.map((entry) => entry.name);
+    const names = editor.service
+      .getCompletionsAtPosition(editor.main, position, {})
+      ?.entries.map((entry) => entry.name);
     expect(names?.sort()).toEqual(["count", "id0", "note"]);
   });
 
   it("shows the event's payload type in signature help", () => {
-    const help = signatureText(editor, editor.edit(`${head}export const go = () => events.sendEvent(${first}, /*|*/);`));
+    const help = signatureText(
+      editor,
+      editor.edit(`${head}export const go = () => events.sendEvent(${first}, /*|*/);`),
+    );
     expect(help).toContain("payload: { id0: string; count: number; note?: string | undefined; }");
   });
 
   it("lists names, not schemas, for a misspelt name, and compares a wrong payload with its event only", () => {
-    editor.edit(`${head}export const a = () => events.sendEvent("svc0.event_x", {});\nexport const b = () => events.sendEvent(${first}, { id0: 1, count: 1 });`);
+    editor.edit(
+      `${head}export const a = () => events.sendEvent("svc0.event_x", {});\nexport const b = () => events.sendEvent(${first}, { id0: 1, count: 1 });`,
+    );
     const [badName, badPayload, ...rest] = diagnosticTexts(editor);
     expect(rest).toEqual([]);
     expect(badName).toContain(`${first} | "svc1.event_1"`);

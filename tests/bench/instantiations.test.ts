@@ -37,7 +37,17 @@ const inst = (label: string): number => {
 
 beforeAll(async () => {
   const heraldTypes = await emitDeclarations(join(work, "herald"));
-  await checkAll([floorVariant(N), directVariant(N, 1), directVariant(N, 50), heraldVariant(N, 1, "registry"), heraldVariant(N, 50, "registry"), heraldVariant(N, 1, "inline")], heraldTypes);
+  await checkAll(
+    [
+      floorVariant(N),
+      directVariant(N, 1),
+      directVariant(N, 50),
+      heraldVariant(N, 1, "registry"),
+      heraldVariant(N, 50, "registry"),
+      heraldVariant(N, 1, "inline"),
+    ],
+    heraldTypes,
+  );
 }, 180_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -12,17 +12,29 @@ describe("on", () => {
     events.on("file.uploaded", (payload, ctx) => void seen.push(payload, ctx.event, ctx.attempt, ctx.signal.aborted));
     const receipt = await events.sendEvent("file.uploaded", upload);
     await clock.advance(0);
-    expect(seen).toEqual([upload, expect.objectContaining({ id: receipt.id, name: "file.uploaded", payload: upload }), 1, false]);
+    expect(seen).toEqual([
+      upload,
+      expect.objectContaining({ id: receipt.id, name: "file.uploaded", payload: upload }),
+      1,
+      false,
+    ]);
   });
 
   it("names the subscriber after the handler, or after the chain's events", async () => {
     const { events, engine, clock } = createCatalog();
     events.on("file.uploaded", function generateThumbnail() {});
     events.on("file.uploaded", () => undefined, { id: "scan" });
-    events.chain("file.uploaded", "file.processed", (file) => ({ fileId: file.fileId, processingResult: "success" as const }));
+    events.chain("file.uploaded", "file.processed", (file) => ({
+      fileId: file.fileId,
+      processingResult: "success" as const,
+    }));
     const { id } = await events.sendEvent("file.uploaded", upload);
     await clock.advance(0);
-    expect(engine.history.get(id)!.runs.map((r) => r.subscriber)).toEqual(["generateThumbnail", "scan", "file.uploaded->file.processed"]);
+    expect(engine.history.get(id)!.runs.map((r) => r.subscriber)).toEqual([
+      "generateThumbnail",
+      "scan",
+      "file.uploaded->file.processed",
+    ]);
   });
 
   it("unsubscribes through the returned function and through an AbortSignal", async () => {
@@ -45,7 +57,10 @@ describe("chains and lineage", () => {
   it("carries correlation and causation across a three-step chain, with ids derived from the parent", async () => {
     const { events, clock } = createCatalog();
     const seen: Envelope[] = [];
-    events.chain("file.uploaded", "file.processed", (file) => ({ fileId: file.fileId, processingResult: "success" as const }));
+    events.chain("file.uploaded", "file.processed", (file) => ({
+      fileId: file.fileId,
+      processingResult: "success" as const,
+    }));
     events.on("file.processed", async (result, ctx) => {
       seen.push(ctx.event);
       await ctx.sendEvent("file.archived", { fileId: result.fileId, by: "processor" });
@@ -54,8 +69,18 @@ describe("chains and lineage", () => {
     const root = await events.sendEvent("file.uploaded", upload);
     await clock.advance(0);
     const [processed, archived] = seen;
-    expect(processed).toMatchObject({ id: `${root.id}/0`, correlationId: root.id, causationId: root.id, payload: { fileId: "f1" } });
-    expect(archived).toMatchObject({ id: `${root.id}/0/0`, correlationId: root.id, causationId: processed!.id, payload: { by: "processor" } });
+    expect(processed).toMatchObject({
+      id: `${root.id}/0`,
+      correlationId: root.id,
+      causationId: root.id,
+      payload: { fileId: "f1" },
+    });
+    expect(archived).toMatchObject({
+      id: `${root.id}/0/0`,
+      correlationId: root.id,
+      causationId: processed!.id,
+      payload: { by: "processor" },
+    });
   });
 
   it("numbers several sends from one handler, whatever the send form", async () => {
@@ -64,7 +89,10 @@ describe("chains and lineage", () => {
     events.on("file.uploaded", async (file, ctx) => {
       await ctx.sendEvent("file.archived", { fileId: file.fileId, by: "a" });
       await ctx.send({ name: "file.archived", payload: { fileId: file.fileId, by: "b" } });
-      await ctx.sendEvents([{ name: "file.archived", payload: { fileId: file.fileId, by: "c" } }, { name: "app.started" }]);
+      await ctx.sendEvents([
+        { name: "file.archived", payload: { fileId: file.fileId, by: "c" } },
+        { name: "app.started" },
+      ]);
       await ctx.sendEvent("file.archived", { fileId: file.fileId, by: "d" }, { id: "explicit" });
     });
     events.on("file.archived", (_, ctx) => void ids.push(ctx.event.id));
@@ -97,17 +125,25 @@ describe("chains and lineage", () => {
     const watch = watchEscapes();
     const { events, engine, clock } = createCatalog();
     let attempts = 0;
-    events.on("file.uploaded", async (file, ctx) => {
-      attempts++;
-      await ctx.sendEvent("file.processed", { fileId: file.fileId, processingResult: "maybe" } as never);
-    }, { id: "process" });
+    events.on(
+      "file.uploaded",
+      async (file, ctx) => {
+        attempts++;
+        await ctx.sendEvent("file.processed", { fileId: file.fileId, processingResult: "maybe" } as never);
+      },
+      { id: "process" },
+    );
     const root = await events.sendEvent("file.uploaded", upload);
     await clock.advance(60_000);
     expect(attempts).toBe(1);
     expect(engine.history.get(root.id)!.runs[0]).toMatchObject({
       status: "failed",
       attempts: 1,
-      error: { name: "EventValidationError", code: "VALIDATION_FAILED", message: expect.stringMatching(/^file\.processed: processingResult: /) },
+      error: {
+        name: "EventValidationError",
+        code: "VALIDATION_FAILED",
+        message: expect.stringMatching(/^file\.processed: processingResult: /),
+      },
     });
     expect(engine.history.list({ name: "file.processed" })).toEqual([]);
     expect(await watch.stop()).toEqual([]);
@@ -120,7 +156,10 @@ describe("chains and lineage", () => {
     });
     const root = await events.sendEvent("file.uploaded", upload);
     await clock.advance(0);
-    expect(engine.history.get(root.id)!.runs[0]).toMatchObject({ status: "failed", error: { message: "no processor" } });
+    expect(engine.history.get(root.id)!.runs[0]).toMatchObject({
+      status: "failed",
+      error: { message: "no processor" },
+    });
     expect(engine.history.list({ name: "file.processed" })).toEqual([]);
   });
 });

@@ -32,13 +32,41 @@ describe("defineEvent", () => {
   it.each([
     ["a value that is not a schema", () => defineEvent({ nope: true } as never), /expects a schema/],
     ["an empty version list", () => defineEvent({ versions: [], upcast: [] } as never), /at least one schema/],
-    ["a version that is not a schema", () => defineEvent({ versions: [z.string(), 3], upcast: [(x: string) => x] } as never), /versions\[1\] is not a Standard Schema/],
-    ["a missing upcaster", () => defineEvent({ versions: [z.string(), z.string()], upcast: [] } as never), /2 versions need 1 upcaster function/],
-    ["an upcaster that is not a function", () => defineEvent({ versions: [z.string(), z.string()], upcast: ["x"] } as never), /need 1 upcaster/],
-    ["an unknown option (a typo)", () => defineEvent(z.string(), { descripton: "x" } as never), /unknown option "descripton"/],
-    ["a description that is not a string", () => defineEvent(z.string(), { description: 3 } as never), /description must be a string/],
-    ["deprecated as a number", () => defineEvent(z.string(), { deprecated: 1 } as never), /deprecated must be true or a reason/],
-    ["examples that are not a list", () => defineEvent(z.string(), { examples: "x" } as never), /examples must be an array/],
+    [
+      "a version that is not a schema",
+      () => defineEvent({ versions: [z.string(), 3], upcast: [(x: string) => x] } as never),
+      /versions\[1\] is not a Standard Schema/,
+    ],
+    [
+      "a missing upcaster",
+      () => defineEvent({ versions: [z.string(), z.string()], upcast: [] } as never),
+      /2 versions need 1 upcaster function/,
+    ],
+    [
+      "an upcaster that is not a function",
+      () => defineEvent({ versions: [z.string(), z.string()], upcast: ["x"] } as never),
+      /need 1 upcaster/,
+    ],
+    [
+      "an unknown option (a typo)",
+      () => defineEvent(z.string(), { descripton: "x" } as never),
+      /unknown option "descripton"/,
+    ],
+    [
+      "a description that is not a string",
+      () => defineEvent(z.string(), { description: 3 } as never),
+      /description must be a string/,
+    ],
+    [
+      "deprecated as a number",
+      () => defineEvent(z.string(), { deprecated: 1 } as never),
+      /deprecated must be true or a reason/,
+    ],
+    [
+      "examples that are not a list",
+      () => defineEvent(z.string(), { examples: "x" } as never),
+      /examples must be an array/,
+    ],
   ])("refuses %s with InvalidOptionsError", (_label, define, message) => {
     const error = caught(define);
     expect(error).toBeInstanceOf(InvalidOptionsError);
@@ -57,22 +85,39 @@ describe("a catalog of defined events", () => {
       owner: "accounts",
       examples: [{ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", plan: "pro" }],
     });
-    expect(events.describe("invoice.sent")).toEqual({ name: "invoice.sent", version: 1, deprecated: "use invoice.issued" });
+    expect(events.describe("invoice.sent")).toEqual({
+      name: "invoice.sent",
+      version: 1,
+      deprecated: "use invoice.issued",
+    });
     expect(events.describe("file.uploaded")).toEqual({ name: "file.uploaded", version: 1 });
     expect(JSON.parse(JSON.stringify(events.describe("user.created")))).toEqual(events.describe("user.created"));
     expect(caught(() => events.describe("user.deleted" as never))).toBeInstanceOf(UnknownEventError);
   });
 
   it("checks every example against the schema when the catalog is defined, naming the example and the path", () => {
-    const bad = defineEvent(z.object({ email: z.email() }), { examples: [{ email: "a@b.co" }, { email: "not an email" }] });
+    const bad = defineEvent(z.object({ email: z.email() }), {
+      examples: [{ email: "a@b.co" }, { email: "not an email" }],
+    });
     const error = caught(() => defineEvents({ "user.invited": bad }));
     expect(error).toBeInstanceOf(InvalidOptionsError);
-    expect((error as Error).message).toBe("user.invited: examples[1] does not pass the schema: email: Invalid email address");
+    expect((error as Error).message).toBe(
+      "user.invited: examples[1] does not pass the schema: email: Invalid email address",
+    );
   });
 
   it("sends and parses a defined event as its newest schema", async () => {
-    const receipt = await events.sendEvent("invoice.paid", { invoiceId: "i1", amount: 3, paidAt: "2026-01-01T00:00:00Z" });
+    const receipt = await events.sendEvent("invoice.paid", {
+      invoiceId: "i1",
+      amount: 3,
+      paidAt: "2026-01-01T00:00:00Z",
+    });
     expect(receipt.name).toBe("invoice.paid");
-    expect(events.parse("user.created", { firstName: "A", lastName: "B", email: "a@b.co" })).toEqual({ firstName: "A", lastName: "B", email: "a@b.co", plan: "free" });
+    expect(events.parse("user.created", { firstName: "A", lastName: "B", email: "a@b.co" })).toEqual({
+      firstName: "A",
+      lastName: "B",
+      email: "a@b.co",
+      plan: "free",
+    });
   });
 });

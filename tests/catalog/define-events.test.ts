@@ -17,14 +17,20 @@ import { caught, rejection } from "../helpers/caught.js";
 import { watchEscapes } from "../helpers/unhandled.js";
 
 // bypasses the compile-time name check, to reach the run-time one
-const defineUnchecked = defineEvents as (schemas: Record<string, unknown>, options?: { transport?: Transport }) => unknown;
+const defineUnchecked = defineEvents as (
+  schemas: Record<string, unknown>,
+  options?: { transport?: Transport },
+) => unknown;
 
 describe("defineEvents", () => {
-  it.each(["User.Created", "usercreated", "user..created", "user.created!"])("rejects the name %j with InvalidEventNameError", (name) => {
-    const error = caught(() => defineUnchecked({ "user.ok": z.object({}), [name]: z.object({}) }));
-    expect(error).toBeInstanceOf(InvalidEventNameError);
-    expect(error).toMatchObject({ code: "INVALID_EVENT_NAME", eventName: name });
-  });
+  it.each(["User.Created", "usercreated", "user..created", "user.created!"])(
+    "rejects the name %j with InvalidEventNameError",
+    (name) => {
+      const error = caught(() => defineUnchecked({ "user.ok": z.object({}), [name]: z.object({}) }));
+      expect(error).toBeInstanceOf(InvalidEventNameError);
+      expect(error).toMatchObject({ code: "INVALID_EVENT_NAME", eventName: name });
+    },
+  );
 
   it.each([
     ["a plain object", { email: "string" }],
@@ -59,11 +65,17 @@ describe("parse", () => {
   const { events } = createCatalog();
 
   it("returns the schema's output, defaults and transforms applied", () => {
-    expect(events.parse("signup.started", { email: " A@B.co ", seats: "3" })).toEqual({ email: "a@b.co!", plan: "free", seats: 3 });
+    expect(events.parse("signup.started", { email: " A@B.co ", seats: "3" })).toEqual({
+      email: "a@b.co!",
+      plan: "free",
+      seats: 3,
+    });
   });
 
   it("throws EventValidationError naming the event and every failing path", () => {
-    const error = caught(() => events.parse("order.placed", { orderId: 1, items: [{ sku: "", qty: 0 }] })) as EventValidationError;
+    const error = caught(() =>
+      events.parse("order.placed", { orderId: 1, items: [{ sku: "", qty: 0 }] }),
+    ) as EventValidationError;
     expect(error).toBeInstanceOf(EventValidationError);
     expect(error.event).toBe("order.placed");
     expect(error.message).toMatch(/^order\.placed: /);
@@ -113,12 +125,21 @@ describe("transports", () => {
     });
     const error = await rejection(events.sendEvent("file.uploaded", { fileId: "f1", filename: "a" }));
     expect(error).toBeInstanceOf(TransportError);
-    expect(error).toMatchObject({ code: "TRANSPORT_FAILED", retryable: true, cause, message: "broken transport failed: ECONNREFUSED" });
+    expect(error).toMatchObject({
+      code: "TRANSPORT_FAILED",
+      retryable: true,
+      cause,
+      message: "broken transport failed: ECONNREFUSED",
+    });
   });
 
   it("wraps a thrown value that cannot be turned into a string", async () => {
-    const events = defineEvents(schemas, { transport: { name: "odd", deliver: () => Promise.reject(Object.create(null)) } });
-    await expect(events.send({ name: "app.started" })).rejects.toThrow(new TransportError("odd transport failed: [object Object]", { retryable: true }).message);
+    const events = defineEvents(schemas, {
+      transport: { name: "odd", deliver: () => Promise.reject(Object.create(null)) },
+    });
+    await expect(events.send({ name: "app.started" })).rejects.toThrow(
+      new TransportError("odd transport failed: [object Object]", { retryable: true }).message,
+    );
   });
 
   it("passes a TransportError from deliver through unchanged", async () => {
@@ -129,7 +150,11 @@ describe("transports", () => {
 
   it("passes any herald error from deliver through with its code, from this copy or another", async () => {
     const own = new InvalidOptionsError("no route for file.uploaded");
-    const foreign = Object.assign(new Error("quota"), { code: "TRANSPORT_FAILED", retryable: false, [Symbol.for("herald.error")]: true });
+    const foreign = Object.assign(new Error("quota"), {
+      code: "TRANSPORT_FAILED",
+      retryable: false,
+      [Symbol.for("herald.error")]: true,
+    });
     for (const thrown of [own, foreign]) {
       const events = defineEvents(schemas, { transport: { name: "t", deliver: () => Promise.reject(thrown) } });
       await expect(events.sendEvent("file.uploaded", { fileId: "f", filename: "a" })).rejects.toBe(thrown);
@@ -163,12 +188,16 @@ describe("any Standard Schema", () => {
     const watch = watchEscapes();
     const taken = new Set(["taken"]);
     const events = defineEvents({
-      "user.registered": z.object({ handle: z.string() }).refine(async (value) => !taken.has(value.handle), { message: "handle taken", path: ["handle"] }),
+      "user.registered": z
+        .object({ handle: z.string() })
+        .refine(async (value) => !taken.has(value.handle), { message: "handle taken", path: ["handle"] }),
     });
     const seen: string[] = [];
     events.on("user.registered", (payload) => void seen.push(payload.handle));
     await events.sendEvent("user.registered", { handle: "free" });
-    await expect(events.sendEvent("user.registered", { handle: "taken" })).rejects.toThrow("user.registered: handle: handle taken");
+    await expect(events.sendEvent("user.registered", { handle: "taken" })).rejects.toThrow(
+      "user.registered: handle: handle taken",
+    );
     await events.drain();
     expect(seen).toEqual(["free"]);
     expect(() => events.parse("user.registered", { handle: "taken" })).toThrow(InvalidOptionsError);

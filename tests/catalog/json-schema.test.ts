@@ -27,7 +27,10 @@ describe("events.toJSONSchema", () => {
     });
     expect($schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(schemas["invoice.sent"]).toMatchObject({ title: "invoice.sent", deprecated: true, required: ["invoiceId"] });
-    expect(schemas["file.uploaded"]).toEqual({ ...z.toJSONSchema(contractSchemas["file.uploaded"], { io: "input" }), title: "file.uploaded" });
+    expect(schemas["file.uploaded"]).toEqual({
+      ...z.toJSONSchema(contractSchemas["file.uploaded"], { io: "input" }),
+      title: "file.uploaded",
+    });
     expect(JSON.parse(JSON.stringify(schemas))).toEqual(schemas);
   });
 
@@ -41,9 +44,19 @@ describe("events.toJSONSchema", () => {
   it("adds every older version of a versioned event as <name>-v<N> with versions: all, without the newest's examples", async () => {
     const newest = await events.toJSONSchema({ io: "output" });
     const all = await events.toJSONSchema({ io: "output", versions: "all" });
-    expect(Object.keys(all)).toEqual(["user.created", "user.created-v2", "user.created-v1", "invoice.paid", "invoice.sent", "file.uploaded"]);
+    expect(Object.keys(all)).toEqual([
+      "user.created",
+      "user.created-v2",
+      "user.created-v1",
+      "invoice.paid",
+      "invoice.sent",
+      "file.uploaded",
+    ]);
     for (const name of events.names) expect(all[name]).toEqual(newest[name]);
-    for (const [key, schema] of [["user.created-v1", userV1], ["user.created-v2", userV2]] as const) {
+    for (const [key, schema] of [
+      ["user.created-v1", userV1],
+      ["user.created-v2", userV2],
+    ] as const) {
       const { $schema, ...own } = z.toJSONSchema(schema, { io: "output" });
       expect(all[key]).toEqual({ $schema, title: "user.created", description: "A user signed up", ...own });
     }
@@ -54,7 +67,9 @@ describe("events.toJSONSchema", () => {
   it("converts an older version through zod's fallback with that version's own schema (zod/mini)", async () => {
     const v1 = zm.object({ id: zm.string() });
     const v2 = zm.object({ id: zm.string(), size: zm.number() });
-    const catalog = defineEvents({ "blob.stored": defineEvent({ versions: [v1, v2], upcast: [(old) => ({ ...old, size: 0 })] }) });
+    const catalog = defineEvents({
+      "blob.stored": defineEvent({ versions: [v1, v2], upcast: [(old) => ({ ...old, size: 0 })] }),
+    });
     const schemas = await catalog.toJSONSchema({ versions: "all" });
     expect(schemas["blob.stored-v1"]).toEqual({ ...zm.toJSONSchema(v1, { io: "input" }), title: "blob.stored" });
     expect(schemas["blob.stored"]).toEqual({ ...zm.toJSONSchema(v2, { io: "input" }), title: "blob.stored" });
@@ -62,7 +77,10 @@ describe("events.toJSONSchema", () => {
 
   it("keeps a schema's own title and description unless the event's metadata gives one", async () => {
     const described = z.object({ id: z.string() }).meta({ title: "Ping", description: "from the schema" });
-    const schemas = await defineEvents({ "ping.sent": described, "ping.seen": defineEvent(described, { description: "from herald" }) }).toJSONSchema();
+    const schemas = await defineEvents({
+      "ping.sent": described,
+      "ping.seen": defineEvent(described, { description: "from herald" }),
+    }).toJSONSchema();
     expect(schemas["ping.sent"]).toMatchObject({ title: "Ping", description: "from the schema" });
     expect(schemas["ping.seen"]).toMatchObject({ title: "Ping", description: "from herald" });
   });
@@ -93,9 +111,21 @@ describe("events.toJSONSchema", () => {
   });
 
   it.each([
-    ["a zod Date", z.object({ at: z.date() }), /^report\.due: the schema cannot be expressed as JSON Schema: Date cannot be represented in JSON Schema$/],
-    ["a zod/mini Date (through the fallback)", zm.object({ at: zm.date() }), /^report\.due: .*Date cannot be represented/],
-    ["valibot without a converter", v.object({ id: v.string() }), /its validator \(valibot\) does not implement Standard JSON Schema .*@valibot\/to-json-schema/],
+    [
+      "a zod Date",
+      z.object({ at: z.date() }),
+      /^report\.due: the schema cannot be expressed as JSON Schema: Date cannot be represented in JSON Schema$/,
+    ],
+    [
+      "a zod/mini Date (through the fallback)",
+      zm.object({ at: zm.date() }),
+      /^report\.due: .*Date cannot be represented/,
+    ],
+    [
+      "valibot without a converter",
+      v.object({ id: v.string() }),
+      /its validator \(valibot\) does not implement Standard JSON Schema .*@valibot\/to-json-schema/,
+    ],
   ])("refuses %s with UnsupportedSchemaError naming the event", async (_label, schema, message) => {
     const error = await rejection(defineEvents({ "report.due": schema }).toJSONSchema());
     expect(error).toBeInstanceOf(UnsupportedSchemaError);
@@ -104,7 +134,9 @@ describe("events.toJSONSchema", () => {
   });
 
   it("keeps the validator's own error as the cause", async () => {
-    const error = (await rejection(defineEvents({ "report.due": z.bigint() }).toJSONSchema())) as UnsupportedSchemaError;
+    const error = (await rejection(
+      defineEvents({ "report.due": z.bigint() }).toJSONSchema(),
+    )) as UnsupportedSchemaError;
     expect(error.cause).toBeInstanceOf(Error);
     expect(error.message).toContain((error.cause as Error).message);
   });
@@ -124,7 +156,8 @@ describe("zod stays an optional peer", () => {
       const specifiers = info.importedFiles.map((ref) => ref.fileName).filter((name) => !dynamic.has(name));
       graph.set(file, specifiers);
       for (const specifier of specifiers) {
-        if (specifier.startsWith(".")) visit(posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, ".ts"));
+        if (specifier.startsWith("."))
+          visit(posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, ".ts"));
       }
     };
     visit(entry);
@@ -135,7 +168,9 @@ describe("zod stays an optional peer", () => {
     const graph = staticGraph(entry);
     // a broken scan must not pass by finding nothing: every entry reaches the catalog's modules
     expect(graph.has("src/catalog/types.ts")).toBe(true);
-    const zod = [...graph].filter(([, specifiers]) => specifiers.some((name) => name === "zod" || name.startsWith("zod/")));
+    const zod = [...graph].filter(([, specifiers]) =>
+      specifiers.some((name) => name === "zod" || name.startsWith("zod/")),
+    );
     expect(zod).toEqual([]);
   });
 

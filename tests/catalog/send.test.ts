@@ -28,7 +28,12 @@ describe("sendEvent, send and sendEvents", () => {
     const { events, transport } = createRecordedCatalog();
     const receipt = await events.sendEvent("file.uploaded", upload);
     const envelope = transport.sent[0]!;
-    expect(receipt).toEqual({ id: envelope.id, name: "file.uploaded", timestamp: envelope.timestamp, duplicate: false });
+    expect(receipt).toEqual({
+      id: envelope.id,
+      name: "file.uploaded",
+      timestamp: envelope.timestamp,
+      duplicate: false,
+    });
     expect(envelope).toMatchObject({ name: "file.uploaded", payload: upload, correlationId: envelope.id });
     expect(envelope).not.toHaveProperty("causationId");
   });
@@ -67,7 +72,9 @@ describe("validation before delivery", () => {
     expect(error).toBeInstanceOf(EventValidationError);
     expect(error).toMatchObject({ code: "VALIDATION_FAILED", event: "user.created" });
     expect((error as Error).message).toMatch(/^user\.created: email: .*; userId: /);
-    await expect(events.send({ name: "order.placed", payload: { orderId: "o1", items: [] } })).rejects.toThrow(/items: /);
+    await expect(events.send({ name: "order.placed", payload: { orderId: "o1", items: [] } })).rejects.toThrow(
+      /items: /,
+    );
     expect(transport.sent).toEqual([]);
   });
 
@@ -101,7 +108,9 @@ describe("validation before delivery", () => {
     const error = await rejection(events.sendEvent("file.uploaded", upload, options as never));
     expect(error).toBeInstanceOf(type);
     expect((error as Error).message).toMatch(message);
-    await expect(events.send({ name: "file.uploaded", payload: upload, ...(options as object) } as never)).rejects.toThrow(type);
+    await expect(
+      events.send({ name: "file.uploaded", payload: upload, ...(options as object) } as never),
+    ).rejects.toThrow(type);
     expect(transport.sent).toEqual([]);
   });
 
@@ -149,11 +158,19 @@ describe("sendEvents", () => {
     expect(error).toBeInstanceOf(EventValidationError);
     expect((error as EventValidationError).event).toBe("user.created");
     expect((error as EventValidationError).index).toBe(1);
-    const delayError = await rejection(events.sendEvents([{ name: "file.uploaded", payload: upload }, { name: "file.uploaded", payload: upload, delay: "-1s" as "1s" }]));
+    const delayError = await rejection(
+      events.sendEvents([
+        { name: "file.uploaded", payload: upload },
+        { name: "file.uploaded", payload: upload, delay: "-1s" as "1s" },
+      ]),
+    );
     expect(delayError).toBeInstanceOf(InvalidDelayError);
     expect((delayError as InvalidDelayError).index).toBe(1);
     // a single send names no index
-    expect(((await rejection(events.sendEvent("user.created", { email: "bad", userId: "u1" }))) as EventValidationError).index).toBeUndefined();
+    expect(
+      ((await rejection(events.sendEvent("user.created", { email: "bad", userId: "u1" }))) as EventValidationError)
+        .index,
+    ).toBeUndefined();
     expect(transport.sent).toEqual([]);
   });
 });

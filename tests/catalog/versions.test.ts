@@ -30,7 +30,10 @@ describe("senders send the newest version", () => {
     const events = defineEvents(contractSchemas, { transport });
     await events.sendEvent("user.created", ada);
     await events.sendEvent("file.uploaded", { fileId: "f", size: 1 });
-    expect(transport.sent.map((sent) => [sent.name, sent.version])).toEqual([["user.created", 3], ["file.uploaded", undefined]]);
+    expect(transport.sent.map((sent) => [sent.name, sent.version])).toEqual([
+      ["user.created", 3],
+      ["file.uploaded", undefined],
+    ]);
     expect("version" in transport.sent[1]!).toBe(false);
   });
 
@@ -38,7 +41,11 @@ describe("senders send the newest version", () => {
     const transport = createRecordingTransport();
     const loose = defineEvents(contractSchemas, { transport }) as AnyCatalog;
     upcastCalls.length = 0;
-    await loose.send({ name: "user.created", payload: { fullName: "Grace Brewster Hopper", email: "grace@example.com" }, version: 1 });
+    await loose.send({
+      name: "user.created",
+      payload: { fullName: "Grace Brewster Hopper", email: "grace@example.com" },
+      version: 1,
+    });
     const name: string = "user.created";
     await loose.sendEvent(name, { ...ada }, { version: 2 });
     expect(transport.sent.map((sent) => [sent.payload, sent.version])).toEqual([
@@ -66,8 +73,12 @@ describe("senders send the newest version", () => {
 
   it("accepts version 1 of an unversioned event, and nothing else", async () => {
     const { loose } = catalog();
-    await expect(loose.send({ name: "file.uploaded", payload: { fileId: "f", size: 1 }, version: 1 })).resolves.toMatchObject({ name: "file.uploaded" });
-    expect(await rejection(loose.send({ name: "file.uploaded", payload: { fileId: "f", size: 1 }, version: 2 }))).toBeInstanceOf(UnknownVersionError);
+    await expect(
+      loose.send({ name: "file.uploaded", payload: { fileId: "f", size: 1 }, version: 1 }),
+    ).resolves.toMatchObject({ name: "file.uploaded" });
+    expect(
+      await rejection(loose.send({ name: "file.uploaded", payload: { fileId: "f", size: 1 }, version: 2 })),
+    ).toBeInstanceOf(UnknownVersionError);
   });
 });
 
@@ -99,7 +110,10 @@ describe("handlers receive the newest version", () => {
 
   it("fails the run, not the process, for an envelope newer than this catalog or of a version the event never had", async () => {
     const { engine, seen } = catalog();
-    await engine.deliver([{ ...envelope("user.created", ada, { id: "future" }), version: 4 }, { ...envelope("user.created", ada, { id: "zero" }), version: 0 }]);
+    await engine.deliver([
+      { ...envelope("user.created", ada, { id: "future" }), version: 4 },
+      { ...envelope("user.created", ada, { id: "zero" }), version: 0 },
+    ]);
     await engine.drain();
     expect(seen).toEqual([]);
     for (const id of ["future", "zero"]) {
@@ -112,7 +126,10 @@ describe("handlers receive the newest version", () => {
     await engine.deliver([envelope("user.created", { fullName: "Ada", email: "not an email" }, { id: "bad" })]);
     await engine.drain();
     expect(seen).toEqual([]);
-    expect(engine.history.get("bad")?.runs[0]).toMatchObject({ status: "failed", error: { code: "VALIDATION_FAILED" } });
+    expect(engine.history.get("bad")?.runs[0]).toMatchObject({
+      status: "failed",
+      error: { code: "VALIDATION_FAILED" },
+    });
   });
 
   it("chains from an upcast event with its lineage", async () => {
@@ -120,8 +137,13 @@ describe("handlers receive the newest version", () => {
     const events = defineEvents(contractSchemas, { transport: engine });
     events.chain("user.created", "invoice.sent", (user) => ({ invoiceId: `welcome-${user.firstName}-${user.plan}` }));
     const sent: unknown[] = [];
-    events.on("invoice.sent", (invoice, ctx) => void sent.push([invoice, ctx.event.causationId, ctx.event.correlationId]));
-    await engine.deliver([envelope("user.created", { fullName: "Ada L", email: "ada@example.com" }, { id: "root", now: clock.now() })]);
+    events.on(
+      "invoice.sent",
+      (invoice, ctx) => void sent.push([invoice, ctx.event.causationId, ctx.event.correlationId]),
+    );
+    await engine.deliver([
+      envelope("user.created", { fullName: "Ada L", email: "ada@example.com" }, { id: "root", now: clock.now() }),
+    ]);
     await engine.drain();
     expect(sent).toEqual([[{ invoiceId: "welcome-Ada-free" }, "root", "root"]]);
     expect(clock.now()).toBe(T0);
@@ -131,7 +153,10 @@ describe("handlers receive the newest version", () => {
 describe("events.upcast", () => {
   it("returns the newest output of an old payload, synchronously", () => {
     const { events } = catalog();
-    expect(events.upcast("user.created", 1, { fullName: "Ada Lovelace", email: "ada@example.com" })).toEqual({ ...ada, plan: "free" });
+    expect(events.upcast("user.created", 1, { fullName: "Ada Lovelace", email: "ada@example.com" })).toEqual({
+      ...ada,
+      plan: "free",
+    });
     expect(events.upcast("user.created", 3, { ...ada, plan: "pro" })).toEqual({ ...ada, plan: "pro" });
     expect(events.upcast("file.uploaded", 1, { fileId: "f", size: 2 })).toEqual({ fileId: "f", size: 2 });
     expect(caught(() => events.upcast("user.created", 1, ada))).toBeInstanceOf(EventValidationError);
@@ -151,13 +176,20 @@ describe("events.upcast", () => {
   it("refuses an upcaster that returns a promise, and is synchronous only for synchronous schemas", async () => {
     const asyncSchema = z.object({ n: z.number() }).refine(async () => true);
     const events = defineEvents({
-      "count.set": defineEvent({ versions: [z.object({ n: z.number() }), z.object({ n: z.number() })], upcast: [(async (v1: unknown) => v1) as never] }),
+      "count.set": defineEvent({
+        versions: [z.object({ n: z.number() }), z.object({ n: z.number() })],
+        upcast: [(async (v1: unknown) => v1) as never],
+      }),
       "count.reset": defineEvent({ versions: [z.object({ n: z.number() }), asyncSchema], upcast: [(v1) => v1] }),
     });
-    expect((caught(() => events.upcast("count.set", 1, { n: 1 })) as Error).message).toBe("count.set: the upcaster from version 1 to 2 returned a promise; upcasters must be synchronous");
+    expect((caught(() => events.upcast("count.set", 1, { n: 1 })) as Error).message).toBe(
+      "count.set: the upcaster from version 1 to 2 returned a promise; upcasters must be synchronous",
+    );
     expect(caught(() => events.upcast("count.reset", 1, { n: 1 }))).toBeInstanceOf(InvalidOptionsError);
     // a send handles the asynchronous schema
     const loose = events as AnyCatalog;
-    await expect(loose.send({ name: "count.reset", payload: { n: 1 }, version: 1 })).resolves.toMatchObject({ name: "count.reset" });
+    await expect(loose.send({ name: "count.reset", payload: { n: 1 }, version: 1 })).resolves.toMatchObject({
+      name: "count.reset",
+    });
   });
 });

@@ -7,7 +7,15 @@ import { caught } from "../helpers/caught.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const root = createEnvelope({ name: "user.created", payload: { email: "a@b.co" }, now: T0, id: "evt-1" });
-const child = createEnvelope({ name: "file.processed", payload: { fileId: "f" }, now: T0, id: "evt-2", deliverAt: T0 + 60_000, lineage: { correlationId: "evt-1", causationId: "evt-1" }, version: 2 });
+const child = createEnvelope({
+  name: "file.processed",
+  payload: { fileId: "f" },
+  now: T0,
+  id: "evt-2",
+  deliverAt: T0 + 60_000,
+  lineage: { correlationId: "evt-1", causationId: "evt-1" },
+  version: 2,
+});
 
 describe("toCloudEvent", () => {
   it("maps a root envelope to the required attributes and herald's correlation extension", () => {
@@ -24,11 +32,18 @@ describe("toCloudEvent", () => {
   });
 
   it("carries lineage, the due time and the schema version as extension attributes, and a subject when given", () => {
-    expect(toCloudEvent(child, { source: "/files", subject: "f" })).toMatchObject({ subject: "f", causationid: "evt-1", correlationid: "evt-1", deliverat: "2026-01-01T00:01:00.000Z", schemaversion: 2 });
+    expect(toCloudEvent(child, { source: "/files", subject: "f" })).toMatchObject({
+      subject: "f",
+      causationid: "evt-1",
+      correlationid: "evt-1",
+      deliverat: "2026-01-01T00:01:00.000Z",
+      schemaversion: 2,
+    });
   });
 
   it("uses only lowercase alphanumeric extension names, as CloudEvents 1.0 requires", () => {
-    for (const key of Object.keys(toCloudEvent(child, { source: "/files", subject: "s" }))) expect(key).toMatch(/^[a-z0-9]{1,20}$/);
+    for (const key of Object.keys(toCloudEvent(child, { source: "/files", subject: "s" })))
+      expect(key).toMatch(/^[a-z0-9]{1,20}$/);
   });
 
   it("refuses an empty source", () => {
@@ -38,7 +53,12 @@ describe("toCloudEvent", () => {
 
 describe("fromCloudEvent", () => {
   it("reads a minimal event from another producer: the id is its own correlation, a missing time is now", () => {
-    expect(fromCloudEvent({ specversion: "1.0", id: "x1", source: "/other", type: "user.created", data: { email: "a@b.co" } }, () => T0)).toEqual({
+    expect(
+      fromCloudEvent(
+        { specversion: "1.0", id: "x1", source: "/other", type: "user.created", data: { email: "a@b.co" } },
+        () => T0,
+      ),
+    ).toEqual({
       id: "x1",
       name: "user.created",
       payload: { email: "a@b.co" },
@@ -48,7 +68,16 @@ describe("fromCloudEvent", () => {
   });
 
   it("reads binary-mode strings: the schema version as its canonical integer string", () => {
-    expect(fromCloudEvent({ specversion: "1.0", id: "x", source: "/s", type: "t.t", schemaversion: "3", time: "2026-01-01T01:00:00+01:00" })).toMatchObject({ version: 3, timestamp: "2026-01-01T00:00:00.000Z" });
+    expect(
+      fromCloudEvent({
+        specversion: "1.0",
+        id: "x",
+        source: "/s",
+        type: "t.t",
+        schemaversion: "3",
+        time: "2026-01-01T01:00:00+01:00",
+      }),
+    ).toMatchObject({ version: 3, timestamp: "2026-01-01T00:00:00.000Z" });
   });
 
   it.each([
@@ -61,11 +90,20 @@ describe("fromCloudEvent", () => {
     [{ specversion: "1.0", id: "x", type: "t.t" }, /source must be/],
     [{ specversion: "1.0", id: "x", source: "/s", type: 3 }, /type must be/],
     [{ specversion: "1.0", id: "x", source: "/s", type: "t.t", data_base64: "AAA=" }, /data_base64 is not supported/],
-    [{ specversion: "1.0", id: "x", source: "/s", type: "t.t", datacontenttype: "text/xml" }, /"text\/xml" is not JSON/],
+    [
+      { specversion: "1.0", id: "x", source: "/s", type: "t.t", datacontenttype: "text/xml" },
+      /"text\/xml" is not JSON/,
+    ],
     [{ specversion: "1.0", id: "x", source: "/s", type: "t.t", time: "yesterday" }, /time must be an RFC 3339 time/],
-    [{ specversion: "1.0", id: "x", source: "/s", type: "t.t", schemaversion: 0 }, /schemaversion must be a whole number/],
+    [
+      { specversion: "1.0", id: "x", source: "/s", type: "t.t", schemaversion: 0 },
+      /schemaversion must be a whole number/,
+    ],
     [{ specversion: "1.0", id: "x", source: "/s", type: "t.t", schemaversion: "v2" }, /schemaversion .* got "v2"/],
-    [{ specversion: "1.0", id: "x", source: "/s", type: "t.t", causationid: 7 }, /causationid must be a non-empty string/],
+    [
+      { specversion: "1.0", id: "x", source: "/s", type: "t.t", causationid: 7 },
+      /causationid must be a non-empty string/,
+    ],
   ])("refuses %o with InvalidCloudEventError", (value, message) => {
     const error = caught(() => fromCloudEvent(value));
     expect(error).toBeInstanceOf(InvalidCloudEventError);
@@ -91,7 +129,11 @@ describe("fromCloudEvent", () => {
     fc.assert(
       fc.property(envelopes, text, ({ id, name, payload, now, deliverIn, cause, version }, source) => {
         const envelope: Envelope = createEnvelope({
-          name, payload, now, id, version,
+          name,
+          payload,
+          now,
+          id,
+          version,
           deliverAt: deliverIn === undefined ? undefined : now + deliverIn,
           lineage: cause === undefined ? undefined : { correlationId: cause[0], causationId: cause[1] },
         });
@@ -106,7 +148,14 @@ describe("fromCloudEvent", () => {
 });
 
 describe("isJsonType", () => {
-  it.each([["application/json", true], ["Application/JSON; charset=utf-8", true], ["application/cloudevents+json", true], ["text/json", true], ["text/plain", false], ["application/xml", false]])("%s -> %s", (type, expected) => {
+  it.each([
+    ["application/json", true],
+    ["Application/JSON; charset=utf-8", true],
+    ["application/cloudevents+json", true],
+    ["text/json", true],
+    ["text/plain", false],
+    ["application/xml", false],
+  ])("%s -> %s", (type, expected) => {
     expect(isJsonType(type)).toBe(expected);
   });
 });

@@ -39,12 +39,15 @@ describe("parseDelay with objects", () => {
     expect(parseDelay({ hours: 1, minutes: undefined } as unknown as Delay)).toBe(HOUR);
   });
 
-  it.each([{ hours: -1 }, { minutes: Number.NaN }, { seconds: Number.POSITIVE_INFINITY }, { days: "2" }, { weeks: null }])(
-    "rejects the amount in %j",
-    (delay) => {
-      expect(invalid(() => parseDelay(delay as unknown as Delay))).toMatch(/must be a finite number of 0 or more/);
-    },
-  );
+  it.each([
+    { hours: -1 },
+    { minutes: Number.NaN },
+    { seconds: Number.POSITIVE_INFINITY },
+    { days: "2" },
+    { weeks: null },
+  ])("rejects the amount in %j", (delay) => {
+    expect(invalid(() => parseDelay(delay as unknown as Delay))).toMatch(/must be a finite number of 0 or more/);
+  });
 
   it.each([{ hour: 1 }, { ms: 5 }, { months: 1 }])("rejects the unknown key in %j", (delay) => {
     expect(invalid(() => parseDelay(delay as unknown as Delay))).toMatch(/Unknown delay unit/);
@@ -72,7 +75,11 @@ describe("parseDelay with strings", () => {
 
   it("adds hours and minutes: `${n}h${m}m` is (n*60+m)*60000", () => {
     fc.assert(
-      fc.property(fc.nat({ max: 1000 }), fc.nat({ max: 10_000 }), (n, m) => parseDelay(`${n}h${m}m`) === (n * 60 + m) * MINUTE),
+      fc.property(
+        fc.nat({ max: 1000 }),
+        fc.nat({ max: 10_000 }),
+        (n, m) => parseDelay(`${n}h${m}m`) === (n * 60 + m) * MINUTE,
+      ),
     );
   });
 
@@ -85,7 +92,11 @@ describe("parseDelay with strings", () => {
       ["w", "weeks"],
     ] as const;
     fc.assert(
-      fc.property(fc.nat({ max: 50 }), fc.constantFrom(...units), (n, [short, long]) => parseDelay(`${n}${short}`) === parseDelay({ [long]: n })),
+      fc.property(
+        fc.nat({ max: 50 }),
+        fc.constantFrom(...units),
+        (n, [short, long]) => parseDelay(`${n}${short}`) === parseDelay({ [long]: n }),
+      ),
     );
   });
 
@@ -93,9 +104,12 @@ describe("parseDelay with strings", () => {
     expect(invalid(() => parseDelay(text as Delay))).toMatch(/empty/);
   });
 
-  it.each(["-1h", "1y", "1 h", "h", "1h30", "soon", "1h 30m", "5mm", "NaNs", "Infinityh", "1e3s"])("rejects %j and shows where it broke", (text) => {
-    expect(invalid(() => parseDelay(text as Delay))).toMatch(/Invalid delay .*\(units ms, s, m, h, d, w/);
-  });
+  it.each(["-1h", "1y", "1 h", "h", "1h30", "soon", "1h 30m", "5mm", "NaNs", "Infinityh", "1e3s"])(
+    "rejects %j and shows where it broke",
+    (text) => {
+      expect(invalid(() => parseDelay(text as Delay))).toMatch(/Invalid delay .*\(units ms, s, m, h, d, w/);
+    },
+  );
 
   it("rejects any string that does not follow the grammar", () => {
     const grammar = /^\s*(\d+(\.\d+)?(ms|s|m|h|d|w))+\s*$/;
@@ -118,9 +132,12 @@ describe("the maximum delay", () => {
     expect(parseDelay("365d")).toBe(MAX_DELAY_MS);
   });
 
-  it.each<Delay>([{ days: 366 }, "366d", "52w2d", { days: 365, seconds: 1 }, `${"9".repeat(400)}s` as Delay])("rejects %j", (delay) => {
-    expect(invalid(() => parseDelay(delay))).toMatch(/longer than the maximum of 365 days/);
-  });
+  it.each<Delay>([{ days: 366 }, "366d", "52w2d", { days: 365, seconds: 1 }, `${"9".repeat(400)}s` as Delay])(
+    "rejects %j",
+    (delay) => {
+      expect(invalid(() => parseDelay(delay))).toMatch(/longer than the maximum of 365 days/);
+    },
+  );
 });
 
 describe("resolveDeliverAt", () => {
@@ -150,15 +167,22 @@ describe("resolveDeliverAt", () => {
   });
 
   it("rejects both delay and deliverAt", () => {
-    expect(invalid(() => resolveDeliverAt(now, "1h", new Date(now + HOUR)))).toMatch(/either delay or deliverAt, not both/);
+    expect(invalid(() => resolveDeliverAt(now, "1h", new Date(now + HOUR)))).toMatch(
+      /either delay or deliverAt, not both/,
+    );
   });
 
-  it.each([new Date(Number.NaN), "not a date", "", 12345 as unknown as string])("rejects the deliverAt %j", (deliverAt) => {
-    expect(invalid(() => resolveDeliverAt(now, undefined, deliverAt))).toMatch(/valid Date or ISO date string/);
-  });
+  it.each([new Date(Number.NaN), "not a date", "", 12345 as unknown as string])(
+    "rejects the deliverAt %j",
+    (deliverAt) => {
+      expect(invalid(() => resolveDeliverAt(now, undefined, deliverAt))).toMatch(/valid Date or ISO date string/);
+    },
+  );
 
   it("rejects a deliverAt more than 365 days away", () => {
-    expect(invalid(() => resolveDeliverAt(now, undefined, new Date(now + MAX_DELAY_MS + 1)))).toMatch(/more than 365 days away/);
+    expect(invalid(() => resolveDeliverAt(now, undefined, new Date(now + MAX_DELAY_MS + 1)))).toMatch(
+      /more than 365 days away/,
+    );
     expect(resolveDeliverAt(now, undefined, new Date(now + MAX_DELAY_MS))).toBe(now + MAX_DELAY_MS);
   });
 

@@ -3,8 +3,12 @@ import { describe, expect, it } from "vitest";
 import {
   EventValidationError,
   formatIssue,
+  eventIdProblem,
+  HandlerTimeoutError,
   HERALD_ERROR_CODES,
   HeraldError,
+  IdempotencyConflictError,
+  InvalidEventIdError,
   InvalidCloudEventError,
   InvalidDelayError,
   InvalidEventNameError,
@@ -17,17 +21,35 @@ import {
   UnsupportedSchemaError,
 } from "../../src/core/errors.js";
 
-const every: [HeraldError, string][] = [
-  [new InvalidEventNameError("User.created", "bad"), "INVALID_EVENT_NAME"],
-  [new UnknownEventError("nope.nope", ["user.created"]), "UNKNOWN_EVENT"],
-  [new EventValidationError("user.created", [{ message: "Required", path: ["email"] }]), "VALIDATION_FAILED"],
-  [new InvalidDelayError("bad delay"), "INVALID_DELAY"],
-  [new InvalidOptionsError("bad options"), "INVALID_OPTIONS"],
-  [new TransportError("down", { retryable: true }), "TRANSPORT_FAILED"],
-  [new UnknownVersionError("user.created", 3, 2), "UNKNOWN_VERSION"],
-  [new UnsupportedSchemaError("user.created", "Date cannot be represented"), "UNSUPPORTED_SCHEMA"],
-  [new InvalidCloudEventError("no id"), "INVALID_CLOUD_EVENT"],
+type Errors = typeof import("../../src/core/errors.js");
+const make = (m: Errors): [HeraldError, string][] => [
+  [new m.InvalidEventNameError("User.created", "bad"), "INVALID_EVENT_NAME"],
+  [new m.UnknownEventError("nope.nope", ["user.created"]), "UNKNOWN_EVENT"],
+  [new m.EventValidationError("user.created", [{ message: "Required", path: ["email"] }]), "VALIDATION_FAILED"],
+  [new m.InvalidDelayError("bad delay"), "INVALID_DELAY"],
+  [new m.InvalidOptionsError("bad options"), "INVALID_OPTIONS"],
+  [new m.TransportError("down", { retryable: true }), "TRANSPORT_FAILED"],
+  [new m.UnknownVersionError("user.created", 3, 2), "UNKNOWN_VERSION"],
+  [new m.UnsupportedSchemaError("user.created", "Date cannot be represented"), "UNSUPPORTED_SCHEMA"],
+  [new m.InvalidCloudEventError("no id"), "INVALID_CLOUD_EVENT"],
+  [new m.InvalidEventIdError("an event id must not be empty"), "INVALID_EVENT_ID"],
+  [new m.IdempotencyConflictError("order-1", "reused"), "IDEMPOTENCY_CONFLICT"],
+  [new m.HandlerTimeoutError("too slow", 10), "HANDLER_TIMEOUT"],
 ];
+const every = make({
+  EventValidationError,
+  HandlerTimeoutError,
+  IdempotencyConflictError,
+  InvalidCloudEventError,
+  InvalidDelayError,
+  InvalidEventIdError,
+  InvalidEventNameError,
+  InvalidOptionsError,
+  TransportError,
+  UnknownEventError,
+  UnknownVersionError,
+  UnsupportedSchemaError,
+} as Errors);
 
 describe("error classes", () => {
   it.each(every)("%o carries its code from HERALD_ERROR_CODES and its own name", (error, code) => {
@@ -39,14 +61,48 @@ describe("error classes", () => {
     expect(isHeraldError(error)).toBe(true);
   });
 
+  it("keeps its name after a minifier renames the class", async () => {
+    const { build } = await import("esbuild");
+    const result = await build({
+      entryPoints: [new URL("../../src/core/errors.ts", import.meta.url).pathname],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      write: false,
+    });
+    const source = result.outputFiles[0]!.text;
+    const minified = (await import(`data:text/javascript;base64,${Buffer.from(source).toString("base64")}`)) as Errors;
+    // the minifier really renamed the classes, else this test proves nothing
+    expect(minified.InvalidEventNameError.name).not.toBe("InvalidEventNameError");
+    expect(make(minified).map(([error]) => error.name)).toEqual(every.map(([error]) => error.constructor.name));
+    expect(new minified.HeraldError("UNKNOWN_EVENT", "x").name).toBe("HeraldError");
+  });
+
   it("gives every code in the table a class", () => {
     expect(new Set(every.map(([, code]) => code))).toEqual(new Set(HERALD_ERROR_CODES));
   });
 
+  it("bounds caller-chosen event ids: 1 to 255 visible ASCII characters", () => {
+    expect(eventIdProblem("order-1:paid/2")).toBeUndefined();
+    expect(eventIdProblem("x".repeat(255))).toBeUndefined();
+    expect(eventIdProblem("x".repeat(256))).toMatch(/at most 255/);
+    expect(eventIdProblem("")).toMatch(/empty/);
+    expect(eventIdProblem(7)).toMatch(/string/);
+    expect(eventIdProblem("a b")).toMatch(/U\+0020 at 1/);
+    expect(eventIdProblem("a\u001b[2J")).toMatch(/U\+001B at 1/);
+    expect(eventIdProblem("café")).toMatch(/U\+00E9/);
+  });
+
   it("names the event, the version asked for and the versions there are", () => {
-    expect(new UnknownVersionError("user.created", 3, 2).message).toBe("user.created: no schema version 3; it has versions 1 to 2");
-    expect(new UnknownVersionError("user.created", "2", 1).message).toBe('user.created: no schema version "2" (string); it has only version 1');
-    expect(new UnknownVersionError("user.created", 1n, 1).message).toBe("user.created: no schema version bigint; it has only version 1");
+    expect(new UnknownVersionError("user.created", 3, 2).message).toBe(
+      "user.created: no schema version 3; it has versions 1 to 2",
+    );
+    expect(new UnknownVersionError("user.created", "2", 1).message).toBe(
+      'user.created: no schema version "2" (string); it has only version 1',
+    );
+    expect(new UnknownVersionError("user.created", 1n, 1).message).toBe(
+      "user.created: no schema version bigint; it has only version 1",
+    );
   });
 
   it("keeps the cause and retryable flag of a TransportError", () => {
@@ -68,15 +124,22 @@ describe("error classes", () => {
 });
 
 describe("isHeraldError", () => {
-  it.each([new Error("plain"), null, undefined, "INVALID_DELAY", { code: "INVALID_DELAY" }, { [Symbol.for("herald.error")]: "yes" }])(
-    "is false for %o",
-    (value) => {
-      expect(isHeraldError(value)).toBe(false);
-    },
-  );
+  it.each([
+    new Error("plain"),
+    null,
+    undefined,
+    "INVALID_DELAY",
+    { code: "INVALID_DELAY" },
+    { [Symbol.for("herald.error")]: "yes" },
+  ])("is false for %o", (value) => {
+    expect(isHeraldError(value)).toBe(false);
+  });
 
   it("recognises an error from a second copy of herald by its global brand", () => {
-    const foreign = Object.assign(new Error("from elsewhere"), { code: "UNKNOWN_EVENT", [Symbol.for("herald.error")]: true });
+    const foreign = Object.assign(new Error("from elsewhere"), {
+      code: "UNKNOWN_EVENT",
+      [Symbol.for("herald.error")]: true,
+    });
     expect(foreign).not.toBeInstanceOf(HeraldError);
     expect(isHeraldError(foreign)).toBe(true);
     expect(isHeraldError({ [Symbol.for("herald.error")]: true, code: "INVALID_DELAY", message: "x" })).toBe(true);
@@ -91,14 +154,17 @@ describe("toHeraldError", () => {
     expect(toHeraldError(foreign)).toBe(foreign);
   });
 
-  it.each([new TypeError("boom"), "text", 42, null, { any: "thing" }])("wraps %o in a non-retryable TransportError keeping the cause", (value) => {
-    const wrapped = toHeraldError(value);
-    expect(wrapped).toBeInstanceOf(TransportError);
-    expect(wrapped.code).toBe("TRANSPORT_FAILED");
-    expect(wrapped.cause).toBe(value);
-    expect((wrapped as TransportError).retryable).toBe(false);
-    expect(wrapped.message).toBe(value instanceof Error ? value.message : String(value));
-  });
+  it.each([new TypeError("boom"), "text", 42, null, { any: "thing" }])(
+    "wraps %o in a non-retryable TransportError keeping the cause",
+    (value) => {
+      const wrapped = toHeraldError(value);
+      expect(wrapped).toBeInstanceOf(TransportError);
+      expect(wrapped.code).toBe("TRANSPORT_FAILED");
+      expect(wrapped.cause).toBe(value);
+      expect((wrapped as TransportError).retryable).toBe(false);
+      expect(wrapped.message).toBe(value instanceof Error ? value.message : String(value));
+    },
+  );
 
   it("wraps a value that cannot be turned into a string", () => {
     const bare = Object.create(null) as object;
@@ -119,7 +185,9 @@ describe("EventValidationError", () => {
   const error = new EventValidationError("order.placed", issues);
 
   it("names the event and every failing path in its message", () => {
-    expect(error.message).toBe("order.placed: email: Invalid email address; items[0].sku: Required; items[2].qty: Too small; Expected object");
+    expect(error.message).toBe(
+      "order.placed: email: Invalid email address; items[0].sku: Required; items[2].qty: Too small; Expected object",
+    );
   });
 
   it("keeps the event and the issues as data", () => {

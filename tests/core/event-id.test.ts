@@ -21,7 +21,9 @@ describe("createEventId", () => {
     }
     const times = [now + 5, now, now + 1000, now - 86_400_000];
     const sorted = times.map((t) => createEventId(t)).sort();
-    expect(sorted.map((id) => Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16))).toEqual([...times].sort((a, b) => a - b));
+    expect(sorted.map((id) => Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16))).toEqual(
+      [...times].sort((a, b) => a - b),
+    );
   });
 
   it("stays unique past a refill of its random pool (256 ids a refill)", () => {

@@ -27,7 +27,12 @@ describe("isEventName", () => {
 
   it("rejects a name with an uppercase letter anywhere", () => {
     fc.assert(
-      fc.property(validName, fc.nat(), fc.constantFrom(..."ABCXYZ".split("")), (name, at, upper) => !isEventName(replaceAt(name, at, upper))),
+      fc.property(
+        validName,
+        fc.nat(),
+        fc.constantFrom(..."ABCXYZ".split("")),
+        (name, at, upper) => !isEventName(replaceAt(name, at, upper)),
+      ),
     );
   });
 

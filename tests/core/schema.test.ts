@@ -6,7 +6,9 @@ import { EventValidationError } from "../../src/core/errors.js";
 import { isSchema, validate } from "../../src/core/schema.js";
 
 /** A hand-written Standard Schema, so the tests do not depend on one library's quirks. */
-function handmade(check: (value: unknown) => StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>): StandardSchemaV1 {
+function handmade(
+  check: (value: unknown) => StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>,
+): StandardSchemaV1 {
   return { "~standard": { version: 1, vendor: "test", validate: check } };
 }
 
@@ -19,7 +21,9 @@ describe("validate", () => {
   it("throws EventValidationError naming the event and paths for a sync schema", () => {
     const schema = z.object({ items: z.array(z.object({ sku: z.string() })) });
     expect(() => validate("order.placed", schema, { items: [{ sku: 1 }] })).toThrow(EventValidationError);
-    expect(() => validate("order.placed", schema, { items: [{ sku: 1 }] })).toThrow(/^order\.placed: items\[0\]\.sku: /);
+    expect(() => validate("order.placed", schema, { items: [{ sku: 1 }] })).toThrow(
+      /^order\.placed: items\[0\]\.sku: /,
+    );
   });
 
   it("returns a promise of the output for an async schema", async () => {
@@ -30,10 +34,14 @@ describe("validate", () => {
   });
 
   it("rejects with EventValidationError for an async schema's issues", async () => {
-    const schema = z.object({ id: z.string() }).refine(async (value) => value.id !== "taken", { message: "taken", path: ["id"] });
+    const schema = z
+      .object({ id: z.string() })
+      .refine(async (value) => value.id !== "taken", { message: "taken", path: ["id"] });
     const result = validate("user.created", schema, { id: "taken" });
     expect(result).toBeInstanceOf(Promise);
-    await expect(result).rejects.toThrow(new EventValidationError("user.created", [{ message: "taken", path: ["id"] }]).message);
+    await expect(result).rejects.toThrow(
+      new EventValidationError("user.created", [{ message: "taken", path: ["id"] }]).message,
+    );
   });
 
   it("works with valibot", () => {

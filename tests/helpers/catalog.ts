@@ -1,12 +1,27 @@
-import { createEmbeddedEngine, defineEvents, type EmbeddedEngine, type EmbeddedEngineOptions, type EventCatalog } from "../../src/index.js";
-import { createManualClock, createRecordingTransport, type ManualClock, type RecordingTransport } from "../../src/testing.js";
+import {
+  createEmbeddedEngine,
+  defineEvents,
+  type EmbeddedEngine,
+  type EmbeddedEngineOptions,
+  type EventCatalog,
+} from "../../src/index.js";
+import {
+  createManualClock,
+  createRecordingTransport,
+  type ManualClock,
+  type RecordingTransport,
+} from "../../src/testing.js";
 import { schemas } from "../fixtures/catalog.js";
 
 /** The fixture catalog's type. */
 export type TestCatalog = EventCatalog<typeof schemas>;
 
 /** The fixture catalog on an embedded engine driven by a manual clock. */
-export function createCatalog(options: Omit<EmbeddedEngineOptions, "clock"> = {}): { events: TestCatalog; engine: EmbeddedEngine; clock: ManualClock } {
+export function createCatalog(options: Omit<EmbeddedEngineOptions, "clock"> = {}): {
+  events: TestCatalog;
+  engine: EmbeddedEngine;
+  clock: ManualClock;
+} {
   const clock = createManualClock();
   const engine = createEmbeddedEngine({ ...options, clock });
   return { events: defineEvents(schemas, { transport: engine }), engine, clock };

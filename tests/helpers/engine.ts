@@ -1,4 +1,8 @@
-import { createEmbeddedEngine, type EmbeddedEngine, type EmbeddedEngineOptions } from "../../src/delivery/embedded/engine.js";
+import {
+  createEmbeddedEngine,
+  type EmbeddedEngine,
+  type EmbeddedEngineOptions,
+} from "../../src/delivery/embedded/engine.js";
 import { createManualClock, type ManualClock } from "../../src/delivery/embedded/clock.js";
 import { createEnvelope, type Envelope } from "../../src/core/envelope.js";
 
@@ -6,19 +10,36 @@ import { createEnvelope, type Envelope } from "../../src/core/envelope.js";
 export const T0 = Date.UTC(2026, 0, 1);
 
 /** An embedded engine on a manual clock: nothing waits on real time. */
-export function createTestEngine(options: Omit<EmbeddedEngineOptions, "clock"> = {}): { engine: EmbeddedEngine; clock: ManualClock } {
+export function createTestEngine(options: Omit<EmbeddedEngineOptions, "clock"> = {}): {
+  engine: EmbeddedEngine;
+  clock: ManualClock;
+} {
   const clock = createManualClock(T0);
   return { engine: createEmbeddedEngine({ ...options, clock }), clock };
 }
 
 /** A root envelope at the clock's time, optionally due `delayMs` later. */
-export function envelope(name: string, payload: unknown = {}, options: { id?: string; now?: number; delayMs?: number } = {}): Envelope {
+export function envelope(
+  name: string,
+  payload: unknown = {},
+  options: { id?: string; now?: number; delayMs?: number } = {},
+): Envelope {
   const now = options.now ?? T0;
-  return createEnvelope({ name, payload, now, id: options.id, deliverAt: options.delayMs === undefined ? undefined : now + options.delayMs });
+  return createEnvelope({
+    name,
+    payload,
+    now,
+    id: options.id,
+    deliverAt: options.delayMs === undefined ? undefined : now + options.delayMs,
+  });
 }
 
 /** A handler that throws on its first `failures` calls and records the clock time of every call. */
-export function flaky(clock: ManualClock, failures: number, error: () => unknown = () => new Error("boom")): { handler: () => void; times: number[] } {
+export function flaky(
+  clock: ManualClock,
+  failures: number,
+  error: () => unknown = () => new Error("boom"),
+): { handler: () => void; times: number[] } {
   const times: number[] = [];
   return {
     times,

@@ -76,14 +76,27 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
   let deduped = 0;
   let url = "";
 
-  const accept = (taskId: string, payload: any, runOptions: Record<string, any>, via: FakeRun["via"], batchId?: string): { id: string; cached: boolean } => {
+  const accept = (
+    taskId: string,
+    payload: any,
+    runOptions: Record<string, any>,
+    via: FakeRun["via"],
+    batchId?: string,
+  ): { id: string; cached: boolean } => {
     const key = runOptions.idempotencyKey as string | undefined;
     const existing = key === undefined ? undefined : byKey.get(key);
     if (existing) {
       deduped++;
       return { id: existing.id, cached: true };
     }
-    const run: FakeRun = { id: `run_${++nextId}`, taskId, payload, options: runOptions, via, ...(batchId ? { batchId } : {}) };
+    const run: FakeRun = {
+      id: `run_${++nextId}`,
+      taskId,
+      payload,
+      options: runOptions,
+      via,
+      ...(batchId ? { batchId } : {}),
+    };
     runs.push(run);
     if (key !== undefined) byKey.set(key, run);
     return { id: run.id, cached: false };
@@ -94,21 +107,33 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
     return typeof data === "string" ? JSON.parse(data).json : data;
   };
 
-  const check = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } }, value: unknown, what: string): T | undefined => {
+  const check = <T>(
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } },
+    value: unknown,
+    what: string,
+  ): T | undefined => {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     invalid.push(`${what}: ${String(parsed.error)}`);
     return undefined;
   };
 
-  function route(request: FakeRequest, fault: Fault): { status: number; body: unknown; headers?: Record<string, string> } {
+  function route(
+    request: FakeRequest,
+    fault: Fault,
+  ): { status: number; body: unknown; headers?: Record<string, string> } {
     const { method, path, body } = request;
     let match: RegExpMatchArray | null;
     if (method === "POST" && (match = path.match(/^\/api\/v1\/tasks\/([^/]+)\/trigger$/))) {
       const parsed = check(TriggerTaskRequestBody, JSON.parse(body), "TriggerTaskRequestBody");
       if (!parsed) return { status: 400, body: { error: "Invalid request body" } };
       const taskId = decodeURIComponent(match[1]!);
-      const result = accept(taskId, decode(parsed.payload, parsed.options?.payloadType), parsed.options ?? {}, "trigger");
+      const result = accept(
+        taskId,
+        decode(parsed.payload, parsed.options?.payloadType),
+        parsed.options ?? {},
+        "trigger",
+      );
       const reply = { id: result.id, isCached: result.cached };
       check(TriggerTaskResponse, reply, "TriggerTaskResponse");
       return { status: 200, body: reply, headers: { "x-trigger-jwt": "fake.jwt.token" } };
@@ -137,12 +162,24 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
           continue;
         }
         batch.received.add(item.index);
-        const result = accept(item.task, decode(item.payload, item.options?.payloadType), item.options ?? {}, "batch", match[1]!);
+        const result = accept(
+          item.task,
+          decode(item.payload, item.options?.payloadType),
+          item.options ?? {},
+          "batch",
+          match[1]!,
+        );
         if (result.cached) deduplicated++;
         else accepted++;
       }
       const sealed = batch.received.size === batch.runCount;
-      const reply = { id: match[1]!, itemsAccepted: accepted, itemsDeduplicated: deduplicated, sealed, ...(sealed ? {} : { enqueuedCount: batch.received.size, expectedCount: batch.runCount }) };
+      const reply = {
+        id: match[1]!,
+        itemsAccepted: accepted,
+        itemsDeduplicated: deduplicated,
+        sealed,
+        ...(sealed ? {} : { enqueuedCount: batch.received.size, expectedCount: batch.runCount }),
+      };
       check(StreamBatchItemsResponse, reply, "StreamBatchItemsResponse");
       return { status: 200, body: reply };
     }
@@ -160,7 +197,12 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request: FakeRequest = { method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+    const request: FakeRequest = {
+      method: req.method ?? "GET",
+      path: (req.url ?? "/").split("?")[0]!,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
     requests.push(request);
     const cannedIndex = canned.findIndex((entry) => entry.pattern.test(request.path));
     if (cannedIndex !== -1) {
@@ -196,7 +238,8 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
     replyNext: (pattern, ...replies) => canned.push(...replies.map((reply) => ({ pattern, reply }))),
     runsByKey() {
       const map = new Map<string, FakeRun[]>();
-      for (const run of runs) map.set(run.options.idempotencyKey, [...(map.get(run.options.idempotencyKey) ?? []), run]);
+      for (const run of runs)
+        map.set(run.options.idempotencyKey, [...(map.get(run.options.idempotencyKey) ?? []), run]);
       return map;
     },
     close: () =>

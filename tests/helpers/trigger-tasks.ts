@@ -1,7 +1,17 @@
-import { lifecycleHooks, resourceCatalog, type TaskRunExecution, type TaskRunExecutionResult } from "@trigger.dev/core/v3";
+import {
+  lifecycleHooks,
+  resourceCatalog,
+  type TaskRunExecution,
+  type TaskRunExecutionResult,
+} from "@trigger.dev/core/v3";
 import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
 import { TriggerTracer } from "@trigger.dev/core/v3/tracer";
-import { ConsoleInterceptor, StandardLifecycleHooksManager, StandardResourceCatalog, TaskExecutor } from "@trigger.dev/core/v3/workers";
+import {
+  ConsoleInterceptor,
+  StandardLifecycleHooksManager,
+  StandardResourceCatalog,
+  TaskExecutor,
+} from "@trigger.dev/core/v3/workers";
 import { configure } from "@trigger.dev/sdk";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { type FakeTrigger, startFakeTrigger } from "./trigger-server.js";
@@ -34,7 +44,11 @@ function installHooks(): void {
  * attempt's result (`ok`, `output` as super-JSON, or `error` with `retry`/`skippedRetrying`).
  * `run.attempt` and `run.maxAttempts` are the platform's; no tracing, no console capture.
  */
-export async function executeTask(id: string, payload: unknown, run: { id?: string; attempt?: number } = {}): Promise<TaskRunExecutionResult> {
+export async function executeTask(
+  id: string,
+  payload: unknown,
+  run: { id?: string; attempt?: number } = {},
+): Promise<TaskRunExecutionResult> {
   const task = resourceCatalog.getTask(id);
   if (!task) throw new Error(`Task ${id} is not registered: call installTaskCatalog() before defining it`);
   return runInMockTaskContext(
@@ -47,10 +61,19 @@ export async function executeTask(id: string, payload: unknown, run: { id?: stri
         consoleInterceptor: new ConsoleInterceptor(undefined as never, false, true), // interception off: the logger is never read
         retries: { enabledInDev: true },
       });
-      const execution = { ...ctx, run: { ...ctx.run, payload: JSON.stringify(payload), payloadType: "application/json" } } as unknown as TaskRunExecution;
+      const execution = {
+        ...ctx,
+        run: { ...ctx.run, payload: JSON.stringify(payload), payloadType: "application/json" },
+      } as unknown as TaskRunExecution;
       return (await executor.execute(execution, ctx, new AbortController().signal)).result;
     },
-    { ctx: { task: { id, filePath: "trigger/tasks.ts" }, run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z"), tags: [] }, attempt: { number: run.attempt ?? 1 } } },
+    {
+      ctx: {
+        task: { id, filePath: "trigger/tasks.ts" },
+        run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z"), tags: [] },
+        attempt: { number: run.attempt ?? 1 },
+      },
+    },
   ).finally(installHooks);
 }
 
@@ -59,7 +82,11 @@ export async function executeTask(id: string, payload: unknown, run: { id?: stri
  * parse function, then its run function, inside a mock task context (so `taskContext.ctx` is set
  * and triggers from inside carry the parent run id). `tags` are the run's, as the platform puts them in `ctx.run.tags`.
  */
-export async function runTask(id: string, payload: unknown, run: { id?: string; attempt?: number; tags?: string[] } = {}): Promise<unknown> {
+export async function runTask(
+  id: string,
+  payload: unknown,
+  run: { id?: string; attempt?: number; tags?: string[] } = {},
+): Promise<unknown> {
   const task = resourceCatalog.getTask(id);
   if (!task) throw new Error(`Task ${id} is not registered: call installTaskCatalog() before defining it`);
   return runInMockTaskContext(
@@ -68,7 +95,12 @@ export async function runTask(id: string, payload: unknown, run: { id?: string; 
       const parsed = task.fns.parsePayload ? await task.fns.parsePayload(payload) : payload;
       return task.fns.run(parsed, { ctx, signal: new AbortController().signal });
     },
-    { ctx: { run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z"), tags: run.tags ?? [] }, attempt: { number: run.attempt ?? 1 } } },
+    {
+      ctx: {
+        run: { id: run.id ?? "run_parent", createdAt: new Date("2026-01-02T03:04:05.000Z"), tags: run.tags ?? [] },
+        attempt: { number: run.attempt ?? 1 },
+      },
+    },
   ).finally(installHooks);
 }
 

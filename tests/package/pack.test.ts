@@ -3,7 +3,16 @@
  * then runs and type-checks that consumer. Needs `npm run build` first; run by `npm run test:package`.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -19,7 +28,12 @@ let manifest: { dependencies?: Record<string, string>; peerDependencies?: Record
 
 function run(command: string, args: readonly string[], cwd: string): string {
   try {
-    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+    return execFileSync(command, args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    });
   } catch (error) {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stdout}\n${stderr}`);
@@ -37,7 +51,17 @@ function typecheck(project: string, options: Record<string, unknown>, files: str
   write({
     [project]: {
       // skipLibCheck: the .d.ts files are checked once, in the node16 run (that costs ~15 s, zod's types mostly)
-      compilerOptions: { strict: true, exactOptionalPropertyTypes: true, skipLibCheck: true, target: "ES2022", lib: ["ES2022"], types: ["node"], typeRoots: [join(root, "node_modules/@types")], noEmit: true, ...options },
+      compilerOptions: {
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: true,
+        target: "ES2022",
+        lib: ["ES2022"],
+        types: ["node"],
+        typeRoots: [join(root, "node_modules/@types")],
+        noEmit: true,
+        ...options,
+      },
       files,
     },
   });
@@ -64,14 +88,22 @@ function install(tarball: string): void {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(root, "dist/index.js"))) throw new Error("dist/ is missing: run `npm run build` before the package test");
+  if (!existsSync(join(root, "dist/index.js")))
+    throw new Error("dist/ is missing: run `npm run build` before the package test");
   work = mkdtempSync(join(tmpdir(), "herald-pack-"));
   [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], root));
   consumer = join(work, "consumer");
   mkdirSync(consumer);
   write({ "package.json": { name: "consumer", private: true, type: "module" } });
   install(join(work, packed.filename));
-  write({ "esm.mjs": esmScript, "cjs.cjs": cjsScript, "catalog.ts": catalogModule, "usage.ts": usageModule("./catalog.js"), "usage-bundler.ts": usageModule("./catalog"), "cjs-usage.cts": cjsUsageModule });
+  write({
+    "esm.mjs": esmScript,
+    "cjs.cjs": cjsScript,
+    "catalog.ts": catalogModule,
+    "usage.ts": usageModule("./catalog.js"),
+    "usage-bundler.ts": usageModule("./catalog"),
+    "cjs-usage.cts": cjsUsageModule,
+  });
 }, 120_000);
 
 afterAll(() => {
@@ -85,11 +117,16 @@ describe("the packed tarball", () => {
       for (const ext of [".js", ".cjs", ".d.ts", ".d.cts"]) expect(files).toContain(`dist/${entry}${ext}`);
     }
     expect(files).toContain("README.md");
-    expect(files.filter((file) => !file.startsWith("dist/") && !["README.md", "package.json", "LICENSE"].includes(file))).toEqual([]);
+    expect(
+      files.filter((file) => !file.startsWith("dist/") && !["README.md", "package.json", "LICENSE"].includes(file)),
+    ).toEqual([]);
   });
 
   it("imports only Node built-ins and the packages it declares", () => {
-    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const declared = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]);
     const dist = join(consumer, "node_modules/herald/dist");
     const imported = new Set<string>();
     for (const file of readdirSync(dist)) {
@@ -125,21 +162,43 @@ describe("a consumer at run time", () => {
 
 describe("a consumer's type check", () => {
   it("compiles under node16 resolution, ESM and CJS files alike, its .d.ts files included (one @ts-expect-error each)", () => {
-    typecheck("tsconfig.node16.json", { module: "node16", moduleResolution: "node16", skipLibCheck: false }, ["catalog.ts", "usage.ts", "cjs-usage.cts"]);
+    typecheck("tsconfig.node16.json", { module: "node16", moduleResolution: "node16", skipLibCheck: false }, [
+      "catalog.ts",
+      "usage.ts",
+      "cjs-usage.cts",
+    ]);
   });
 
   it("compiles under bundler resolution", () => {
-    typecheck("tsconfig.bundler.json", { module: "esnext", moduleResolution: "bundler" }, ["catalog.ts", "usage-bundler.ts"]);
+    typecheck("tsconfig.bundler.json", { module: "esnext", moduleResolution: "bundler" }, [
+      "catalog.ts",
+      "usage-bundler.ts",
+    ]);
   });
 
   it("emits declarations for a module exporting its inferred catalog (no TS2742)", () => {
-    typecheck("tsconfig.emit.json", { module: "nodenext", moduleResolution: "nodenext", noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: "out" }, ["catalog.ts"]);
+    typecheck(
+      "tsconfig.emit.json",
+      {
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        noEmit: false,
+        declaration: true,
+        emitDeclarationOnly: true,
+        outDir: "out",
+      },
+      ["catalog.ts"],
+    );
     const declared = readFileSync(join(consumer, "out/catalog.d.ts"), "utf8");
     expect(declared).toContain('import("herald").EventCatalog<');
   });
 
   it("rejects what a consumer must not write", () => {
-    write({ "wrong.ts": `import { sendEvent } from "./catalog.js";\nvoid sendEvent("user.created", { email: "a@b.co" });\n` });
-    expect(() => typecheck("tsconfig.wrong.json", { module: "node16", moduleResolution: "node16" }, ["catalog.ts", "wrong.ts"])).toThrow(/TS2345[\s\S]*userId/);
+    write({
+      "wrong.ts": `import { sendEvent } from "./catalog.js";\nvoid sendEvent("user.created", { email: "a@b.co" });\n`,
+    });
+    expect(() =>
+      typecheck("tsconfig.wrong.json", { module: "node16", moduleResolution: "node16" }, ["catalog.ts", "wrong.ts"]),
+    ).toThrow(/TS2345[\s\S]*userId/);
   });
 });

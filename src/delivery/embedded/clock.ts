@@ -69,7 +69,8 @@ export function createManualClock(start: Date | number = Date.UTC(2026, 0, 1)): 
       for (;;) {
         let next: Timer | undefined;
         for (const timer of timers) {
-          if (timer.at <= target && (!next || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq))) next = timer;
+          if (timer.at <= target && (!next || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq)))
+            next = timer;
         }
         if (!next) break;
         timers.delete(next);

@@ -2,7 +2,14 @@ import { type Envelope, isoTime } from "../../core/envelope.js";
 import { describeError, InvalidOptionsError, isHeraldError, TransportError } from "../../core/errors.js";
 import type { DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { type Clock, systemClock } from "./clock.js";
-import { createHistory, type EventRecord, type History, type MutableEventRecord, type RunError, type RunRecord } from "./history.js";
+import {
+  createHistory,
+  type EventRecord,
+  type History,
+  type MutableEventRecord,
+  type RunError,
+  type RunRecord,
+} from "./history.js";
 
 /** Options of {@link createEmbeddedEngine}. */
 export interface EmbeddedEngineOptions {
@@ -290,6 +297,7 @@ function toRunError(error: unknown): RunError {
 }
 
 function positive(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionsError(`${option} must be a whole number of 1 or more, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidOptionsError(`${option} must be a whole number of 1 or more, got ${String(value)}`);
   return value;
 }

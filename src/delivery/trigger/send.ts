@@ -26,7 +26,11 @@ export interface SendOptions {
  * `batch.trigger` (create + items: two requests) per 1,000 runs.
  * @throws TransportError with the SDK's error as `cause`
  */
-export async function sendRuns(api: TriggerApi, runs: readonly RunRequest[], options: SendOptions = {}): Promise<RunResult[]> {
+export async function sendRuns(
+  api: TriggerApi,
+  runs: readonly RunRequest[],
+  options: SendOptions = {},
+): Promise<RunResult[]> {
   if (runs.length === 0) return [];
   const { requestOptions } = options;
   if (runs.length === 1) {
@@ -50,11 +54,14 @@ export async function sendRuns(api: TriggerApi, runs: readonly RunRequest[], opt
       const cause = toTransportError(error, `batch trigger of ${chunk.length} runs`);
       if (start === 0) throw cause;
       // earlier chunks were accepted: say so, and keep the cause's verdict on retrying
-      throw new TransportError(`${cause.message} (${start} of ${runs.length} runs were accepted; sending the same events again is safe)`, {
-        cause: error,
-        retryable: cause.retryable,
-        ...(cause.status === undefined ? {} : { status: cause.status }),
-      });
+      throw new TransportError(
+        `${cause.message} (${start} of ${runs.length} runs were accepted; sending the same events again is safe)`,
+        {
+          cause: error,
+          retryable: cause.retryable,
+          ...(cause.status === undefined ? {} : { status: cause.status }),
+        },
+      );
     }
   }
   return results;

@@ -54,7 +54,9 @@ export interface TriggerTransport extends Transport {
  * });
  * @see README.md#going-to-production-with-triggerdev
  */
-export function triggerTransport<TName extends string = string>(options: TriggerTransportOptions<TName> = {}): TriggerTransport {
+export function triggerTransport<TName extends string = string>(
+  options: TriggerTransportOptions<TName> = {},
+): TriggerTransport {
   const routes = checkRoutes(options.routes as TriggerRoutes | undefined);
   const dispatcher = options.dispatcher ?? DEFAULT_DISPATCHER_ID;
   if (dispatcher !== false && (typeof dispatcher !== "string" || dispatcher === "")) {
@@ -70,14 +72,17 @@ export function triggerTransport<TName extends string = string>(options: Trigger
     const routed = routes.get(envelope.name);
     if (routed) return routed;
     if (dispatcher === false) {
-      throw new TransportError(`${envelope.name} has no route and the dispatcher is off: add it to routes`, { retryable: false });
+      throw new TransportError(`${envelope.name} has no route and the dispatcher is off: add it to routes`, {
+        retryable: false,
+      });
     }
     return [dispatcher];
   };
   let inFlight = 0;
   let idle: (() => void)[] = [];
   let closed = false;
-  const settled = (): Promise<void> => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve)));
+  const settled = (): Promise<void> =>
+    inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve));
 
   return {
     name: "trigger",
@@ -127,13 +132,15 @@ function toReceipt(envelope: Envelope, results: readonly RunResult[]): TriggerRe
 function checkRoutes(routes: TriggerRoutes | undefined): Map<string, readonly string[]> {
   const map = new Map<string, readonly string[]>();
   if (routes === undefined) return map;
-  if (typeof routes !== "object" || routes === null) throw new InvalidOptionsError("routes must be an object of event name -> task ids");
+  if (typeof routes !== "object" || routes === null)
+    throw new InvalidOptionsError("routes must be an object of event name -> task ids");
   for (const [name, ids] of Object.entries(routes)) {
     if (ids === undefined) continue;
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string" || id === "")) {
       throw new InvalidOptionsError(`routes[${JSON.stringify(name)}] must be a list of task ids`);
     }
-    if (new Set(ids).size !== ids.length) throw new InvalidOptionsError(`routes[${JSON.stringify(name)}] lists a task twice`);
+    if (new Set(ids).size !== ids.length)
+      throw new InvalidOptionsError(`routes[${JSON.stringify(name)}] lists a task twice`);
     map.set(name, Object.freeze([...ids]));
   }
   return map;

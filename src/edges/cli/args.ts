@@ -4,7 +4,10 @@ import { UsageError } from "./io.js";
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** `util.parseArgs` with positionals allowed and every parse error turned into a {@link UsageError}. */
-export function parseCommandArgs<const TOptions extends Options>(args: readonly string[], options: TOptions): ReturnType<typeof parseArgs<{ args: string[]; options: TOptions; allowPositionals: true; strict: true }>> {
+export function parseCommandArgs<const TOptions extends Options>(
+  args: readonly string[],
+  options: TOptions,
+): ReturnType<typeof parseArgs<{ args: string[]; options: TOptions; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -22,10 +25,17 @@ function shortMessage(message: string): string {
 }
 
 /** Reads `--name` as a whole number within bounds. */
-export function parseInteger(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+export function parseInteger(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || number < min || number > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || number < min || number > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return number;
 }
 

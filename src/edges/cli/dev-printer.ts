@@ -1,6 +1,13 @@
 import type { EngineActivity } from "../../delivery/embedded/engine.js";
 
-const codes = { dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39], bold: [1, 22] } as const;
+const codes = {
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  bold: [1, 22],
+} as const;
 type Paint = (style: keyof typeof codes, text: string) => string;
 
 const MAX_PAYLOAD = 200;
@@ -19,12 +26,15 @@ export function createDevPrinter(write: (line: string) => void, colour: boolean)
         announced.add(event.id);
         const cause = event.causationId === undefined ? "" : paint("dim", ` ← ${event.causationId}`);
         const due = status === "scheduled" && event.deliverAt ? paint("yellow", ` due ${event.deliverAt}`) : "";
-        write(`${paint("cyan", "→")} ${paint("bold", event.name)} ${paint("dim", event.id)}${cause}${due} ${preview(event.payload)}`);
+        write(
+          `${paint("cyan", "→")} ${paint("bold", event.name)} ${paint("dim", event.id)}${cause}${due} ${preview(event.payload)}`,
+        );
         return;
       }
       if (status === "running" || status === "scheduled") return;
       announced.delete(event.id);
-      if (status === "cancelled" && runs.length === 0) write(`  ${paint("yellow", "○")} ${event.name} ${paint("dim", event.id)} cancelled before it was due`);
+      if (status === "cancelled" && runs.length === 0)
+        write(`  ${paint("yellow", "○")} ${event.name} ${paint("dim", event.id)} cancelled before it was due`);
       else if (runs.length === 0) write(`  ${paint("dim", `· ${event.name}: no subscribers`)}`);
       return;
     }
@@ -32,10 +42,18 @@ export function createDevPrinter(write: (line: string) => void, colour: boolean)
     const took = run.durationMs === undefined ? "" : paint("dim", ` ${run.durationMs} ms`);
     const attempts = run.attempts > 1 ? paint("dim", ` after ${run.attempts} attempts`) : "";
     const error = run.error ? `: ${run.error.name}: ${run.error.message}` : "";
-    if (run.status === "succeeded") write(`  ${paint("green", "✓")} ${run.subscriber} ${paint("dim", event.name)}${took}${attempts}`);
-    else if (run.status === "failed") write(`  ${paint("red", "✗")} ${run.subscriber} ${paint("dim", event.name)} failed${attempts}${took}${paint("red", error)}`);
-    else if (run.status === "retrying") write(`  ${paint("yellow", "↻")} ${run.subscriber} ${paint("dim", event.name)} attempt ${run.attempts} failed${error}; retrying`);
-    else if (run.status === "cancelled") write(`  ${paint("yellow", "○")} ${run.subscriber} ${paint("dim", event.name)} cancelled`);
+    if (run.status === "succeeded")
+      write(`  ${paint("green", "✓")} ${run.subscriber} ${paint("dim", event.name)}${took}${attempts}`);
+    else if (run.status === "failed")
+      write(
+        `  ${paint("red", "✗")} ${run.subscriber} ${paint("dim", event.name)} failed${attempts}${took}${paint("red", error)}`,
+      );
+    else if (run.status === "retrying")
+      write(
+        `  ${paint("yellow", "↻")} ${run.subscriber} ${paint("dim", event.name)} attempt ${run.attempts} failed${error}; retrying`,
+      );
+    else if (run.status === "cancelled")
+      write(`  ${paint("yellow", "○")} ${run.subscriber} ${paint("dim", event.name)} cancelled`);
   };
 }
 

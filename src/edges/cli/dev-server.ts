@@ -43,9 +43,13 @@ const REPLAY_LIMIT = 10_000;
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const { catalog, log, colour } = options;
   // a local development server: open by design, and only reachable from this machine
-  const handler = createEventHandler(catalog, { auth: "none", onError: (error) => log(`herald dev: ${error instanceof Error ? error.stack ?? error.message : String(error)}`) });
+  const handler = createEventHandler(catalog, {
+    auth: "none",
+    onError: (error) => log(`herald dev: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
   const transport = catalog.transport as Partial<EmbeddedEngine>;
-  const engine = typeof transport.observe === "function" && transport.history ? (transport as EmbeddedEngine) : undefined;
+  const engine =
+    typeof transport.observe === "function" && transport.history ? (transport as EmbeddedEngine) : undefined;
   const replays = new Map<string, string>();
   const live = createLiveStream();
   const print = createDevPrinter(log, colour);
@@ -67,11 +71,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const route = async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (isDashboardPath(path)) return dashboard(request);
-    if (path !== "/trigger") return problemResponse(new HttpProblem("NOT_FOUND", `Nothing at ${path}: send events to POST /trigger`));
+    if (path !== "/trigger")
+      return problemResponse(new HttpProblem("NOT_FOUND", `Nothing at ${path}: send events to POST /trigger`));
     const response = await handler(request);
     if (response.status >= 400) {
-      const body = (await response.clone().json().catch(() => ({}))) as { code?: string; message?: string };
-      log(`${colour ? "\u001B[31m✗\u001B[39m" : "✗"} ${request.method} ${path} ${response.status} ${body.code ?? ""}: ${body.message ?? ""}`);
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => ({}))) as { code?: string; message?: string };
+      log(
+        `${colour ? "\u001B[31m✗\u001B[39m" : "✗"} ${request.method} ${path} ${response.status} ${body.code ?? ""}: ${body.message ?? ""}`,
+      );
     }
     return response;
   };
@@ -79,7 +89,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const serve = toNodeHandler(route);
   // the live stream stays open, so it bypasses the Web handler (whose adapter sends whole bodies)
   const server = createServer((req, res) => {
-    if (req.url === "/api/stream" && req.method === "GET" && isLoopbackHost(req.headers.host ?? null)) live.attach(req, res);
+    if (req.url === "/api/stream" && req.method === "GET" && isLoopbackHost(req.headers.host ?? null))
+      live.attach(req, res);
     else serve(req, res);
   });
   await new Promise<void>((resolve, reject) => {

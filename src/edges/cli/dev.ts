@@ -32,19 +32,25 @@ export async function devCommand(args: readonly string[], io: CliIo): Promise<nu
     server = await startDevServer({ catalog, port, log, colour });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    io.stderr.write(`herald dev: cannot listen on 127.0.0.1:${port}: ${code === "EADDRINUSE" ? "the port is in use (try --port)" : String(error)}\n`);
+    io.stderr.write(
+      `herald dev: cannot listen on 127.0.0.1:${port}: ${code === "EADDRINUSE" ? "the port is in use (try --port)" : String(error)}\n`,
+    );
     await catalog.close();
     return EXIT.unavailable;
   }
   const names = catalog.names as readonly string[];
-  log(`herald dev: ${names.length} event${names.length === 1 ? "" : "s"} from ${file} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""})`);
-  if (!server.observing) log(`herald dev: the catalog sends through the ${catalog.transport.name} transport; its runs are not shown here`);
+  log(
+    `herald dev: ${names.length} event${names.length === 1 ? "" : "s"} from ${file} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""})`,
+  );
+  if (!server.observing)
+    log(`herald dev: the catalog sends through the ${catalog.transport.name} transport; its runs are not shown here`);
   log(`herald dev: listening on ${server.url} (POST, no auth; Ctrl-C to stop)`);
   log(`herald dev: dashboard at ${server.dashboardUrl}`);
 
   if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener("abort", resolve, { once: true }));
   log("herald dev: stopping");
   const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS, "timeout").unref());
-  if ((await Promise.race([server.close(), timeout])) === "timeout") io.stderr.write("herald dev: subscribers still running after 5 s; stopped anyway\n");
+  if ((await Promise.race([server.close(), timeout])) === "timeout")
+    io.stderr.write("herald dev: subscribers still running after 5 s; stopped anyway\n");
   return EXIT.ok;
 }

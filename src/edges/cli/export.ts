@@ -29,13 +29,23 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
     io.stdout.write(EXPORT_HELP);
     return EXIT.ok;
   }
-  const file = catalogArgument(positionals, "herald export needs a catalog module: herald export <catalog-module> --format json-schema|asyncapi");
+  const file = catalogArgument(
+    positionals,
+    "herald export needs a catalog module: herald export <catalog-module> --format json-schema|asyncapi",
+  );
   const format = values.format;
-  if (!FORMATS.includes(format as never)) throw new UsageError(`--format must be ${FORMATS.join(" or ")}${format === undefined ? "" : `, got ${JSON.stringify(format)}`}`);
-  if (values.io !== undefined && values.io !== "input" && values.io !== "output") throw new UsageError(`--io must be input or output, got ${JSON.stringify(values.io)}`);
-  if (format === "asyncapi" && values.io !== undefined) throw new UsageError("--io applies to --format json-schema only (AsyncAPI describes what senders write)");
-  if (values.versions !== undefined && values.versions !== "latest" && values.versions !== "all") throw new UsageError(`--versions must be latest or all, got ${JSON.stringify(values.versions)}`);
-  if (format === "asyncapi" && values.versions !== undefined) throw new UsageError("--versions applies to --format json-schema only (AsyncAPI always lists every version)");
+  if (!FORMATS.includes(format as never))
+    throw new UsageError(
+      `--format must be ${FORMATS.join(" or ")}${format === undefined ? "" : `, got ${JSON.stringify(format)}`}`,
+    );
+  if (values.io !== undefined && values.io !== "input" && values.io !== "output")
+    throw new UsageError(`--io must be input or output, got ${JSON.stringify(values.io)}`);
+  if (format === "asyncapi" && values.io !== undefined)
+    throw new UsageError("--io applies to --format json-schema only (AsyncAPI describes what senders write)");
+  if (values.versions !== undefined && values.versions !== "latest" && values.versions !== "all")
+    throw new UsageError(`--versions must be latest or all, got ${JSON.stringify(values.versions)}`);
+  if (format === "asyncapi" && values.versions !== undefined)
+    throw new UsageError("--versions applies to --format json-schema only (AsyncAPI always lists every version)");
   const servers = parseServers(values.server ?? []);
 
   const events = await loadCatalog(file, io.cwd, values.export);
@@ -43,8 +53,15 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
   try {
     document =
       format === "asyncapi"
-        ? await events.toAsyncAPI({ title: values.title ?? basename(file, extname(file)), version: values["api-version"] ?? "1.0.0", ...(servers ? { servers } : {}) })
-        : await events.toJSONSchema({ ...(values.io === undefined ? {} : { io: values.io }), ...(values.versions === undefined ? {} : { versions: values.versions }) });
+        ? await events.toAsyncAPI({
+            title: values.title ?? basename(file, extname(file)),
+            version: values["api-version"] ?? "1.0.0",
+            ...(servers ? { servers } : {}),
+          })
+        : await events.toJSONSchema({
+            ...(values.io === undefined ? {} : { io: values.io }),
+            ...(values.versions === undefined ? {} : { versions: values.versions }),
+          });
   } catch (error) {
     if (!isHeraldError(error)) throw error;
     io.stderr.write(`herald export: ${error.message}\n`);
@@ -67,7 +84,9 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
 }
 
 // --server name=https://host/path, repeatable
-function parseServers(specs: readonly string[]): Record<string, { host: string; protocol: string; pathname?: string }> | undefined {
+function parseServers(
+  specs: readonly string[],
+): Record<string, { host: string; protocol: string; pathname?: string }> | undefined {
   if (specs.length === 0) return undefined;
   const servers: Record<string, { host: string; protocol: string; pathname?: string }> = {};
   for (const spec of specs) {
@@ -78,10 +97,19 @@ function parseServers(specs: readonly string[]): Record<string, { host: string; 
       if (at < 1) throw new Error("no name");
       url = new URL(address);
     } catch {
-      throw new UsageError(`--server ${JSON.stringify(spec)}: use name=url, e.g. production=https://api.example.com/events`);
+      throw new UsageError(
+        `--server ${JSON.stringify(spec)}: use name=url, e.g. production=https://api.example.com/events`,
+      );
     }
-    if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--server ${JSON.stringify(spec)}: the name may hold only letters, digits, ".", "-" and "_"`);
-    servers[name] = { host: url.host, protocol: url.protocol.slice(0, -1), ...(url.pathname === "/" ? {} : { pathname: url.pathname }) };
+    if (!/^[\w.-]+$/.test(name))
+      throw new UsageError(
+        `--server ${JSON.stringify(spec)}: the name may hold only letters, digits, ".", "-" and "_"`,
+      );
+    servers[name] = {
+      host: url.host,
+      protocol: url.protocol.slice(0, -1),
+      ...(url.pathname === "/" ? {} : { pathname: url.pathname }),
+    };
   }
   return servers;
 }

@@ -37,14 +37,22 @@ async function importTsx(file: string): Promise<typeof import("tsx/esm/api")> {
   try {
     return await import("tsx/esm/api");
   } catch {
-    throw new UsageError(`Loading ${file} needs tsx to compile TypeScript: npm i -D tsx (or point herald dev at a .js build)`);
+    throw new UsageError(
+      `Loading ${file} needs tsx to compile TypeScript: npm i -D tsx (or point herald dev at a .js build)`,
+    );
   }
 }
 
 /** True for what `defineEvents` returns, from this copy of herald or another. */
 export function isCatalog(value: unknown): value is AnyCatalog {
   const candidate = value as Partial<AnyCatalog> | null;
-  return typeof candidate === "object" && candidate !== null && typeof candidate.send === "function" && Array.isArray(candidate.names) && typeof candidate.withTransport === "function";
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    typeof candidate.send === "function" &&
+    Array.isArray(candidate.names) &&
+    typeof candidate.withTransport === "function"
+  );
 }
 
 function findCatalog(module: Record<string, unknown>, file: string, exportName: string | undefined): AnyCatalog {

@@ -6,7 +6,11 @@ import { MAIN_HELP } from "./help.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
 import { sendCommand } from "./send.js";
 
-const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = { send: sendCommand, dev: devCommand, export: exportCommand };
+const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
+  send: sendCommand,
+  dev: devCommand,
+  export: exportCommand,
+};
 
 /**
  * Runs `herald <command> ...args` and resolves with its exit code; never throws. Usage errors
@@ -45,7 +49,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 function version(): string {
   try {
     const entry = process.argv[1];
-    return (JSON.parse(readFileSync(join(dirname(entry ?? "."), "..", "package.json"), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(dirname(entry ?? "."), "..", "package.json"), "utf8")) as { version: string })
+      .version;
   } catch {
     return "unknown";
   }

@@ -31,7 +31,8 @@ export async function sendCommand(args: readonly string[], io: CliIo): Promise<n
   }
   const [event, payloadArg, ...extra] = positionals;
   if (event === undefined) throw new UsageError("herald send needs an event name: herald send <event> [payload]");
-  if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}: quote the payload JSON as one argument`);
+  if (extra.length > 0)
+    throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}: quote the payload JSON as one argument`);
   const url = parseUrl(values.url ?? io.env.HERALD_URL ?? DEFAULT_URL);
   const token = values.token ?? io.env.HERALD_TOKEN;
   const secret = values.secret ?? io.env.HERALD_SECRET;
@@ -55,7 +56,10 @@ export async function sendCommand(args: readonly string[], io: CliIo): Promise<n
   try {
     response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeout) });
   } catch (error) {
-    const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeout} ms` : describeNetworkError(error);
+    const reason =
+      error instanceof Error && error.name === "TimeoutError"
+        ? `no answer within ${timeout} ms`
+        : describeNetworkError(error);
     io.stderr.write(`herald send: could not reach ${url.href}: ${reason}\n`);
     return EXIT.unavailable;
   }
@@ -77,7 +81,8 @@ function parseUrl(text: string): URL {
   } catch {
     throw new UsageError(`--url ${JSON.stringify(text)} is not a URL`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--url must be http or https, got ${url.protocol}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError(`--url must be http or https, got ${url.protocol}`);
   return url;
 }
 
@@ -87,14 +92,17 @@ async function readPayload(arg: string, io: CliIo): Promise<unknown> {
   if (arg === "-") {
     source = "standard input";
     const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+    for await (const chunk of io.stdin)
+      chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
     text = Buffer.concat(chunks).toString("utf8");
   } else if (arg.startsWith("@")) {
     source = arg.slice(1);
     try {
       text = await readFile(resolve(io.cwd, source), "utf8");
     } catch (error) {
-      throw new UsageError(`Cannot read the payload file ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new UsageError(
+        `Cannot read the payload file ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
   } else {
     source = "the payload argument";
@@ -136,18 +144,24 @@ function parseJson(text: string): unknown {
 }
 
 function describeReceipt(event: string, answer: unknown): string {
-  const result = (answer as { result?: { id?: unknown; duplicate?: unknown; deliverAt?: unknown } } | undefined)?.result;
+  const result = (answer as { result?: { id?: unknown; duplicate?: unknown; deliverAt?: unknown } } | undefined)
+    ?.result;
   if (!result || typeof result.id !== "string") return `Event ${event} sent`;
   const due = typeof result.deliverAt === "string" ? `, due ${result.deliverAt}` : "";
   return `Event ${event} sent: id ${result.id}${due}${result.duplicate === true ? " (duplicate: already accepted, nothing new runs)" : ""}`;
 }
 
 function describeError(response: Response, answer: unknown, url: URL): string {
-  const body = answer as { code?: unknown; message?: unknown; issues?: { path?: unknown[]; message?: unknown }[]; retryable?: unknown } | undefined;
-  if (typeof body?.code !== "string") return `HTTP ${response.status} ${response.statusText} from ${url.href} (is it a herald endpoint?)`;
+  const body = answer as
+    | { code?: unknown; message?: unknown; issues?: { path?: unknown[]; message?: unknown }[]; retryable?: unknown }
+    | undefined;
+  if (typeof body?.code !== "string")
+    return `HTTP ${response.status} ${response.statusText} from ${url.href} (is it a herald endpoint?)`;
   const lines = [`${response.status} ${body.code}: ${String(body.message)}`];
   for (const issue of Array.isArray(body.issues) ? body.issues : []) {
-    lines.push(`  ${Array.isArray(issue.path) && issue.path.length > 0 ? issue.path.join(".") : "(payload)"}: ${String(issue.message)}`);
+    lines.push(
+      `  ${Array.isArray(issue.path) && issue.path.length > 0 ? issue.path.join(".") : "(payload)"}: ${String(issue.message)}`,
+    );
   }
   if (body.retryable === true) lines.push("  (retryable: sending again may succeed)");
   return lines.join("\n");
@@ -155,6 +169,7 @@ function describeError(response: Response, answer: unknown, url: URL): string {
 
 function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (typeof cause?.code === "string") return cause.code === "ECONNREFUSED" ? "connection refused (is the server running?)" : cause.code;
+  if (typeof cause?.code === "string")
+    return cause.code === "ECONNREFUSED" ? "connection refused (is the server running?)" : cause.code;
   return error instanceof Error ? error.message : String(error);
 }

@@ -47,7 +47,13 @@ export function createAuthenticator(auth: unknown, now: () => number = Date.now)
         const given = encoder.encode(match?.[1] ?? "");
         // every token is compared, with no early exit, so timing says nothing about which came close
         const ok = tokens.reduce((found, token) => constantTimeEqual(given, token) || found, false);
-        if (!match || !ok) throw new HttpProblem("UNAUTHENTICATED", "Missing or invalid bearer token", {}, { "www-authenticate": "Bearer" });
+        if (!match || !ok)
+          throw new HttpProblem(
+            "UNAUTHENTICATED",
+            "Missing or invalid bearer token",
+            {},
+            { "www-authenticate": "Bearer" },
+          );
       },
       body: async () => undefined,
     };
@@ -56,17 +62,25 @@ export function createAuthenticator(auth: unknown, now: () => number = Date.now)
     const keys = list("secret", auth.secret).map(importKey);
     const tolerance = (auth as { toleranceSeconds?: unknown }).toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
     if (typeof tolerance !== "number" || !(tolerance > 0) || !Number.isFinite(tolerance)) {
-      throw new InvalidOptionsError(`auth.toleranceSeconds must be a positive number of seconds, got ${String(tolerance)}`);
+      throw new InvalidOptionsError(
+        `auth.toleranceSeconds must be a positive number of seconds, got ${String(tolerance)}`,
+      );
     }
     return {
       headers(request) {
         const timestamp = request.headers.get(TIMESTAMP_HEADER) ?? "";
         const signature = request.headers.get(SIGNATURE_HEADER) ?? "";
         if (!/^\d{1,12}$/.test(timestamp) || !/^sha256=[0-9a-f]{64}$/i.test(signature.trim())) {
-          throw new HttpProblem("UNAUTHENTICATED", `Missing or malformed ${SIGNATURE_HEADER} ("sha256=<hex>") or ${TIMESTAMP_HEADER} (Unix seconds) header`);
+          throw new HttpProblem(
+            "UNAUTHENTICATED",
+            `Missing or malformed ${SIGNATURE_HEADER} ("sha256=<hex>") or ${TIMESTAMP_HEADER} (Unix seconds) header`,
+          );
         }
         if (Math.abs(now() / 1000 - Number(timestamp)) > tolerance) {
-          throw new HttpProblem("UNAUTHENTICATED", `${TIMESTAMP_HEADER} is more than ${tolerance} s from the server's time`);
+          throw new HttpProblem(
+            "UNAUTHENTICATED",
+            `${TIMESTAMP_HEADER} is more than ${tolerance} s from the server's time`,
+          );
         }
       },
       async body(request, raw) {
@@ -75,11 +89,14 @@ export function createAuthenticator(auth: unknown, now: () => number = Date.now)
         const data = signedBytes(timestamp, raw);
         // crypto.subtle.verify compares in constant time
         const results = await Promise.all(keys.map(async (key) => subtle().verify("HMAC", await key, signature, data)));
-        if (!results.includes(true)) throw new HttpProblem("UNAUTHENTICATED", `${SIGNATURE_HEADER} does not match the body`);
+        if (!results.includes(true))
+          throw new HttpProblem("UNAUTHENTICATED", `${SIGNATURE_HEADER} does not match the body`);
       },
     };
   }
-  throw new InvalidOptionsError('createEventHandler needs `auth`: { token }, { secret } or, for an open endpoint, "none" written out');
+  throw new InvalidOptionsError(
+    'createEventHandler needs `auth`: { token }, { secret } or, for an open endpoint, "none" written out',
+  );
 }
 
 /**
@@ -89,10 +106,17 @@ export function createAuthenticator(auth: unknown, now: () => number = Date.now)
  * const body = JSON.stringify({ event: "user.created", payload });
  * await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...(await signRequest(secret, body)) } });
  */
-export async function signRequest(secret: string, body: string | Uint8Array, timestamp: number = Math.floor(Date.now() / 1000)): Promise<Record<typeof SIGNATURE_HEADER | typeof TIMESTAMP_HEADER, string>> {
+export async function signRequest(
+  secret: string,
+  body: string | Uint8Array,
+  timestamp: number = Math.floor(Date.now() / 1000),
+): Promise<Record<typeof SIGNATURE_HEADER | typeof TIMESTAMP_HEADER, string>> {
   const raw = typeof body === "string" ? encoder.encode(body) : body;
   const mac = new Uint8Array(await subtle().sign("HMAC", await importKey(secret), signedBytes(String(timestamp), raw)));
-  return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: `sha256=${[...mac].map((byte) => byte.toString(16).padStart(2, "0")).join("")}` };
+  return {
+    [TIMESTAMP_HEADER]: String(timestamp),
+    [SIGNATURE_HEADER]: `sha256=${[...mac].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`,
+  };
 }
 
 function list(option: string, value: unknown): string[] {
@@ -106,12 +130,18 @@ function list(option: string, value: unknown): string[] {
 function subtle(): SubtleCrypto {
   const crypto = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto;
   // Node 18 has Web Crypto only with --experimental-global-webcrypto; Node 20+, Bun, Deno and edge runtimes have it
-  if (!crypto?.subtle) throw new InvalidOptionsError("Signature auth needs Web Crypto (globalThis.crypto.subtle): use Node 20+, or Node 18 with --experimental-global-webcrypto");
+  if (!crypto?.subtle)
+    throw new InvalidOptionsError(
+      "Signature auth needs Web Crypto (globalThis.crypto.subtle): use Node 20+, or Node 18 with --experimental-global-webcrypto",
+    );
   return crypto.subtle;
 }
 
 function importKey(secret: string): Promise<CryptoKey> {
-  return subtle().importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]) as Promise<CryptoKey>;
+  return subtle().importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]) as Promise<CryptoKey>;
 }
 
 function signedBytes(timestamp: string, raw: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -23,7 +23,8 @@ export function isJsonMediaType(contentType: string | null): boolean {
  * cut off there, so a large upload is never buffered whole.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = (): HttpProblem => new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes`, {}, { connection: "close" });
+  const tooLarge = (): HttpProblem =>
+    new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes`, {}, { connection: "close" });
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
@@ -71,14 +72,26 @@ export function decodeJson(raw: Uint8Array, empty: string): unknown {
 export function parseEventRequest(raw: Uint8Array): EventRequestBody {
   const body = decodeJson(raw, "The body is empty: send a JSON object { event, payload }");
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new HttpProblem("INVALID_BODY", `The body must be a JSON object { event, payload, delay?, deliverAt?, id?, version? }, got ${Array.isArray(body) ? "an array" : String(body === null ? "null" : typeof body)}`);
+    throw new HttpProblem(
+      "INVALID_BODY",
+      `The body must be a JSON object { event, payload, delay?, deliverAt?, id?, version? }, got ${Array.isArray(body) ? "an array" : String(body === null ? "null" : typeof body)}`,
+    );
   }
   const unknown = Object.keys(body).filter((key) => !FIELDS.has(key));
   if (unknown.length > 0) {
-    throw new HttpProblem("INVALID_BODY", `Unknown field${unknown.length > 1 ? "s" : ""} ${unknown.slice(0, 5).map((key) => JSON.stringify(key)).join(", ")}: expected event, payload, delay, deliverAt, id, version`);
+    throw new HttpProblem(
+      "INVALID_BODY",
+      `Unknown field${unknown.length > 1 ? "s" : ""} ${unknown
+        .slice(0, 5)
+        .map((key) => JSON.stringify(key))
+        .join(", ")}: expected event, payload, delay, deliverAt, id, version`,
+    );
   }
   const { event, payload, delay, deliverAt, id, version } = body as Record<string, unknown>;
-  if (event === undefined || event === null) throw new HttpProblem("MISSING_FIELDS", 'The body needs "event": the name of the event to send', { missing: ["event"] });
+  if (event === undefined || event === null)
+    throw new HttpProblem("MISSING_FIELDS", 'The body needs "event": the name of the event to send', {
+      missing: ["event"],
+    });
   if (typeof event !== "string") throw new HttpProblem("INVALID_BODY", `"event" must be a string, got ${typeof event}`);
   // JSON has no `undefined`: a null option means "not given", as clients often serialise absent fields
   return {

@@ -33,14 +33,28 @@ export class BatchMemberError extends Error {
  * empty array is a valid batch.
  * @throws HttpProblem INVALID_JSON, INVALID_BODY (not an array), PAYLOAD_TOO_LARGE (more than `maxEvents`); BatchMemberError around InvalidCloudEventError or what `check` throws
  */
-export function parseCloudEventBatch(raw: Uint8Array, maxEvents: number, check: (event: string) => void): EventRequestBody[] {
-  const value = decodeJson(raw, `The body is empty: send a JSON array of CloudEvents (Content-Type: ${BATCH}), [] for none`);
+export function parseCloudEventBatch(
+  raw: Uint8Array,
+  maxEvents: number,
+  check: (event: string) => void,
+): EventRequestBody[] {
+  const value = decodeJson(
+    raw,
+    `The body is empty: send a JSON array of CloudEvents (Content-Type: ${BATCH}), [] for none`,
+  );
   if (!Array.isArray(value)) {
     const got = value === null ? "null" : typeof value === "object" ? "an object" : typeof value;
-    throw new HttpProblem("INVALID_BODY", `A CloudEvents batch (${BATCH}) must be a JSON array of CloudEvents, got ${got}`);
+    throw new HttpProblem(
+      "INVALID_BODY",
+      `A CloudEvents batch (${BATCH}) must be a JSON array of CloudEvents, got ${got}`,
+    );
   }
   // 413, like maxBodyBytes: a limit the endpoint sets on what it takes at once, not a malformed request
-  if (value.length > maxEvents) throw new HttpProblem("PAYLOAD_TOO_LARGE", `The batch has ${value.length} events; this endpoint takes at most ${maxEvents} per request`);
+  if (value.length > maxEvents)
+    throw new HttpProblem(
+      "PAYLOAD_TOO_LARGE",
+      `The batch has ${value.length} events; this endpoint takes at most ${maxEvents} per request`,
+    );
   return value.map((member: unknown, index) => {
     try {
       const request = toEventRequest(fromCloudEvent(member));
@@ -57,12 +71,16 @@ export function parseCloudEventBatch(raw: Uint8Array, maxEvents: number, check: 
  * sent, and none is sent if one fails; the catalog's error names the refused event's `index`.
  * @throws BatchMemberError around the catalog's error (UnknownEventError, EventValidationError, ...); TransportError as it is
  */
-export async function sendCloudEventBatch(events: AnyCatalog, batch: readonly EventRequestBody[]): Promise<readonly Receipt[]> {
+export async function sendCloudEventBatch(
+  events: AnyCatalog,
+  batch: readonly EventRequestBody[],
+): Promise<readonly Receipt[]> {
   const messages = batch.map(({ event, ...message }) => ({ name: event, ...message }));
   try {
     return await events.sendEvents(messages);
   } catch (error) {
-    if (isHeraldError(error) && error.code !== "TRANSPORT_FAILED" && error.index !== undefined) throw new BatchMemberError(error.index, error);
+    if (isHeraldError(error) && error.code !== "TRANSPORT_FAILED" && error.index !== undefined)
+      throw new BatchMemberError(error.index, error);
     throw error;
   }
 }

@@ -29,7 +29,11 @@ export function cloudEventMode(request: Request): CloudEventMode | "batch" | und
  * @throws InvalidCloudEventError for a malformed event; HttpProblem INVALID_JSON for a body that is not JSON
  */
 export function parseCloudEventRequest(request: Request, raw: Uint8Array, mode: CloudEventMode): EventRequestBody {
-  if (raw.byteLength > 0 && !request.headers.has("content-type")) throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the CloudEvent's data as JSON, with the header Content-Type: application/json");
+  if (raw.byteLength > 0 && !request.headers.has("content-type"))
+    throw new HttpProblem(
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Send the CloudEvent's data as JSON, with the header Content-Type: application/json",
+    );
   const value =
     mode === "structured"
       ? decodeJson(raw, `The body is empty: send a CloudEvent as JSON (Content-Type: ${STRUCTURED})`)

@@ -1,9 +1,19 @@
 import type { AnyCatalog, EventName } from "../../catalog/types.js";
-import { type EventValidationError, InvalidOptionsError, isHeraldError, type TransportError } from "../../core/errors.js";
+import {
+  type EventValidationError,
+  InvalidOptionsError,
+  isHeraldError,
+  type TransportError,
+} from "../../core/errors.js";
 import type { Receipt } from "../../delivery/transport.js";
 import { createAuthenticator, type HandlerAuth } from "./auth.js";
 import { isJsonMediaType, parseEventRequest, readBody } from "./body.js";
-import { BatchMemberError, type EventsSentBody, parseCloudEventBatch, sendCloudEventBatch } from "./cloud-event-batch.js";
+import {
+  BatchMemberError,
+  type EventsSentBody,
+  parseCloudEventBatch,
+  sendCloudEventBatch,
+} from "./cloud-event-batch.js";
 import { cloudEventMode, parseCloudEventRequest } from "./cloud-event-request.js";
 import { HttpProblem, jsonResponse, problemResponse } from "./respond.js";
 
@@ -57,21 +67,32 @@ export const DEFAULT_MAX_BATCH_EVENTS = 100;
  * export const POST = createEventHandler(events, { auth: { token: process.env.HERALD_TOKEN! }, allow: ["user.created"] });
  * @see README.md#http-ingestion
  */
-export function createEventHandler<TCatalog extends AnyCatalog>(events: TCatalog, options: EventHandlerOptions<EventName<TCatalog>>): EventRequestHandler {
-  if (typeof events !== "object" || events === null || typeof events.send !== "function" || !Array.isArray(events.names)) {
+export function createEventHandler<TCatalog extends AnyCatalog>(
+  events: TCatalog,
+  options: EventHandlerOptions<EventName<TCatalog>>,
+): EventRequestHandler {
+  if (
+    typeof events !== "object" ||
+    events === null ||
+    typeof events.send !== "function" ||
+    !Array.isArray(events.names)
+  ) {
     throw new InvalidOptionsError("createEventHandler expects a catalog made by defineEvents");
   }
-  if (typeof options !== "object" || options === null) throw new InvalidOptionsError("createEventHandler expects options with `auth`");
+  if (typeof options !== "object" || options === null)
+    throw new InvalidOptionsError("createEventHandler expects options with `auth`");
   const authenticator = createAuthenticator(options.auth);
   const allow = options.allow === undefined ? undefined : new Set<string>(options.allow);
   const names = new Set<string>(events.names);
   for (const name of allow ?? []) {
-    if (!names.has(name)) throw new InvalidOptionsError(`allow: ${JSON.stringify(name)} is not an event of this catalog`);
+    if (!names.has(name))
+      throw new InvalidOptionsError(`allow: ${JSON.stringify(name)} is not an event of this catalog`);
   }
   const limit = checkLimit("maxBodyBytes", options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const maxBatch = checkLimit("maxBatchEvents", options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS);
   const checkAllowed = (event: string): void => {
-    if (allow && !allow.has(event)) throw new HttpProblem("EVENT_NOT_ALLOWED", `This endpoint does not accept ${JSON.stringify(event)}`);
+    if (allow && !allow.has(event))
+      throw new HttpProblem("EVENT_NOT_ALLOWED", `This endpoint does not accept ${JSON.stringify(event)}`);
   };
   const report = (error: unknown, request: Request): void => {
     try {
@@ -83,24 +104,43 @@ export function createEventHandler<TCatalog extends AnyCatalog>(events: TCatalog
 
   return async (request) => {
     try {
-      if (request.method !== "POST") throw new HttpProblem("METHOD_NOT_ALLOWED", `Send events with POST, not ${request.method}`, {}, { allow: "POST" });
+      if (request.method !== "POST")
+        throw new HttpProblem(
+          "METHOD_NOT_ALLOWED",
+          `Send events with POST, not ${request.method}`,
+          {},
+          { allow: "POST" },
+        );
       authenticator.headers(request);
       const cloudEvent = cloudEventMode(request);
       const contentType = request.headers.get("content-type");
       // a binary-mode CloudEvent without data has no body, and so no content type
       if (!(cloudEvent === "binary" && contentType === null) && !isJsonMediaType(contentType)) {
-        throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON, with the header Content-Type: application/json");
+        throw new HttpProblem(
+          "UNSUPPORTED_MEDIA_TYPE",
+          "Send the body as JSON, with the header Content-Type: application/json",
+        );
       }
       const raw = await readBody(request, limit);
       await authenticator.body(request, raw);
       if (cloudEvent === "batch") {
         // each CloudEvent's id is its idempotency key; one header cannot name several events
-        if (request.headers.has("idempotency-key")) throw new HttpProblem("INVALID_OPTIONS", "A batch takes no Idempotency-Key header: each CloudEvent's id is its idempotency key");
+        if (request.headers.has("idempotency-key"))
+          throw new HttpProblem(
+            "INVALID_OPTIONS",
+            "A batch takes no Idempotency-Key header: each CloudEvent's id is its idempotency key",
+          );
         const receipts = await sendCloudEventBatch(events, parseCloudEventBatch(raw, maxBatch, checkAllowed));
-        const body: EventsSentBody = { success: true, message: `${receipts.length} event${receipts.length === 1 ? "" : "s"} sent`, result: receipts };
+        const body: EventsSentBody = {
+          success: true,
+          message: `${receipts.length} event${receipts.length === 1 ? "" : "s"} sent`,
+          result: receipts,
+        };
         return jsonResponse(200, body);
       }
-      const { event, payload, ...sendOptions } = cloudEvent ? parseCloudEventRequest(request, raw, cloudEvent) : parseEventRequest(raw);
+      const { event, payload, ...sendOptions } = cloudEvent
+        ? parseCloudEventRequest(request, raw, cloudEvent)
+        : parseEventRequest(raw);
       checkAllowed(event);
       const id = idempotencyKey(request, sendOptions.id);
       const receipt = await events.send({ name: event, payload, ...sendOptions, ...(id === undefined ? {} : { id }) });
@@ -115,13 +155,19 @@ export function createEventHandler<TCatalog extends AnyCatalog>(events: TCatalog
 function idempotencyKey(request: Request, bodyId: unknown): string | undefined {
   const header = request.headers.get("idempotency-key")?.trim();
   if (header === undefined || header === "") return undefined;
-  if (header.length > 255) throw new HttpProblem("INVALID_OPTIONS", "The Idempotency-Key header is longer than 255 characters");
-  if (bodyId !== undefined && bodyId !== header) throw new HttpProblem("INVALID_OPTIONS", 'The Idempotency-Key header and the body\'s "id" differ: give one, or the same in both');
+  if (header.length > 255)
+    throw new HttpProblem("INVALID_OPTIONS", "The Idempotency-Key header is longer than 255 characters");
+  if (bodyId !== undefined && bodyId !== header)
+    throw new HttpProblem(
+      "INVALID_OPTIONS",
+      'The Idempotency-Key header and the body\'s "id" differ: give one, or the same in both',
+    );
   return header;
 }
 
 function checkLimit(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionsError(`${name} must be a whole number of 1 or more, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidOptionsError(`${name} must be a whole number of 1 or more, got ${String(value)}`);
   return value;
 }
 
@@ -131,7 +177,9 @@ function errorResponse(error: unknown, request: Request, report: Report): Respon
   if (!(error instanceof BatchMemberError)) return problemResponse(toProblem(error, request, report));
   // the same body as for a single event, with the refused event's position in the batch
   const { code, message, details, headers } = toProblem(error.error, request, report);
-  return problemResponse(new HttpProblem(code, `Batch event ${error.index}: ${message}`, { ...details, index: error.index }, { ...headers }));
+  return problemResponse(
+    new HttpProblem(code, `Batch event ${error.index}: ${message}`, { ...details, index: error.index }, { ...headers }),
+  );
 }
 
 function toProblem(error: unknown, request: Request, report: Report): HttpProblem {
@@ -143,14 +191,21 @@ function toProblem(error: unknown, request: Request, report: Report): HttpProble
   switch (error.code) {
     case "VALIDATION_FAILED": {
       const { event, issues } = error as EventValidationError;
-      const paths = issues.map((issue) => ({ path: (issue.path ?? []).map((segment) => (typeof segment === "object" ? segment.key : segment)), message: issue.message }));
+      const paths = issues.map((issue) => ({
+        path: (issue.path ?? []).map((segment) => (typeof segment === "object" ? segment.key : segment)),
+        message: issue.message,
+      }));
       return new HttpProblem(error.code, error.message, { event, issues: paths });
     }
     case "TRANSPORT_FAILED": {
       // the transport's message may name hosts, queues or credentials: it goes to onError, not to the client
       report(error, request);
       const retryable = (error as TransportError).retryable;
-      return new HttpProblem(error.code, retryable ? "The event could not be delivered; try again" : "The event could not be delivered", { retryable });
+      return new HttpProblem(
+        error.code,
+        retryable ? "The event could not be delivered; try again" : "The event could not be delivered",
+        { retryable },
+      );
     }
     default:
       return new HttpProblem(error.code, error.message);

@@ -19,7 +19,17 @@ export function toNodeHandler(handler: (request: Request) => Response | Promise<
       request = toRequest(req);
     } catch {
       // undici refuses some methods (CONNECT, TRACE) and header values that node:http lets through
-      void send(res, problemResponse(new HttpProblem(req.method === "POST" ? "INVALID_BODY" : "METHOD_NOT_ALLOWED", "The request could not be read", {}, { allow: "POST" })));
+      void send(
+        res,
+        problemResponse(
+          new HttpProblem(
+            req.method === "POST" ? "INVALID_BODY" : "METHOD_NOT_ALLOWED",
+            "The request could not be read",
+            {},
+            { allow: "POST" },
+          ),
+        ),
+      );
       return;
     }
     Promise.resolve(request)

@@ -24,7 +24,12 @@ export class HttpProblem extends Error {
   readonly code: HttpErrorCode;
   readonly details: Partial<Omit<ErrorBody, "success" | "error" | "code" | "message">>;
   readonly headers: Readonly<Record<string, string>>;
-  constructor(code: HttpErrorCode, message: string, details: HttpProblem["details"] = {}, headers: Record<string, string> = {}) {
+  constructor(
+    code: HttpErrorCode,
+    message: string,
+    details: HttpProblem["details"] = {},
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = "HttpProblem";
     this.code = code;
@@ -42,6 +47,12 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 
 /** The response for a problem: status from the code table, body as {@link ErrorBody}. */
 export function problemResponse(problem: HttpProblem): Response {
-  const body: ErrorBody = { success: false, error: HTTP_ERRORS[problem.code].error, code: problem.code, message: problem.message, ...problem.details };
+  const body: ErrorBody = {
+    success: false,
+    error: HTTP_ERRORS[problem.code].error,
+    code: problem.code,
+    message: problem.message,
+    ...problem.details,
+  };
   return jsonResponse(statusOf(problem.code, problem.details.retryable), body, problem.headers);
 }

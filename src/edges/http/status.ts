@@ -36,11 +36,13 @@ export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } =
   INVALID_OPTIONS: { status: 400, error: "Invalid send options" },
   INVALID_EVENT_NAME: { status: 400, error: "Invalid event name" },
   INVALID_CLOUD_EVENT: { status: 400, error: "Invalid CloudEvent" },
+  INVALID_EVENT_ID: { status: 400, error: "Invalid event id" },
   UNAUTHENTICATED: { status: 401, error: "Unauthenticated" },
   EVENT_NOT_ALLOWED: { status: 403, error: "Event not allowed" },
   UNKNOWN_EVENT: { status: 404, error: "Unknown event" },
   NOT_FOUND: { status: 404, error: "Not found" },
   METHOD_NOT_ALLOWED: { status: 405, error: "Method not allowed" },
+  IDEMPOTENCY_CONFLICT: { status: 409, error: "Idempotency key reused" },
   PAYLOAD_TOO_LARGE: { status: 413, error: "Payload too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, error: "Unsupported media type" },
   VALIDATION_FAILED: { status: 422, error: "Invalid payload" },
@@ -50,6 +52,8 @@ export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } =
   // a catalog's schema that cannot be exported: the server's problem, never the client's
   UNSUPPORTED_SCHEMA: { status: 500, error: "Schema not exportable" },
   TRANSPORT_FAILED: { status: 502, error: "Delivery failed" },
+  // a run's timeout never reaches a sender (runs are not awaited by a send): listed so the table stays exhaustive
+  HANDLER_TIMEOUT: { status: 504, error: "Handler timed out" },
 };
 
 /** The status for `code`; a retryable transport failure is 503 (try again), a final one 502. */

@@ -47,10 +47,15 @@ function generate(name: string, schema: AnyCatalog["schemas"][string], partial: 
   try {
     json = standardJSONSchema(name, schema, "input", "draft-2020-12");
   } catch (error) {
-    throw new InvalidOptionsError(`fixture(${name}): ${isHeraldError(error) ? error.message : String(error)}; add an example with defineEvent(schema, { examples })`, { cause: error });
+    throw new InvalidOptionsError(
+      `fixture(${name}): ${isHeraldError(error) ? error.message : String(error)}; add an example with defineEvent(schema, { examples })`,
+      { cause: error },
+    );
   }
   if (json === undefined) {
-    throw new InvalidOptionsError(`fixture(${name}): the event has no examples and its validator has no Standard JSON Schema to build from; add an example with defineEvent(schema, { examples })`);
+    throw new InvalidOptionsError(
+      `fixture(${name}): the event has no examples and its validator has no Standard JSON Schema to build from; add an example with defineEvent(schema, { examples })`,
+    );
   }
   return sampleValue(json, partial);
 }

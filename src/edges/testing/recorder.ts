@@ -25,7 +25,13 @@ export function createRecordingTransport(options: { forward?: Transport } = {}):
     async deliver(envelopes): Promise<readonly Receipt[]> {
       sent.push(...envelopes);
       if (inner) return inner.deliver(envelopes);
-      return envelopes.map((e) => ({ id: e.id, name: e.name, timestamp: e.timestamp, ...(e.deliverAt ? { deliverAt: e.deliverAt } : {}), duplicate: false }));
+      return envelopes.map((e) => ({
+        id: e.id,
+        name: e.name,
+        timestamp: e.timestamp,
+        ...(e.deliverAt ? { deliverAt: e.deliverAt } : {}),
+        duplicate: false,
+      }));
     },
     drain: () => inner?.drain?.() ?? Promise.resolve(),
     close: () => inner?.close?.() ?? Promise.resolve(),
@@ -42,7 +48,9 @@ export interface Recorder<TCatalog extends AnyCatalog> {
   /** Every envelope sent, in order. */
   readonly sent: readonly Envelope[];
   /** The envelopes sent for one event, payloads typed as the handler would see them. */
-  sentOf<TName extends EventName<TCatalog>>(name: TName): readonly Envelope<TName, DataMap<TCatalog["~types"]["schemas"]>[TName]>[];
+  sentOf<TName extends EventName<TCatalog>>(
+    name: TName,
+  ): readonly Envelope<TName, DataMap<TCatalog["~types"]["schemas"]>[TName]>[];
   /**
    * Returns the first envelope of `name` whose payload contains `match` (deep, partial); throws an
    * `AssertionError` listing what was sent when there is none.
@@ -71,7 +79,10 @@ export type DeepPartial<T> = T extends readonly unknown[] | Date | RegExp | ((..
  * recorder.expectSent("user.created", { email: "a@b.co" });
  * @see README.md#testing
  */
-export function recordEvents<TCatalog extends AnyCatalog>(catalog: TCatalog, options: { run?: boolean } = {}): Recorder<TCatalog> {
+export function recordEvents<TCatalog extends AnyCatalog>(
+  catalog: TCatalog,
+  options: { run?: boolean } = {},
+): Recorder<TCatalog> {
   const transport = createRecordingTransport(options.run ? { forward: catalog.transport } : {});
   if (options.run) recordAccepted(catalog.transport, transport.sent as Envelope[]);
   const events = (catalog as EventCatalog<any>).withTransport(transport) as TCatalog;
@@ -86,7 +97,9 @@ export function recordEvents<TCatalog extends AnyCatalog>(catalog: TCatalog, opt
       const found = sentOf(name).find((e) => match === undefined || contains(e.payload, match));
       if (found) return found;
       const seen = transport.sent.map((e) => `  ${e.name} ${safeJson(e.payload)}`).join("\n") || "  (nothing)";
-      const error = new Error(`Expected ${name}${match === undefined ? "" : ` matching ${safeJson(match)}`} to have been sent. Sent:\n${seen}`);
+      const error = new Error(
+        `Expected ${name}${match === undefined ? "" : ` matching ${safeJson(match)}`} to have been sent. Sent:\n${seen}`,
+      );
       error.name = "AssertionError";
       throw error;
     }) as never,
@@ -109,7 +122,11 @@ function contains(actual: unknown, expected: unknown): boolean {
   if (Object.is(actual, expected)) return true;
   if (actual instanceof Date && expected instanceof Date) return actual.getTime() === expected.getTime();
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((item, i) => contains(actual[i], item));
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, i) => contains(actual[i], item))
+    );
   }
   if (typeof expected === "object" && expected !== null && typeof actual === "object" && actual !== null) {
     return Object.entries(expected).every(([key, value]) => contains((actual as Record<string, unknown>)[key], value));

@@ -20,10 +20,14 @@ export function sampleValue(schema: unknown, given: unknown, root: unknown = sch
   if (Array.isArray(branches) && branches.length > 0) {
     // a given object picks an object branch; otherwise the first branch that is not null
     const objects = branches.filter((branch) => typeOf(resolve(branch as Node, root)) === "object");
-    const pick = isPlainObject(given) && objects.length > 0 ? objects[0] : (branches.find((branch) => typeOf(resolve(branch as Node, root)) !== "null") ?? branches[0]);
+    const pick =
+      isPlainObject(given) && objects.length > 0
+        ? objects[0]
+        : (branches.find((branch) => typeOf(resolve(branch as Node, root)) !== "null") ?? branches[0]);
     return next(pick, given);
   }
-  if (Array.isArray(node.allOf)) return node.allOf.reduce<unknown>((value, part) => merge(value, next(part, given)), given);
+  if (Array.isArray(node.allOf))
+    return node.allOf.reduce<unknown>((value, part) => merge(value, next(part, given)), given);
   const type = typeOf(node);
   if (given !== undefined && type !== "object") return given;
   switch (type) {
@@ -96,12 +100,17 @@ function sampleString(node: Node): string {
 
 function sampleNumber(node: Node, integer: boolean): number {
   const bound = (inclusive: unknown, exclusive: unknown): { at: number; open: boolean } | undefined =>
-    typeof inclusive === "number" ? { at: inclusive, open: false } : typeof exclusive === "number" ? { at: exclusive, open: true } : undefined;
+    typeof inclusive === "number"
+      ? { at: inclusive, open: false }
+      : typeof exclusive === "number"
+        ? { at: exclusive, open: true }
+        : undefined;
   const low = bound(node.minimum, node.exclusiveMinimum);
   const high = bound(node.maximum, node.exclusiveMaximum);
   let value: number;
   if (integer) {
-    const top = high === undefined ? Number.POSITIVE_INFINITY : high.open ? Math.ceil(high.at) - 1 : Math.floor(high.at);
+    const top =
+      high === undefined ? Number.POSITIVE_INFINITY : high.open ? Math.ceil(high.at) - 1 : Math.floor(high.at);
     value = low === undefined ? Math.min(0, top) : low.open ? Math.floor(low.at) + 1 : Math.ceil(low.at);
   } else if (low !== undefined && high !== undefined) {
     value = low.open || high.open ? (low.at + high.at) / 2 : low.at;
@@ -124,7 +133,8 @@ function typeOf(node: Node): unknown {
 function resolve(node: Node, root: unknown): Node {
   for (let hops = 0; typeof node?.$ref === "string" && hops < 16; hops++) {
     let target: unknown = root;
-    for (const part of node.$ref.replace(/^#\/?/, "").split("/").filter(Boolean)) target = (target as Node | undefined)?.[part.replaceAll("~1", "/").replaceAll("~0", "~")];
+    for (const part of node.$ref.replace(/^#\/?/, "").split("/").filter(Boolean))
+      target = (target as Node | undefined)?.[part.replaceAll("~1", "/").replaceAll("~0", "~")];
     node = (target ?? {}) as Node;
   }
   return node ?? {};

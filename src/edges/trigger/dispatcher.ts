@@ -1,7 +1,11 @@
 import { AbortTaskRunError, type Context, type Task, task, type TaskOptions } from "@trigger.dev/sdk";
 import type { AnyCatalog } from "../../catalog/types.js";
 import { InvalidOptionsError, isHeraldError, TransportError, UnknownEventError } from "../../core/errors.js";
-import { resolveTriggerApi, type TriggerClientOptions, type TriggerRequestOptions } from "../../delivery/trigger/client.js";
+import {
+  resolveTriggerApi,
+  type TriggerClientOptions,
+  type TriggerRequestOptions,
+} from "../../delivery/trigger/client.js";
 import { planRuns } from "../../delivery/trigger/plan.js";
 import { sendRuns } from "../../delivery/trigger/send.js";
 import { DEFAULT_DISPATCHER_ID } from "../../delivery/trigger/transport.js";
@@ -10,7 +14,8 @@ import type { AnyEventTask } from "./event-task.js";
 
 /** Options of {@link createDispatcher}. */
 export interface DispatcherOptions<TId extends string>
-  extends TriggerClientOptions,
+  extends
+    TriggerClientOptions,
     Pick<TaskOptions<string>, "description" | "retry" | "queue" | "machine" | "maxDuration"> {
   /** The task id; the transport's `dispatcher` option must match. Default `"herald-dispatch"`. */
   readonly id?: TId;
@@ -56,21 +61,34 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
   options: DispatcherOptions<TId> = {},
 ): DispatcherTask<TId> {
   const subscribers = collectSubscribers(events, tasks);
-  const { id = DEFAULT_DISPATCHER_ID, client, baseURL, accessToken, requestRetry, idempotencyKeyTTL, ...settings } = options;
+  const {
+    id = DEFAULT_DISPATCHER_ID,
+    client,
+    baseURL,
+    accessToken,
+    requestRetry,
+    idempotencyKeyTTL,
+    ...settings
+  } = options;
   const requestOptions = requestRetry === undefined ? undefined : { retry: requestRetry };
-  const api = resolveTriggerApi({
-    ...(client ? { client } : {}),
-    ...(baseURL === undefined ? {} : { baseURL }),
-    ...(accessToken === undefined ? {} : { accessToken }),
-  }, requestOptions);
+  const api = resolveTriggerApi(
+    {
+      ...(client ? { client } : {}),
+      ...(baseURL === undefined ? {} : { baseURL }),
+      ...(accessToken === undefined ? {} : { accessToken }),
+    },
+    requestOptions,
+  );
   return task({
     ...settings,
     id: id as TId,
     run: async (payload: WireEvent, { ctx }): Promise<DispatchResult> => {
       // a payload herald did not send, or an event this worker does not know, fails the same way on every attempt
-      if (!isWireEvent(payload)) throw new AbortTaskRunError("herald-dispatch received a payload that is not a herald event");
+      if (!isWireEvent(payload))
+        throw new AbortTaskRunError("herald-dispatch received a payload that is not a herald event");
       const envelope = fromWireEvent(payload);
-      if (!events.names.includes(envelope.name)) throw new AbortTaskRunError(new UnknownEventError(envelope.name, events.names).message);
+      if (!events.names.includes(envelope.name))
+        throw new AbortTaskRunError(new UnknownEventError(envelope.name, events.names).message);
       const runs = await planRuns([envelope], (event) => subscribers.get(event.name) ?? [], {
         delay: false,
         // the run's own tags are herald's (the same again for its subscribers: eventTags dedupes) plus the sender's `tags`
@@ -89,7 +107,8 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
           ...(runIds.length > 0 ? { runIds } : {}),
         };
       } catch (error) {
-        if (isHeraldError(error) && error instanceof TransportError && !error.retryable) throw new AbortTaskRunError(error.message);
+        if (isHeraldError(error) && error instanceof TransportError && !error.retryable)
+          throw new AbortTaskRunError(error.message);
         throw error;
       }
     },
@@ -102,17 +121,24 @@ function runTags(ctx: Context): readonly string[] {
   return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === "string") : [];
 }
 
-function collectSubscribers(events: AnyCatalog, tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>): Map<string, string[]> {
+function collectSubscribers(
+  events: AnyCatalog,
+  tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>,
+): Map<string, string[]> {
   const list = Array.isArray(tasks);
   const candidates: unknown[] = list ? [...tasks] : Object.values(tasks ?? {});
   const subscribers = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const candidate of candidates) {
     if (!isEventTask(candidate, events)) {
-      if (list) throw new InvalidOptionsError(`createDispatcher: ${describe(candidate)} is not an event task of this catalog (make it with eventTask)`);
+      if (list)
+        throw new InvalidOptionsError(
+          `createDispatcher: ${describe(candidate)} is not an event task of this catalog (make it with eventTask)`,
+        );
       continue;
     }
-    if (seen.has(candidate.id)) throw new InvalidOptionsError(`createDispatcher: two tasks have the id ${JSON.stringify(candidate.id)}`);
+    if (seen.has(candidate.id))
+      throw new InvalidOptionsError(`createDispatcher: two tasks have the id ${JSON.stringify(candidate.id)}`);
     seen.add(candidate.id);
     subscribers.set(candidate.event, [...(subscribers.get(candidate.event) ?? []), candidate.id]);
   }
@@ -121,7 +147,13 @@ function collectSubscribers(events: AnyCatalog, tasks: readonly AnyEventTask[] |
 
 function isEventTask(value: unknown, events: AnyCatalog): value is AnyEventTask {
   const candidate = value as Partial<AnyEventTask> | null;
-  return typeof candidate === "object" && candidate !== null && typeof candidate.id === "string" && typeof candidate.event === "string" && events.names.includes(candidate.event);
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    typeof candidate.id === "string" &&
+    typeof candidate.event === "string" &&
+    events.names.includes(candidate.event)
+  );
 }
 
 function describe(value: unknown): string {

@@ -7,11 +7,16 @@ import { taskJsonSchema } from "./task-json-schema.js";
 import { createEventUnwrapper, createPayloadParser, type TaskPayload } from "./task-payload.js";
 
 /** Trigger.dev task settings an event task passes through as they are. Lifecycle hooks are in {@link EventTaskHooks}, typed for the event. */
-export type EventTaskSettings = Pick<TaskOptions<string>, "description" | "retry" | "queue" | "concurrency" | "machine" | "maxDuration" | "ttl">;
+export type EventTaskSettings = Pick<
+  TaskOptions<string>,
+  "description" | "retry" | "queue" | "concurrency" | "machine" | "maxDuration" | "ttl"
+>;
 
 /** What an event task's `run` gets beside its payload: herald's context plus Trigger.dev's. */
-export interface EventTaskContext<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>>
-  extends EventContext<TCatalog["~types"]["schemas"], TName> {
+export interface EventTaskContext<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>> extends EventContext<
+  TCatalog["~types"]["schemas"],
+  TName
+> {
   /** Trigger.dev's run context: run id, attempt, environment, … */
   readonly ctx: Context;
   /** What the task's `init` returned, if Trigger.dev ran one. */
@@ -19,9 +24,13 @@ export interface EventTaskContext<TCatalog extends AnyCatalog, TName extends Eve
 }
 
 /** Options of {@link eventTask}: a task id, a run function, Trigger.dev task settings, and lifecycle hooks typed for the event. */
-export interface EventTaskOptions<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>, TId extends string, TOutput>
-  extends EventTaskSettings,
-    EventTaskHooks<TCatalog, TName, TOutput> {
+export interface EventTaskOptions<
+  TCatalog extends AnyCatalog,
+  TName extends EventName<TCatalog>,
+  TId extends string,
+  TOutput,
+>
+  extends EventTaskSettings, EventTaskHooks<TCatalog, TName, TOutput> {
   /** The Trigger.dev task id: unique in the project, stable across versions. */
   readonly id: TId;
   /** Handles one event: the schema's output type, and a context whose `sendEvent` chains with lineage. */
@@ -29,7 +38,11 @@ export interface EventTaskOptions<TCatalog extends AnyCatalog, TName extends Eve
 }
 
 /** A Trigger.dev task subscribed to event `TName`. `trigger()` takes the event's input type and validates it first. */
-export type EventTask<TId extends string, TName extends string, TInput, TOutput> = Task<TId, TInput, Awaited<TOutput>> & {
+export type EventTask<TId extends string, TName extends string, TInput, TOutput> = Task<
+  TId,
+  TInput,
+  Awaited<TOutput>
+> & {
   /** The event this task receives. */
   readonly event: TName;
 };
@@ -60,7 +73,11 @@ export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<T
 ): EventTask<TId, TName, EventPayload<TCatalog, TName>, TOutput> {
   if (!events.names.includes(name)) throw new UnknownEventError(String(name), events.names);
   const { run: handler, ...rest } = options;
-  const runner = createLineageRunner<{ ctx: Context; init?: unknown }>(events, name, handler as (payload: unknown, ctx: object) => unknown);
+  const runner = createLineageRunner<{ ctx: Context; init?: unknown }>(
+    events,
+    name,
+    handler as (payload: unknown, ctx: object) => unknown,
+  );
   const jsonSchema = taskJsonSchema(events, name);
   const parser = createPayloadParser(events, name);
   const unwrap = createEventUnwrapper(events, name);
@@ -77,5 +94,10 @@ export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<T
       return (await runner(envelope, params.ctx.attempt.number, params.signal, extra)) as Awaited<TOutput>;
     },
   });
-  return Object.assign(task, { event: name }, jsonSchema === undefined ? {} : { jsonSchema }) as unknown as EventTask<TId, TName, EventPayload<TCatalog, TName>, TOutput>;
+  return Object.assign(task, { event: name }, jsonSchema === undefined ? {} : { jsonSchema }) as unknown as EventTask<
+    TId,
+    TName,
+    EventPayload<TCatalog, TName>,
+    TOutput
+  >;
 }

@@ -3,7 +3,12 @@ import type { Envelope } from "../../core/envelope.js";
 import type { DeliveryHandler, Transport } from "../../delivery/transport.js";
 
 /** Runs `handler` for one envelope, with the catalog's context (`sendEvent` with lineage, …) plus `extra`. */
-export type LineageRunner<TExtra> = (envelope: Envelope, attempt: number, signal: AbortSignal, extra: TExtra) => Promise<unknown>;
+export type LineageRunner<TExtra> = (
+  envelope: Envelope,
+  attempt: number,
+  signal: AbortSignal,
+  extra: TExtra,
+) => Promise<unknown>;
 
 /**
  * Builds the context of a handler the way `events.on` does, for a handler that Trigger.dev calls
@@ -28,9 +33,11 @@ export function createLineageRunner<TExtra extends object>(
       return () => undefined;
     },
   };
-  (events as EventCatalog<any>).withTransport(relay).on(name, (payload: unknown, ctx: { signal: AbortSignal }) =>
-    handler(payload, { ...ctx, ...extras.get(ctx.signal) }),
-  );
+  (events as EventCatalog<any>)
+    .withTransport(relay)
+    .on(name, (payload: unknown, ctx: { signal: AbortSignal }) =>
+      handler(payload, { ...ctx, ...extras.get(ctx.signal) }),
+    );
   return async (envelope, attempt, signal, extra) => {
     extras.set(signal, extra);
     return deliver!({ envelope, attempt, signal });

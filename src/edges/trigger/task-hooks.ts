@@ -50,12 +50,22 @@ export interface EventTaskHooks<TCatalog extends AnyCatalog, TName extends Event
   /** After the last attempt failed (no retry follows). */
   onFailure?: EventHook<TCatalog, TName, { readonly error: unknown }, SdkResult<"onFailure">>;
   /** After `onSuccess` or `onFailure`, with either outcome. */
-  onComplete?: EventHook<TCatalog, TName, { readonly result: TaskCompleteResult<Awaited<TOutput>> }, SdkResult<"onComplete">>;
+  onComplete?: EventHook<
+    TCatalog,
+    TName,
+    { readonly result: TaskCompleteResult<Awaited<TOutput>> },
+    SdkResult<"onComplete">
+  >;
   /** When an attempt throws: return `{ skipRetrying }`, `{ retryAt }`, `{ retryDelayInMs }`, `{ retry }` or `{ error }`, or nothing for the default. */
   catchError?: EventHook<
     TCatalog,
     TName,
-    { readonly error: unknown; readonly retry?: RetryOptions; readonly retryAt?: Date; readonly retryDelayInMs?: number },
+    {
+      readonly error: unknown;
+      readonly retry?: RetryOptions;
+      readonly retryAt?: Date;
+      readonly retryDelayInMs?: number;
+    },
     SdkResult<"catchError">
   >;
   /** Around the attempt (its hooks and `run`): call `next()` to go on. */
@@ -76,10 +86,25 @@ export interface EventTaskHooks<TCatalog extends AnyCatalog, TName extends Event
 /** The name of a hook an event task takes. */
 export type EventTaskHookName = (typeof HOOK_NAMES)[number];
 
-const HOOK_NAMES = ["onStartAttempt", "onSuccess", "onFailure", "onComplete", "catchError", "middleware", "onWait", "onResume", "onCancel", "cleanup"] as const;
+const HOOK_NAMES = [
+  "onStartAttempt",
+  "onSuccess",
+  "onFailure",
+  "onComplete",
+  "catchError",
+  "middleware",
+  "onWait",
+  "onResume",
+  "onCancel",
+  "cleanup",
+] as const;
 
 // Trigger.dev hooks eventTask does not take (all deprecated there), and what to use instead
-const REFUSED: Readonly<Record<string, string>> = { onStart: "onStartAttempt", handleError: "catchError", init: "middleware" };
+const REFUSED: Readonly<Record<string, string>> = {
+  onStart: "onStartAttempt",
+  handleError: "catchError",
+  init: "middleware",
+};
 
 type AnyHook = (payload: unknown, context: object) => unknown;
 type SdkParams = { readonly payload: unknown; readonly ctx: Context; readonly next?: () => Promise<void> };
@@ -90,7 +115,10 @@ type SdkParams = { readonly payload: unknown; readonly ctx: Context; readonly ne
  * with the event's data, or skips it when the payload does not unwrap.
  * @throws InvalidOptionsError for a hook eventTask does not take (`onStart`, `handleError`, `init`)
  */
-export function adaptHooks(options: Readonly<Record<string, unknown>>, unwrap: EventUnwrapper): { settings: Record<string, unknown>; hooks: Record<string, unknown> } {
+export function adaptHooks(
+  options: Readonly<Record<string, unknown>>,
+  unwrap: EventUnwrapper,
+): { settings: Record<string, unknown>; hooks: Record<string, unknown> } {
   const settings: Record<string, unknown> = {};
   const hooks: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {

@@ -29,17 +29,29 @@ export function createPayloadParser(events: AnyCatalog, name: string): (value: u
   const versions = readDefinition(schema)?.versions.length ?? 1;
   return async (value) => {
     if (isWireEvent(value) || isLocalEvent(value)) {
-      if (value.name !== name) throw new InvalidOptionsError(`The task for ${name} received a ${value.name} event: check the routes`);
+      if (value.name !== name)
+        throw new InvalidOptionsError(`The task for ${name} received a ${value.name} event: check the routes`);
       return value;
     }
     // validated as the newest version, and marked so: an envelope without a version is version 1
-    return { "~herald": 0, name, payload: await validate(name, schema, value), ...(versions > 1 ? { version: versions } : {}) };
+    return {
+      "~herald": 0,
+      name,
+      payload: await validate(name, schema, value),
+      ...(versions > 1 ? { version: versions } : {}),
+    };
   };
 }
 
 function isLocalEvent(value: unknown): value is LocalEvent {
   const local = value as Partial<LocalEvent> | null;
-  return typeof local === "object" && local !== null && local["~herald"] === 0 && typeof local.name === "string" && "payload" in local;
+  return (
+    typeof local === "object" &&
+    local !== null &&
+    local["~herald"] === 0 &&
+    typeof local.name === "string" &&
+    "payload" in local
+  );
 }
 
 /** The run's identity where the task validated the payload itself: stable across attempts. */
@@ -51,7 +63,13 @@ export interface RunIdentity {
 /** The envelope a run handles: the one sent, or for a local payload one named after the run. */
 export function envelopeOf(payload: TaskPayload, run: RunIdentity): Envelope {
   if (payload["~herald"] === 1) return fromWireEvent(payload);
-  const envelope = { id: run.id, name: payload.name, payload: payload.payload, timestamp: run.createdAt.toISOString(), correlationId: run.id };
+  const envelope = {
+    id: run.id,
+    name: payload.name,
+    payload: payload.payload,
+    timestamp: run.createdAt.toISOString(),
+    correlationId: run.id,
+  };
   return payload.version === undefined ? envelope : { ...envelope, version: payload.version };
 }
 
@@ -70,7 +88,9 @@ export function createEventUnwrapper(events: AnyCatalog, name: string): EventUnw
   const unwrapped = new WeakMap<TaskPayload, Promise<Envelope>>();
   return (payload, run) => {
     if (!((isWireEvent(payload) || isLocalEvent(payload)) && payload.name === name)) {
-      return Promise.reject(new InvalidOptionsError(`The task for ${name} got a payload its schema step did not produce`));
+      return Promise.reject(
+        new InvalidOptionsError(`The task for ${name} got a payload its schema step did not produce`),
+      );
     }
     let envelope = unwrapped.get(payload);
     if (envelope === undefined) {

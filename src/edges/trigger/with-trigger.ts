@@ -11,6 +11,9 @@ import { triggerTransport, type TriggerTransportOptions } from "../../delivery/t
  * });
  * @see README.md#going-to-production-with-triggerdev
  */
-export function withTrigger<TCatalog extends AnyCatalog>(events: TCatalog, options: TriggerTransportOptions<EventName<TCatalog>> = {}): TCatalog {
+export function withTrigger<TCatalog extends AnyCatalog>(
+  events: TCatalog,
+  options: TriggerTransportOptions<EventName<TCatalog>> = {},
+): TCatalog {
   return events.withTransport(triggerTransport(options)) as TCatalog;
 }

@@ -37,7 +37,10 @@ describe("delays", () => {
     const { engine, clock } = createTestEngine();
     const order: string[] = [];
     engine.subscribe("a.b", (d) => void order.push(d.envelope.id));
-    await engine.deliver([envelope("a.b", {}, { id: "late", delayMs: 3000 }), envelope("a.b", {}, { id: "soon", delayMs: 1000 })]);
+    await engine.deliver([
+      envelope("a.b", {}, { id: "late", delayMs: 3000 }),
+      envelope("a.b", {}, { id: "soon", delayMs: 1000 }),
+    ]);
     await engine.deliver([envelope("a.b", {}, { id: "now" })]);
     await clock.advance(5000);
     expect(order).toEqual(["now", "soon", "late"]);
@@ -63,9 +66,13 @@ describe("drain", () => {
 
   it("waits for every subscriber even when one throws a value that cannot be turned into a string", async () => {
     const { engine, clock } = createTestEngine();
-    engine.subscribe("a.b", () => {
-      throw Object.create(null);
-    }, { maxAttempts: 1 });
+    engine.subscribe(
+      "a.b",
+      () => {
+        throw Object.create(null);
+      },
+      { maxAttempts: 1 },
+    );
     engine.subscribe("a.b", flaky(clock, 1).handler);
     await engine.deliver([envelope("a.b", {}, { id: "e1" })]);
     const drained = track(engine.drain());
@@ -90,7 +97,10 @@ describe("close", () => {
     await clock.advance(120_000);
     expect(times).toEqual([0]);
     expect(engine.history.get("later")).toMatchObject({ status: "cancelled", runs: [] });
-    expect(engine.history.get("now")).toMatchObject({ status: "cancelled", runs: [{ status: "cancelled", attempts: 1 }] });
+    expect(engine.history.get("now")).toMatchObject({
+      status: "cancelled",
+      runs: [{ status: "cancelled", attempts: 1 }],
+    });
     await expect(engine.drain()).resolves.toBeUndefined();
   });
 
@@ -107,7 +117,11 @@ describe("close", () => {
     await engine.close();
     expect(signal?.aborted).toBe(true);
     expect(signal?.reason).toBeInstanceOf(TransportError);
-    expect(engine.history.get("e1")!.runs[0]).toMatchObject({ status: "failed", attempts: 1, error: { code: "TRANSPORT_FAILED" } });
+    expect(engine.history.get("e1")!.runs[0]).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { code: "TRANSPORT_FAILED" },
+    });
   });
 
   it("rejects later deliveries with a TransportError, and can be called twice", async () => {
@@ -158,7 +172,10 @@ describe("unsubscribe", () => {
     await clock.advance(10_000);
     await engine.drain();
     expect(times).toEqual([0]);
-    expect(engine.history.get("e1")).toMatchObject({ status: "cancelled", runs: [{ status: "cancelled", attempts: 1 }] });
+    expect(engine.history.get("e1")).toMatchObject({
+      status: "cancelled",
+      runs: [{ status: "cancelled", attempts: 1 }],
+    });
   });
 });
 
@@ -170,7 +187,10 @@ describe("dedupe", () => {
     engine.subscribe("a.b", a.handler);
     engine.subscribe("a.b", b.handler);
     const [first] = await engine.deliver([envelope("a.b", {}, { id: "same" })]);
-    const [second, third] = await engine.deliver([envelope("a.b", {}, { id: "same" }), envelope("a.b", {}, { id: "same" })]);
+    const [second, third] = await engine.deliver([
+      envelope("a.b", {}, { id: "same" }),
+      envelope("a.b", {}, { id: "same" }),
+    ]);
     await clock.advance(0);
     expect([first!.duplicate, second!.duplicate, third!.duplicate]).toEqual([false, true, true]);
     expect(a.times).toHaveLength(1);

@@ -3,10 +3,12 @@ import { createEmbeddedEngine, type EngineActivity } from "../../../src/index.js
 import { createEnvelope } from "../../../src/core/envelope.js";
 import { createManualClock } from "../../../src/testing.js";
 
-const envelope = (name: string, deliverAt?: number) => createEnvelope({ name, payload: { n: 1 }, now: Date.UTC(2026, 0, 1), deliverAt });
+const envelope = (name: string, deliverAt?: number) =>
+  createEnvelope({ name, payload: { n: 1 }, now: Date.UTC(2026, 0, 1), deliverAt });
 
 // "event:<status>" or "run:<subscriber>:<status>", read at the moment of the call (records are live)
-const describeActivity = (a: EngineActivity): string => (a.type === "event" ? `event:${a.record.status}` : `run:${a.run.subscriber}:${a.run.status}`);
+const describeActivity = (a: EngineActivity): string =>
+  a.type === "event" ? `event:${a.record.status}` : `run:${a.run.subscriber}:${a.run.status}`;
 
 describe("EmbeddedEngine.observe", () => {
   it("reports acceptance, each run's start, retry and end, and the event's end, in order", async () => {
@@ -14,9 +16,13 @@ describe("EmbeddedEngine.observe", () => {
     const engine = createEmbeddedEngine({ clock, backoff: { initialMs: 10 } });
     let calls = 0;
     engine.subscribe("a.b", () => {}, { id: "ok" });
-    engine.subscribe("a.b", () => {
-      if (++calls === 1) throw new Error("once");
-    }, { id: "flaky" });
+    engine.subscribe(
+      "a.b",
+      () => {
+        if (++calls === 1) throw new Error("once");
+      },
+      { id: "flaky" },
+    );
     const seen: string[] = [];
     engine.observe((activity) => seen.push(describeActivity(activity)));
     await engine.deliver([envelope("a.b")]);
@@ -28,7 +34,12 @@ describe("EmbeddedEngine.observe", () => {
     expect(seen.at(-1)).toBe("event:succeeded");
     expect(only("event:")).toEqual(["event:running", "event:succeeded"]);
     expect(only("run:ok:")).toEqual(["run:ok:running", "run:ok:succeeded"]);
-    expect(only("run:flaky:")).toEqual(["run:flaky:running", "run:flaky:retrying", "run:flaky:running", "run:flaky:succeeded"]);
+    expect(only("run:flaky:")).toEqual([
+      "run:flaky:running",
+      "run:flaky:retrying",
+      "run:flaky:running",
+      "run:flaky:succeeded",
+    ]);
   });
 
   it("reports a scheduled event, and its cancellation on close", async () => {

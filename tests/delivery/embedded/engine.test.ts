@@ -26,7 +26,9 @@ describe("dispatch", () => {
   it("returns receipts with the event's identity", async () => {
     const { engine } = createTestEngine();
     const event = envelope("a.b", {}, { id: "e1", delayMs: 5000 });
-    expect(await engine.deliver([event])).toEqual([{ id: "e1", name: "a.b", timestamp: event.timestamp, deliverAt: event.deliverAt, duplicate: false }]);
+    expect(await engine.deliver([event])).toEqual([
+      { id: "e1", name: "a.b", timestamp: event.timestamp, deliverAt: event.deliverAt, duplicate: false },
+    ]);
   });
 
   it("records an event with no subscribers as succeeded with no runs", async () => {
@@ -40,7 +42,10 @@ describe("dispatch", () => {
     const { engine, clock } = createTestEngine();
     const got: string[] = [];
     engine.subscribe("a.b", (d) => void got.push(`early:${d.envelope.id}`));
-    const pending = engine.deliver([envelope("a.b", {}, { id: "now" }), envelope("a.b", {}, { id: "later", delayMs: 1000 })]);
+    const pending = engine.deliver([
+      envelope("a.b", {}, { id: "now" }),
+      envelope("a.b", {}, { id: "later", delayMs: 1000 }),
+    ]);
     engine.subscribe("a.b", (d) => void got.push(`late:${d.envelope.id}`));
     await pending;
     await clock.advance(0);
@@ -70,9 +75,13 @@ describe("dispatch", () => {
   it("runs the other subscribers when one fails, and records the failure", async () => {
     const { engine, clock } = createTestEngine({ maxAttempts: 1 });
     const ran: string[] = [];
-    engine.subscribe("a.b", () => {
-      throw Object.assign(new Error("card declined"), { code: "E_CARD" });
-    }, { id: "charge" });
+    engine.subscribe(
+      "a.b",
+      () => {
+        throw Object.assign(new Error("card declined"), { code: "E_CARD" });
+      },
+      { id: "charge" },
+    );
     engine.subscribe("a.b", async () => void ran.push("email"), { id: "email" });
     await engine.deliver([envelope("a.b", {}, { id: "e1" })]);
     await clock.advance(0);
@@ -103,7 +112,10 @@ describe("retries", () => {
   });
 
   it("follows a custom backoff, capped at maxMs", async () => {
-    const { engine, clock } = createTestEngine({ maxAttempts: 5, backoff: { initialMs: 1000, factor: 3, maxMs: 5000 } });
+    const { engine, clock } = createTestEngine({
+      maxAttempts: 5,
+      backoff: { initialMs: 1000, factor: 3, maxMs: 5000 },
+    });
     const { handler, times } = flaky(clock, 10);
     engine.subscribe("a.b", handler);
     await engine.deliver([envelope("a.b")]);
@@ -115,10 +127,14 @@ describe("retries", () => {
     const { engine, clock } = createTestEngine();
     const { handler, times } = flaky(clock, 1);
     const attempts: number[] = [];
-    engine.subscribe("a.b", (d) => {
-      attempts.push(d.attempt);
-      handler();
-    }, { id: "s" });
+    engine.subscribe(
+      "a.b",
+      (d) => {
+        attempts.push(d.attempt);
+        handler();
+      },
+      { id: "s" },
+    );
     await engine.deliver([envelope("a.b", {}, { id: "e1" })]);
     await clock.advance(1000);
     expect(attempts).toEqual([1, 2]);
@@ -135,7 +151,11 @@ describe("retries", () => {
     await engine.deliver([envelope("a.b", {}, { id: "e1" })]);
     await clock.advance(60_000);
     expect(times).toHaveLength(3);
-    expect(engine.history.get("e1")!.runs[0]).toMatchObject({ status: "failed", attempts: 3, error: { message: "boom" } });
+    expect(engine.history.get("e1")!.runs[0]).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error: { message: "boom" },
+    });
   });
 
   it("lets a subscriber set its own maxAttempts", async () => {
@@ -151,9 +171,17 @@ describe("retries", () => {
   });
 
   it.each([
-    ["an EventValidationError", () => new EventValidationError("a.b", [{ message: "Required", path: ["x"] }]), "VALIDATION_FAILED"],
+    [
+      "an EventValidationError",
+      () => new EventValidationError("a.b", [{ message: "Required", path: ["x"] }]),
+      "VALIDATION_FAILED",
+    ],
     ["an InvalidOptionsError", () => new InvalidOptionsError("bad"), "INVALID_OPTIONS"],
-    ["a TransportError with retryable: false", () => new TransportError("gone", { retryable: false }), "TRANSPORT_FAILED"],
+    [
+      "a TransportError with retryable: false",
+      () => new TransportError("gone", { retryable: false }),
+      "TRANSPORT_FAILED",
+    ],
     ["any error with retryable: false", () => Object.assign(new Error("permanent"), { retryable: false }), undefined],
   ])("does not retry %s", async (_, make, code) => {
     const { engine, clock } = createTestEngine({ maxAttempts: 5 });
@@ -185,11 +213,23 @@ describe("subscriber ids", () => {
     engine.subscribe("a.b", sendWelcome);
     engine.subscribe("a.b", () => undefined, { id: "crm" });
     engine.subscribe("a.b", () => undefined, { id: "crm" });
-    engine.subscribe("a.b", (() => () => undefined)());
+    engine.subscribe(
+      "a.b",
+      (
+        () => () =>
+          undefined
+      )(),
+    );
     await engine.deliver([envelope("a.b", {}, { id: "e1" })]);
     await clock.advance(0);
     const runs = engine.history.get("e1")!.runs;
-    expect(runs.map((r) => r.subscriber)).toEqual(["sendWelcome", "sendWelcome#2", "crm", "crm#2", expect.stringMatching(/^a\.b#\d+$/)]);
+    expect(runs.map((r) => r.subscriber)).toEqual([
+      "sendWelcome",
+      "sendWelcome#2",
+      "crm",
+      "crm#2",
+      expect.stringMatching(/^a\.b#\d+$/),
+    ]);
     expect(runs.map((r) => r.id)).toEqual(runs.map((r) => `e1:${r.subscriber}`));
   });
 });
@@ -242,13 +282,20 @@ describe("failures never escape", () => {
     const watch = watchEscapes();
     const { engine, clock } = createTestEngine({ maxAttempts: 2 });
     for (const [id, handler] of Object.entries(throwers)) engine.subscribe("a.b", handler, { id });
-    engine.subscribe("a.b", () => new Promise((_, reject) => clock.setTimeout(() => reject(new Error("late")), 50)), { id: "lateReject" });
+    engine.subscribe("a.b", () => new Promise((_, reject) => clock.setTimeout(() => reject(new Error("late")), 50)), {
+      id: "lateReject",
+    });
     await engine.deliver([envelope("a.b", {}, { id: "e1" })]);
     await clock.advance(10_000);
     await engine.drain();
     const runs = engine.history.get("e1")!.runs;
     expect(runs).toHaveLength(Object.keys(throwers).length + 1);
-    for (const run of runs) expect(run, run.subscriber).toMatchObject({ status: "failed", attempts: 2, error: { message: expect.any(String) } });
+    for (const run of runs)
+      expect(run, run.subscriber).toMatchObject({
+        status: "failed",
+        attempts: 2,
+        error: { message: expect.any(String) },
+      });
     expect(runs.find((r) => r.subscriber === "string")!.error).toEqual({ name: "Error", message: "a string" });
     expect(engine.history.get("e1")!.status).toBe("failed");
     expect(await watch.stop()).toEqual([]);

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { createHistory, type MutableEventRecord } from "../../../src/delivery/embedded/history.js";
 import { createTestEngine, envelope } from "../../helpers/engine.js";
 
-function record(id: string, name: string, status: MutableEventRecord["status"], runs: ("succeeded" | "failed")[] = []): MutableEventRecord {
+function record(
+  id: string,
+  name: string,
+  status: MutableEventRecord["status"],
+  runs: ("succeeded" | "failed")[] = [],
+): MutableEventRecord {
   return {
     event: envelope(name, {}, { id }),
     status,
@@ -80,7 +85,13 @@ describe("engine history", () => {
     await engine.deliver([envelope("user.created")]);
     await clock.advance(0);
     const stats = engine.history.stats();
-    expect(stats.byName["pay.charge"]).toMatchObject({ events: 4, succeeded: 3, failed: 1, successRate: 0.75, runs: { succeeded: 3, failed: 1 } });
+    expect(stats.byName["pay.charge"]).toMatchObject({
+      events: 4,
+      succeeded: 3,
+      failed: 1,
+      successRate: 0.75,
+      runs: { succeeded: 3, failed: 1 },
+    });
     expect(stats.byName["user.created"]).toMatchObject({ events: 1, succeeded: 1, successRate: 1 });
     expect(engine.history.list({ status: "failed" })).toHaveLength(1);
     expect(engine.history.list({ name: "user.created" })).toHaveLength(1);

@@ -3,7 +3,8 @@ import { dirname, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../../..");
-const SPECIFIER = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*\(?\s*["']([^"']+)["']|require\(\s*["']([^"']+)["']\s*\)/gm;
+const SPECIFIER =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*\(?\s*["']([^"']+)["']|require\(\s*["']([^"']+)["']\s*\)/gm;
 
 /** Every bare module a file reaches through its relative imports, with the file that imports it. */
 function reachablePackages(entry: string): Map<string, string> {
@@ -30,7 +31,8 @@ function reachablePackages(entry: string): Map<string, string> {
   return packages;
 }
 
-const triggerPackages = (packages: Map<string, string>): string[] => [...packages.keys()].filter((name) => name.startsWith("@trigger.dev"));
+const triggerPackages = (packages: Map<string, string>): string[] =>
+  [...packages.keys()].filter((name) => name.startsWith("@trigger.dev"));
 
 describe("herald without @trigger.dev", () => {
   it("the main entry's sources never import @trigger.dev (and the scan does see it under herald/trigger)", () => {
@@ -40,11 +42,14 @@ describe("herald without @trigger.dev", () => {
   });
 
   // the build runs before the unit tests in `npm test`; a checkout without dist skips these two
-  it.skipIf(!existsSync(resolve(root, "dist/index.js")))("the built dist/index.js and its chunks never import @trigger.dev", () => {
-    for (const entry of ["dist/index.js", "dist/index.cjs"]) {
-      expect(triggerPackages(reachablePackages(resolve(root, entry))), entry).toEqual([]);
-    }
-  });
+  it.skipIf(!existsSync(resolve(root, "dist/index.js")))(
+    "the built dist/index.js and its chunks never import @trigger.dev",
+    () => {
+      for (const entry of ["dist/index.js", "dist/index.cjs"]) {
+        expect(triggerPackages(reachablePackages(resolve(root, entry))), entry).toEqual([]);
+      }
+    },
+  );
 
   it.skipIf(!existsSync(resolve(root, "dist/trigger.js")))("the built dist/trigger.js keeps the SDK external", () => {
     for (const entry of ["dist/trigger.js", "dist/trigger.cjs"]) {

@@ -5,7 +5,13 @@ import { isWireEvent, toWireEvent } from "../../../src/delivery/trigger/wire.js"
 import { toTransportError } from "../../../src/delivery/trigger/errors.js";
 import { TransportError } from "../../../src/index.js";
 
-const root = { id: "e1", name: "user.created", payload: {}, timestamp: "2026-01-01T00:00:00.000Z", correlationId: "e1" };
+const root = {
+  id: "e1",
+  name: "user.created",
+  payload: {},
+  timestamp: "2026-01-01T00:00:00.000Z",
+  correlationId: "e1",
+};
 const child = { ...root, id: "e1/0", name: "user.welcomed", correlationId: "e1", causationId: "e1" };
 
 describe("eventTags", () => {
@@ -26,7 +32,9 @@ describe("eventTags", () => {
 
 describe("idempotencyKeyFor", () => {
   it("is the SHA-256 of `${eventId}:${taskId}` (what idempotencyKeys.create makes with global scope)", async () => {
-    expect(await idempotencyKeyFor("e1", "send-email")).toBe(createHash("sha256").update("e1:send-email").digest("hex"));
+    expect(await idempotencyKeyFor("e1", "send-email")).toBe(
+      createHash("sha256").update("e1:send-email").digest("hex"),
+    );
     expect(await idempotencyKeyFor("e1", "a")).not.toBe(await idempotencyKeyFor("e1", "b"));
   });
 });
@@ -48,14 +56,20 @@ describe("toTransportError", () => {
     expect(toTransportError(api(500), "x")).toMatchObject({ retryable: true, status: 500 });
     expect(toTransportError(api(429), "x")).toMatchObject({ retryable: true, status: 429 });
     expect(toTransportError(api(400), "x")).toMatchObject({ retryable: false, status: 400 });
-    expect(toTransportError(api(503, { "x-should-retry": "false" }), "x")).toMatchObject({ retryable: false, status: 503 });
+    expect(toTransportError(api(503, { "x-should-retry": "false" }), "x")).toMatchObject({
+      retryable: false,
+      status: 503,
+    });
     expect(toTransportError(api(undefined), "x")).toMatchObject({ retryable: true, status: undefined });
     const wrapped = Object.assign(new Error("Failed to create batch"), { name: "BatchTriggerError", cause: api(404) });
     expect(toTransportError(wrapped, "x")).toMatchObject({ retryable: false, status: 404, cause: wrapped });
   });
 
   it("treats errors from outside the API as not retryable, and passes TransportErrors through", () => {
-    expect(toTransportError(new Error("No client configured"), "x")).toMatchObject({ retryable: false, code: "TRANSPORT_FAILED" });
+    expect(toTransportError(new Error("No client configured"), "x")).toMatchObject({
+      retryable: false,
+      code: "TRANSPORT_FAILED",
+    });
     const original = new TransportError("kept", { retryable: true });
     expect(toTransportError(original, "x")).toBe(original);
   });

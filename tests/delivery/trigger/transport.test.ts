@@ -22,14 +22,18 @@ afterEach(async () => {
 });
 
 const catalog = (options: TriggerTransportOptions<keyof typeof schemas> = {}) =>
-  defineEvents(schemas, { transport: triggerTransport({ baseURL: server.url, accessToken: KEY, retry: { maxAttempts: 1 }, ...options }) });
+  defineEvents(schemas, {
+    transport: triggerTransport({ baseURL: server.url, accessToken: KEY, retry: { maxAttempts: 1 }, ...options }),
+  });
 
 describe("triggerTransport: one run", () => {
   it("triggers the single routed task once, with the wire event, key, tags and metadata", async () => {
     const events = catalog({ routes: { "user.created": ["send-welcome-email"] } });
     const receipt = await events.sendEvent("user.created", { email: "a@b.co", userId: "u1" });
 
-    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/v1/tasks/send-welcome-email/trigger"]);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /api/v1/tasks/send-welcome-email/trigger",
+    ]);
     const request = server.requests[0]!;
     expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(request.headers["trigger-version"]).toBe("4.8.3");
@@ -45,7 +49,9 @@ describe("triggerTransport: one run", () => {
     });
     expect(body.options.idempotencyKey).toBe(sha256(`${receipt.id}:send-welcome-email`));
     expect(body.options.tags).toEqual(["event:user.created", `evt:${receipt.id}`]);
-    expect(body.options.metadata).toEqual({ herald: { eventId: receipt.id, event: "user.created", timestamp: receipt.timestamp, correlationId: receipt.id } });
+    expect(body.options.metadata).toEqual({
+      herald: { eventId: receipt.id, event: "user.created", timestamp: receipt.timestamp, correlationId: receipt.id },
+    });
     expect(body.options.delay).toBeUndefined();
     expect(receipt).toMatchObject({ duplicate: false, runIds: [server.runs[0]!.id] });
   });
@@ -85,11 +91,11 @@ describe("triggerTransport: one run", () => {
     const blob = "x".repeat(130 * 1024);
     const events = catalog({ routes: { "file.uploaded": ["scan"] } });
     await events.sendEvent("file.uploaded", { fileId: "f1", blob });
-    expect(server.requests.map((r) => `${r.method} ${r.path.split("/").slice(0, 4).join("/")}`)).toEqual([
-      "PUT /api/v2/packets",
-      "PUT /upload/trigger%2Fpacket_",
-      "POST /api/v1/tasks",
-    ].map((line) => expect.stringContaining(line)));
+    expect(server.requests.map((r) => `${r.method} ${r.path.split("/").slice(0, 4).join("/")}`)).toEqual(
+      ["PUT /api/v2/packets", "PUT /upload/trigger%2Fpacket_", "POST /api/v1/tasks"].map((line) =>
+        expect.stringContaining(line),
+      ),
+    );
     expect(server.runs[0]!.options.payloadType).toBe("application/store");
     expect(server.runs[0]!.payload.payload).toEqual({ fileId: "f1", blob });
   });
@@ -99,8 +105,14 @@ describe("triggerTransport: fan-out", () => {
   it("fans out to every routed task with one two-phase batch", async () => {
     const events = catalog({ routes: { "user.created": ["send-welcome-email", "sync-crm", "audit"] } });
     const receipt = await events.sendEvent("user.created", { email: "a@b.co", userId: "u1" });
-    expect(server.requests.map((r) => r.path)).toEqual(["/api/v3/batches", expect.stringMatching(/^\/api\/v3\/batches\/batch_\d+\/items$/)]);
-    expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ runCount: 3, taskIdentifiers: ["audit", "send-welcome-email", "sync-crm"] });
+    expect(server.requests.map((r) => r.path)).toEqual([
+      "/api/v3/batches",
+      expect.stringMatching(/^\/api\/v3\/batches\/batch_\d+\/items$/),
+    ]);
+    expect(JSON.parse(server.requests[0]!.body)).toMatchObject({
+      runCount: 3,
+      taskIdentifiers: ["audit", "send-welcome-email", "sync-crm"],
+    });
     expect(server.requests[1]!.headers["content-type"]).toBe("application/x-ndjson");
     expect(server.runs.map((run) => [run.taskId, run.options.idempotencyKey, run.payload.id])).toEqual(
       ["send-welcome-email", "sync-crm", "audit"].map((task) => [task, sha256(`${receipt.id}:${task}`), receipt.id]),
@@ -114,7 +126,10 @@ describe("triggerTransport: fan-out", () => {
       { name: "user.created", payload: { email: "a@b.co", userId: "u1" } },
       { name: "file.uploaded", payload: { fileId: "f1" } },
     ]);
-    expect(server.requests.map((r) => r.path.replace(/batch_\d+/, "B"))).toEqual(["/api/v3/batches", "/api/v3/batches/B/items"]);
+    expect(server.requests.map((r) => r.path.replace(/batch_\d+/, "B"))).toEqual([
+      "/api/v3/batches",
+      "/api/v3/batches/B/items",
+    ]);
     expect(server.runs.map((run) => [run.taskId, run.payload.id])).toEqual([
       ["a", user!.id],
       ["b", user!.id],
@@ -130,7 +145,10 @@ describe("triggerTransport: fan-out", () => {
   });
 
   it("sends to nobody for an empty route, and checks the whole fan-out before the first request", async () => {
-    const silent = await catalog({ routes: { "user.created": [] } }).sendEvent("user.created", { email: "a@b.co", userId: "u1" });
+    const silent = await catalog({ routes: { "user.created": [] } }).sendEvent("user.created", {
+      email: "a@b.co",
+      userId: "u1",
+    });
     expect(silent.runIds).toBeUndefined();
     const strict = catalog({ routes: { "user.created": ["a"] }, dispatcher: false });
     const error = await strict
@@ -147,14 +165,25 @@ describe("triggerTransport: fan-out", () => {
 
 describe("triggerTransport: errors", () => {
   const send = (options: TriggerTransportOptions<keyof typeof schemas> = {}) =>
-    catalog({ routes: { "user.created": ["a"] }, ...options }).sendEvent("user.created", { email: "a@b.co", userId: "u1" }).catch((e: unknown) => e);
+    catalog({ routes: { "user.created": ["a"] }, ...options })
+      .sendEvent("user.created", { email: "a@b.co", userId: "u1" })
+      .catch((e: unknown) => e);
 
   it("turns 404 and 422 replies into TransportErrors that are not retryable", async () => {
-    server.replyNext(/trigger$/, { status: 404, body: { error: "Task not found" } }, { status: 422, body: { error: "Invalid delay" } });
+    server.replyNext(
+      /trigger$/,
+      { status: 404, body: { error: "Task not found" } },
+      { status: 422, body: { error: "Invalid delay" } },
+    );
     const notFound = await send();
     const invalid = await send();
     expect(notFound).toBeInstanceOf(TransportError);
-    expect(notFound).toMatchObject({ status: 404, retryable: false, code: "TRANSPORT_FAILED", message: expect.stringContaining("Task not found") });
+    expect(notFound).toMatchObject({
+      status: 404,
+      retryable: false,
+      code: "TRANSPORT_FAILED",
+      message: expect.stringContaining("Task not found"),
+    });
     expect((notFound as TransportError).cause).toMatchObject({ name: "TriggerApiError", status: 404 });
     expect(invalid).toMatchObject({ status: 422, retryable: false });
   });
@@ -174,9 +203,17 @@ describe("triggerTransport: errors", () => {
   });
 
   it("reports a failed batch phase with its status", async () => {
-    server.replyNext(/^\/api\/v3\/batches$/, { status: 429, body: { error: "Rate limited" }, headers: { "x-should-retry": "false" } });
+    server.replyNext(/^\/api\/v3\/batches$/, {
+      status: 429,
+      body: { error: "Rate limited" },
+      headers: { "x-should-retry": "false" },
+    });
     const error = await send({ routes: { "user.created": ["a", "b"] } });
-    expect(error).toMatchObject({ status: 429, retryable: false, message: expect.stringMatching(/HTTP 429.*create batch.*Rate limit/) });
+    expect(error).toMatchObject({
+      status: 429,
+      retryable: false,
+      message: expect.stringMatching(/HTTP 429.*create batch.*Rate limit/),
+    });
     expect(server.runs).toEqual([]);
   });
 
@@ -184,7 +221,14 @@ describe("triggerTransport: errors", () => {
     const closed = server.url;
     await server.close();
     server = await startFakeTrigger();
-    const events = defineEvents(schemas, { transport: triggerTransport({ baseURL: closed, accessToken: KEY, retry: { maxAttempts: 1 }, routes: { "user.created": ["a"] } }) });
+    const events = defineEvents(schemas, {
+      transport: triggerTransport({
+        baseURL: closed,
+        accessToken: KEY,
+        retry: { maxAttempts: 1 },
+        routes: { "user.created": ["a"] },
+      }),
+    });
     const error = await events.sendEvent("user.created", { email: "a@b.co", userId: "u1" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: true, status: undefined, code: "TRANSPORT_FAILED" });
   });

@@ -42,7 +42,9 @@ describe("herald dev + herald send, as child processes", () => {
     expect(id).toBeDefined();
     // the event, its chained child (linked back to it), and the chain's run
     await dev.waitFor(new RegExp(`→ file\\.uploaded ${id} \\{"fileId":"f1","filename":"a\\.png"\\}`));
-    await dev.waitFor(new RegExp(`→ file\\.processed ${id}/0 ← ${id} \\{"fileId":"f1","processingResult":"success"\\}`));
+    await dev.waitFor(
+      new RegExp(`→ file\\.processed ${id}/0 ← ${id} \\{"fileId":"f1","processingResult":"success"\\}`),
+    );
     await dev.waitFor(/✓ file\.uploaded->file\.processed/);
 
     const failing = await runCli(["send", "job.broken", "-", "--url", url], { stdin: '{"jobId":"j1"}' });

@@ -19,7 +19,10 @@ describe("herald export, as a child process", () => {
     expect(code).toBe(0);
     const schemas = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
     expect(Object.keys(schemas)).toEqual(["user.created", "invoice.paid", "invoice.sent"]);
-    const { $schema: _, ...v2 } = z.toJSONSchema(z.object({ name: z.string(), email: z.email(), plan: z.enum(["free", "pro"]).default("free") }), { io: "input" });
+    const { $schema: _, ...v2 } = z.toJSONSchema(
+      z.object({ name: z.string(), email: z.email(), plan: z.enum(["free", "pro"]).default("free") }),
+      { io: "input" },
+    );
     expect(schemas["user.created"]).toEqual({
       $schema: "https://json-schema.org/draft/2020-12/schema",
       title: "user.created",
@@ -33,7 +36,11 @@ describe("herald export, as a child process", () => {
   it("prints the output schemas with --io output", async () => {
     const { code, stdout } = await runCli(["export", catalog, "--format", "json-schema", "--io", "output"]);
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as Record<string, { required: string[] }>)["user.created"]!.required).toEqual(["name", "email", "plan"]);
+    expect((JSON.parse(stdout) as Record<string, { required: string[] }>)["user.created"]!.required).toEqual([
+      "name",
+      "email",
+      "plan",
+    ]);
   });
 
   it("adds the older schema versions with --versions all", async () => {
@@ -46,7 +53,20 @@ describe("herald export, as a child process", () => {
 
   it("writes an AsyncAPI 3.0 document to --out that @asyncapi/parser accepts", async () => {
     const file = join(out, "nested", "asyncapi.json");
-    const { code, stdout, stderr } = await runCli(["export", catalog, "--format", "asyncapi", "--out", file, "--title", "Accounts", "--api-version", "2.0.0", "--server", "production=https://api.example.com/events"]);
+    const { code, stdout, stderr } = await runCli([
+      "export",
+      catalog,
+      "--format",
+      "asyncapi",
+      "--out",
+      file,
+      "--title",
+      "Accounts",
+      "--api-version",
+      "2.0.0",
+      "--server",
+      "production=https://api.example.com/events",
+    ]);
     expect(code).toBe(0);
     expect(stdout).toBe("");
     expect(stderr).toBe(`herald export: wrote asyncapi for 3 events to ${file}\n`);
@@ -55,15 +75,28 @@ describe("herald export, as a child process", () => {
     expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
     expect(document!.info().title()).toBe("Accounts");
     expect(document!.servers().get("production")?.pathname()).toBe("/events");
-    expect(JSON.parse(text).components.messages["user.created"]).toMatchObject({ "x-herald-version": 2, "x-herald-owner": "accounts" });
-    expect(JSON.parse(text).components.messages["user.created-v1"]).toMatchObject({ "x-herald-version": 1, payload: { required: ["fullName", "email"] } });
+    expect(JSON.parse(text).components.messages["user.created"]).toMatchObject({
+      "x-herald-version": 2,
+      "x-herald-owner": "accounts",
+    });
+    expect(JSON.parse(text).components.messages["user.created-v1"]).toMatchObject({
+      "x-herald-version": 1,
+      payload: { required: ["fullName", "email"] },
+    });
   });
 
   it("exits 1 and names the event when a schema cannot be expressed as JSON Schema", async () => {
-    const { code, stdout, stderr } = await runCli(["export", join(FIXTURES, "date-catalog.ts"), "--format", "json-schema"]);
+    const { code, stdout, stderr } = await runCli([
+      "export",
+      join(FIXTURES, "date-catalog.ts"),
+      "--format",
+      "json-schema",
+    ]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr).toBe("herald export: report.due: the schema cannot be expressed as JSON Schema: Date cannot be represented in JSON Schema\n");
+    expect(stderr).toBe(
+      "herald export: report.due: the schema cannot be expressed as JSON Schema: Date cannot be represented in JSON Schema\n",
+    );
   });
 
   it.each([
@@ -72,7 +105,10 @@ describe("herald export, as a child process", () => {
     [["export", catalog, "--format", "yaml"], /--format must be json-schema or asyncapi, got "yaml"/],
     [["export", catalog, "--format", "asyncapi", "--io", "output"], /--io applies to --format json-schema only/],
     [["export", catalog, "--format", "json-schema", "--versions", "2"], /--versions must be latest or all, got "2"/],
-    [["export", catalog, "--format", "asyncapi", "--versions", "all"], /--versions applies to --format json-schema only/],
+    [
+      ["export", catalog, "--format", "asyncapi", "--versions", "all"],
+      /--versions applies to --format json-schema only/,
+    ],
     [["export", catalog, "--format", "asyncapi", "--server", "https://x"], /--server "https:\/\/x": use name=url/],
     [["export", join(FIXTURES, "missing.ts"), "--format", "asyncapi"], /No such file/],
   ])("exits 2 on a usage error: %j", async (args, message) => {
@@ -84,6 +120,9 @@ describe("herald export, as a child process", () => {
   it("is listed in herald --help and has its own help", async () => {
     expect((await runCli(["--help"])).stdout).toContain("herald export <catalog-module> --format json-schema|asyncapi");
     const help = await runCli(["export", "--help"]);
-    expect([help.code, help.stdout]).toEqual([0, expect.stringContaining("--format <format>    json-schema or asyncapi (required)")]);
+    expect([help.code, help.stdout]).toEqual([
+      0,
+      expect.stringContaining("--format <format>    json-schema or asyncapi (required)"),
+    ]);
   });
 });

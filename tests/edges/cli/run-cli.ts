@@ -15,7 +15,8 @@ export function assertBuilt(): void {
 // the child sees no colour switches or herald settings from the test's own environment
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("HERALD_") || key === "FORCE_COLOR" || key === "NO_COLOR") delete env[key];
+  for (const key of Object.keys(env))
+    if (key.startsWith("HERALD_") || key === "FORCE_COLOR" || key === "NO_COLOR") delete env[key];
   return { ...env, ...extra };
 }
 
@@ -31,7 +32,10 @@ export interface CliProcess {
 }
 
 /** Starts `node dist/cli.js ...args` in the repository root. */
-export function startCli(args: readonly string[], options: { env?: Record<string, string>; stdin?: string } = {}): CliProcess {
+export function startCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): CliProcess {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(options.env ?? {}) });
   let out = "";
   let err = "";
@@ -75,7 +79,10 @@ export function startCli(args: readonly string[], options: { env?: Record<string
 }
 
 /** Runs `herald ...args` to its end. */
-export async function runCli(args: readonly string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cli = startCli(args, options);
   const code = await cli.exited();
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };

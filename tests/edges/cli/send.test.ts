@@ -20,7 +20,9 @@ beforeAll(async () => {
   assertBuilt();
   servers.token = await listen(toNodeHandler(createEventHandler(events, { auth: { token: "tok-123" } })));
   servers.signed = await listen(toNodeHandler(createEventHandler(events, { auth: { secret: "whsec-1" } })));
-  servers.down = await listen(toNodeHandler(createEventHandler(failingCatalog(transportFailure(true)), { auth: "none", onError: () => {} })));
+  servers.down = await listen(
+    toNodeHandler(createEventHandler(failingCatalog(transportFailure(true)), { auth: "none", onError: () => {} })),
+  );
   servers.versioned = await listen(toNodeHandler(createEventHandler(contract, { auth: { token: "tok-v" } })));
   servers.html = await listen((_, res) => res.writeHead(404, { "content-type": "text/html" }).end("<h1>nope</h1>"));
 });
@@ -30,23 +32,43 @@ describe("herald send", () => {
   it("sends with a bearer token (flag or HERALD_TOKEN), and exits 1 without it", async () => {
     const url = servers.token!.url;
     expect((await runCli(["send", "test.event", '{"message":"a"}', "--url", url, "--token", "tok-123"])).code).toBe(0);
-    expect((await runCli(["send", "test.event", '{"message":"b"}'], { env: { HERALD_URL: url, HERALD_TOKEN: "tok-123" } })).code).toBe(0);
+    expect(
+      (await runCli(["send", "test.event", '{"message":"b"}'], { env: { HERALD_URL: url, HERALD_TOKEN: "tok-123" } }))
+        .code,
+    ).toBe(0);
     const refused = await runCli(["send", "test.event", '{"message":"c"}', "--url", url]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/401 UNAUTHENTICATED/);
-    expect(transport.sent.filter((e) => e.name === "test.event").map((e) => (e.payload as { message: string }).message)).toEqual(["a", "b"]);
+    expect(
+      transport.sent.filter((e) => e.name === "test.event").map((e) => (e.payload as { message: string }).message),
+    ).toEqual(["a", "b"]);
   });
 
   it("signs with --secret, and exits 1 with the wrong one", async () => {
     const url = servers.signed!.url;
-    expect((await runCli(["send", "test.event", '{"message":"signed"}', "--url", url, "--secret", "whsec-1"])).code).toBe(0);
-    expect((await runCli(["send", "test.event", '{"message":"forged"}', "--url", url, "--secret", "whsec-2"])).code).toBe(1);
+    expect(
+      (await runCli(["send", "test.event", '{"message":"signed"}', "--url", url, "--secret", "whsec-1"])).code,
+    ).toBe(0);
+    expect(
+      (await runCli(["send", "test.event", '{"message":"forged"}', "--url", url, "--secret", "whsec-2"])).code,
+    ).toBe(1);
   });
 
   it("reads the payload from @file, sends --delay, and prints the raw answer with --json", async () => {
     const file = join(tmpdir(), `herald-payload-${process.pid}.json`);
     writeFileSync(file, '{ "orderId": "o-9" }');
-    const result = await runCli(["send", "order.placed", `@${file}`, "--url", servers.token!.url, "--token", "tok-123", "--delay", '{"minutes":5}', "--json"]);
+    const result = await runCli([
+      "send",
+      "order.placed",
+      `@${file}`,
+      "--url",
+      servers.token!.url,
+      "--token",
+      "tok-123",
+      "--delay",
+      '{"minutes":5}',
+      "--json",
+    ]);
     expect(result.code).toBe(0);
     const answer = JSON.parse(result.stdout) as { result: { deliverAt: string; timestamp: string } };
     expect(Date.parse(answer.result.deliverAt) - Date.parse(answer.result.timestamp)).toBe(300_000);
@@ -70,11 +92,27 @@ describe("herald send", () => {
   it("sends --version: a v1 payload is accepted as v1 and delivered upcast to the newest", async () => {
     versioned.clear();
     const v1 = '{"fullName":"Ada Lovelace","email":"ada@example.com"}';
-    const result = await runCli(["send", "user.created", v1, "--version", "1", "--url", servers.versioned!.url, "--token", "tok-v"]);
+    const result = await runCli([
+      "send",
+      "user.created",
+      v1,
+      "--version",
+      "1",
+      "--url",
+      servers.versioned!.url,
+      "--token",
+      "tok-v",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Event user.created sent: id \S+/);
-    expect(versioned.sent).toMatchObject([{ name: "user.created", version: 3, payload: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", plan: "free" } }]);
+    expect(versioned.sent).toMatchObject([
+      {
+        name: "user.created",
+        version: 3,
+        payload: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", plan: "free" },
+      },
+    ]);
   });
 
   it("without --version a v1 payload is checked against the newest schema and refused (exit 1), and an unknown version is 422 UNKNOWN_VERSION", async () => {
@@ -83,7 +121,17 @@ describe("herald send", () => {
     const latest = await runCli(["send", "user.created", v1, "--url", servers.versioned!.url, "--token", "tok-v"]);
     expect(latest.code).toBe(1);
     expect(latest.stderr).toMatch(/422 VALIDATION_FAILED[\s\S]*firstName/);
-    const unknown = await runCli(["send", "user.created", v1, "--version", "4", "--url", servers.versioned!.url, "--token", "tok-v"]);
+    const unknown = await runCli([
+      "send",
+      "user.created",
+      v1,
+      "--version",
+      "4",
+      "--url",
+      servers.versioned!.url,
+      "--token",
+      "tok-v",
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/422 UNKNOWN_VERSION: user.created: no schema version 4; it has versions 1 to 3/);
     expect(versioned.sent).toEqual([]);
@@ -94,8 +142,14 @@ describe("herald send", () => {
     [["send", "test.event", "--version", "x"], /--version must be a schema version, a whole number from 1, got "x"/],
     [["send", "test.event", "--version", "1.5"], /--version must be a schema version/],
     [["send", "test.event", "--version=-1"], /--version must be a schema version, a whole number from 1, got "-1"/],
-    [["send", "test.event", "--version", "-1"], /^herald send: Option '--version' needs a value: write --version=<value> for one that starts with "-"$/m],
-    [["send", "test.event", "--version", "--timeout", "5"], /^herald send: Option '--version' needs a value: write --version=<value>/m],
+    [
+      ["send", "test.event", "--version", "-1"],
+      /^herald send: Option '--version' needs a value: write --version=<value> for one that starts with "-"$/m,
+    ],
+    [
+      ["send", "test.event", "--version", "--timeout", "5"],
+      /^herald send: Option '--version' needs a value: write --version=<value>/m,
+    ],
     [["send", "test.event", "--version"], /argument missing/],
     [["send"], /needs an event name/],
     [["send", "test.event", "{not json"], /not valid JSON/],
@@ -116,11 +170,14 @@ describe("herald send", () => {
 });
 
 describe("herald --help", () => {
-  it.each([[["--help"]], [["send", "--help"]], [["dev", "-h"]], [["help", "send"]]])("%j prints help with the exit codes and exits 0", async (args) => {
-    const result = await runCli(args);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Exit codes:\n {2}0 {2}done\n {2}1 .*\n {2}2 .*\n {2}3 /);
-  });
+  it.each([[["--help"]], [["send", "--help"]], [["dev", "-h"]], [["help", "send"]]])(
+    "%j prints help with the exit codes and exits 0",
+    async (args) => {
+      const result = await runCli(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Exit codes:\n {2}0 {2}done\n {2}1 .*\n {2}2 .*\n {2}3 /);
+    },
+  );
 
   it("documents --version in herald --help and herald send --help", async () => {
     expect((await runCli(["--help"])).stdout).toMatch(/--version <n>: the payload's schema version/);
@@ -130,8 +187,12 @@ describe("herald --help", () => {
   it("is executable on its own (shebang), and prints the package version", async () => {
     const { execFile } = await import("node:child_process");
     const { CLI } = await import("./run-cli.js");
-    const version = await new Promise<string>((resolve, reject) => execFile(CLI, ["--version"], (error, stdout) => (error ? reject(error) : resolve(stdout))));
-    const { version: expected } = (await import("../../../package.json", { with: { type: "json" } })).default as { version: string };
+    const version = await new Promise<string>((resolve, reject) =>
+      execFile(CLI, ["--version"], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+    const { version: expected } = (await import("../../../package.json", { with: { type: "json" } })).default as {
+      version: string;
+    };
     expect(version.trim()).toBe(expected);
   });
 });

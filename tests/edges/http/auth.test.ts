@@ -62,7 +62,10 @@ describe("HMAC signature auth", () => {
     ["a timestamp from the future beyond the window", () => sign(CURL_BODY, now() + 301)],
     ["a changed timestamp", () => ({ ...sign(CURL_BODY, now()), [TIMESTAMP_HEADER]: String(now() - 1) })],
     ["a malformed signature", () => ({ [TIMESTAMP_HEADER]: String(now()), [SIGNATURE_HEADER]: "sha256=zz" })],
-    ["a signature without its prefix", () => ({ ...sign(CURL_BODY, now()), [SIGNATURE_HEADER]: sign(CURL_BODY, now())[SIGNATURE_HEADER].slice(7) })],
+    [
+      "a signature without its prefix",
+      () => ({ ...sign(CURL_BODY, now()), [SIGNATURE_HEADER]: sign(CURL_BODY, now())[SIGNATURE_HEADER].slice(7) }),
+    ],
   ])("answers 401 for %s and sends nothing", async (_, headers) => {
     const { events, transport } = recordingCatalog();
     const handler = createEventHandler(events, { auth: { secret } });

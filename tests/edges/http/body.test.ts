@@ -20,10 +20,14 @@ function endless(): { stream: ReadableStream<Uint8Array>; pulls: () => number; c
   return { stream, pulls: () => pulls, cancelled: () => cancelled };
 }
 
-const post = (body: BodyInit, headers: Record<string, string> = {}): Request => new Request("http://x/", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+const post = (body: BodyInit, headers: Record<string, string> = {}): Request =>
+  new Request("http://x/", { method: "POST", body, headers, duplex: "half" } as RequestInit);
 
 async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(HttpProblem);
   return error as HttpProblem;
 }
@@ -39,7 +43,9 @@ describe("readBody", () => {
 
   it("refuses a declared Content-Length over the limit without reading", async () => {
     const source = endless();
-    const problem = await problemOf(readBody(post(source.stream, { "content-length": String(2 * 1024 * 1024) }), 1024 * 1024));
+    const problem = await problemOf(
+      readBody(post(source.stream, { "content-length": String(2 * 1024 * 1024) }), 1024 * 1024),
+    );
     expect(problem.code).toBe("PAYLOAD_TOO_LARGE");
     expect(source.pulls()).toBeLessThanOrEqual(1);
   });
@@ -51,12 +57,21 @@ describe("readBody", () => {
 
   it("returns the bytes of a body within the limit, joined across chunks", async () => {
     const chunks = [new Uint8Array([1, 2]), new Uint8Array([3]), new Uint8Array([4, 5, 6])];
-    const stream = new ReadableStream<Uint8Array>({ start(c) { for (const chunk of chunks) c.enqueue(chunk); c.close(); } });
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const chunk of chunks) c.enqueue(chunk);
+        c.close();
+      },
+    });
     expect([...(await readBody(post(stream), 6))]).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it("turns a body stream that errors into INVALID_BODY", async () => {
-    const stream = new ReadableStream<Uint8Array>({ pull(c) { c.error(new Error("client went away")); } });
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        c.error(new Error("client went away"));
+      },
+    });
     expect((await problemOf(readBody(post(stream), 100))).code).toBe("INVALID_BODY");
   });
 });
@@ -65,7 +80,11 @@ describe("parseEventRequest", () => {
   const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
   it("keeps only what was given, dropping null options", () => {
-    expect(parseEventRequest(bytes('{"event":"a.b","payload":null,"delay":null,"id":"x"}'))).toEqual({ event: "a.b", payload: null, id: "x" });
+    expect(parseEventRequest(bytes('{"event":"a.b","payload":null,"delay":null,"id":"x"}'))).toEqual({
+      event: "a.b",
+      payload: null,
+      id: "x",
+    });
   });
 
   it("does not let __proto__ in the body reach anything", () => {

@@ -34,18 +34,41 @@ afterAll(async () => {
 beforeEach(() => transport.clear());
 
 const BATCH = "application/cloudevents-batch+json";
-const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": BATCH, ...headers }, body });
-const batch = (path: string, members: readonly unknown[], headers?: Record<string, string>) => post(path, JSON.stringify(members), headers);
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": BATCH, ...headers }, body });
+const batch = (path: string, members: readonly unknown[], headers?: Record<string, string>) =>
+  post(path, JSON.stringify(members), headers);
 
 const ada = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" };
-const user = (id: string, data: unknown = ada, extra: object = {}) => ({ specversion: "1.0", id, source: "/crm", type: "user.created", data, ...extra });
-const file = (id: string, fileId = "f-1") => ({ specversion: "1.0", id, source: "/files", type: "file.uploaded", data: { fileId, size: 3 } });
+const user = (id: string, data: unknown = ada, extra: object = {}) => ({
+  specversion: "1.0",
+  id,
+  source: "/crm",
+  type: "user.created",
+  data,
+  ...extra,
+});
+const file = (id: string, fileId = "f-1") => ({
+  specversion: "1.0",
+  id,
+  source: "/files",
+  type: "file.uploaded",
+  data: { fileId, size: 3 },
+});
 
 describe("CloudEvents batch mode (application/cloudevents-batch+json)", () => {
   it("sends every event, in order, and answers with one receipt per event", async () => {
-    const response = await batch("/open", [user("b-1"), file("b-2"), user("b-3", { fullName: "Grace Hopper", email: "grace@example.com" }, { schemaversion: 1 })]);
+    const response = await batch("/open", [
+      user("b-1"),
+      file("b-2"),
+      user("b-3", { fullName: "Grace Hopper", email: "grace@example.com" }, { schemaversion: 1 }),
+    ]);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { success: boolean; message: string; result: { id: string; name: string; duplicate: boolean }[] };
+    const body = (await response.json()) as {
+      success: boolean;
+      message: string;
+      result: { id: string; name: string; duplicate: boolean }[];
+    };
     expect(body).toMatchObject({ success: true, message: "3 events sent" });
     expect(body.result.map(({ id, name, duplicate }) => [id, name, duplicate])).toEqual([
       ["b-1", "user.created", false],
@@ -54,7 +77,10 @@ describe("CloudEvents batch mode (application/cloudevents-batch+json)", () => {
     ]);
     expect(transport.sent.map((e) => e.id)).toEqual(["b-1", "b-2", "b-3"]);
     // the v1 member was validated as v1 and upcast, as a single event with schemaversion is
-    expect(transport.sent[2]).toMatchObject({ version: 3, payload: { firstName: "Grace", lastName: "Hopper", plan: "free" } });
+    expect(transport.sent[2]).toMatchObject({
+      version: 3,
+      payload: { firstName: "Grace", lastName: "Hopper", plan: "free" },
+    });
   });
 
   it("runs the subscribers of every event on the embedded engine, and a resent batch runs nothing twice", async () => {
@@ -63,7 +89,11 @@ describe("CloudEvents batch mode (application/cloudevents-batch+json)", () => {
     await live.drain();
     expect(ran).toEqual(["file.uploaded e-1 a", "user.created e-2 Ada", "file.uploaded e-3 b"]);
     const again = await batch("/engine", members);
-    expect(((await again.json()) as { result: { duplicate: boolean }[] }).result.map((r) => r.duplicate)).toEqual([true, true, true]);
+    expect(((await again.json()) as { result: { duplicate: boolean }[] }).result.map((r) => r.duplicate)).toEqual([
+      true,
+      true,
+      true,
+    ]);
     await live.drain();
     expect(ran).toHaveLength(3);
     expect(engine.history.list().map((record) => [record.event.id, record.status, record.runs.length])).toEqual([
@@ -75,12 +105,20 @@ describe("CloudEvents batch mode (application/cloudevents-batch+json)", () => {
 
   it("answers an empty batch with 200 and no receipts", async () => {
     const response = await post("/open", "[]");
-    expect([response.status, await response.json()]).toEqual([200, { success: true, message: "0 events sent", result: [] }]);
+    expect([response.status, await response.json()]).toEqual([
+      200,
+      { success: true, message: "0 events sent", result: [] },
+    ]);
     expect(transport.sent).toEqual([]);
   });
 
   it("refuses the whole batch when one payload is invalid, and names its index in the validation body", async () => {
-    const response = await batch("/open", [user("v-1"), file("v-2"), user("v-3", { ...ada, email: "nope" }), user("v-4", { ...ada, email: "also nope" })]);
+    const response = await batch("/open", [
+      user("v-1"),
+      file("v-2"),
+      user("v-3", { ...ada, email: "nope" }),
+      user("v-4", { ...ada, email: "also nope" }),
+    ]);
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({
       success: false,
@@ -97,21 +135,40 @@ describe("CloudEvents batch mode (application/cloudevents-batch+json)", () => {
   it.each([
     ["an unknown event", [user("u-1"), { ...file("u-2"), type: "user.deleted" }], 404, "UNKNOWN_EVENT", 1],
     ["an unknown schema version", [file("u-0"), user("u-1", ada, { schemaversion: 7 })], 422, "UNKNOWN_VERSION", 1],
-    ["a bad deliverat", [file("u-1"), user("u-2"), { ...file("u-3"), deliverat: "soon" }], 400, "INVALID_CLOUD_EVENT", 2],
+    [
+      "a bad deliverat",
+      [file("u-1"), user("u-2"), { ...file("u-3"), deliverat: "soon" }],
+      400,
+      "INVALID_CLOUD_EVENT",
+      2,
+    ],
     ["a member without an id", [file("u-1"), { ...user("u-2"), id: undefined }], 400, "INVALID_CLOUD_EVENT", 1],
     ["a member that is not an object", [file("u-1"), "user.created"], 400, "INVALID_CLOUD_EVENT", 1],
     ["binary data", [{ ...file("u-1"), data: undefined, data_base64: "AAAA" }], 400, "INVALID_CLOUD_EVENT", 0],
   ])("refuses a batch with %s: nothing sent, the index named", async (_, members, status, code, index) => {
     const response = await batch("/open", members);
     expect(response.status).toBe(status);
-    expect(await response.json()).toMatchObject({ success: false, code, index, message: expect.stringMatching(new RegExp(`^Batch event ${index}: `)) });
+    expect(await response.json()).toMatchObject({
+      success: false,
+      code,
+      index,
+      message: expect.stringMatching(new RegExp(`^Batch event ${index}: `)),
+    });
     expect(transport.sent).toEqual([]);
   });
 
   it("applies the allow list to every event in the batch", async () => {
-    const refused = await batch("/allow", [user("a-1"), file("a-2"), { specversion: "1.0", id: "a-3", source: "/billing", type: "invoice.sent", data: { invoiceId: "i" } }]);
+    const refused = await batch("/allow", [
+      user("a-1"),
+      file("a-2"),
+      { specversion: "1.0", id: "a-3", source: "/billing", type: "invoice.sent", data: { invoiceId: "i" } },
+    ]);
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ code: "EVENT_NOT_ALLOWED", index: 2, message: 'Batch event 2: This endpoint does not accept "invoice.sent"' });
+    expect(await refused.json()).toMatchObject({
+      code: "EVENT_NOT_ALLOWED",
+      index: 2,
+      message: 'Batch event 2: This endpoint does not accept "invoice.sent"',
+    });
     expect(transport.sent).toEqual([]);
     expect((await batch("/allow", [user("a-4"), file("a-5")])).status).toBe(200);
     expect(transport.sent.map((e) => e.id)).toEqual(["a-4", "a-5"]);
@@ -133,14 +190,35 @@ describe("CloudEvents batch mode (application/cloudevents-batch+json)", () => {
     expect(DEFAULT_MAX_BATCH_EVENTS).toBe(100);
     const over = await batch("/small", [file("s-1"), file("s-2"), file("s-3"), file("s-4")]);
     expect(over.status).toBe(413);
-    expect(await over.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE", message: "The batch has 4 events; this endpoint takes at most 3 per request" });
+    expect(await over.json()).toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+      message: "The batch has 4 events; this endpoint takes at most 3 per request",
+    });
     expect((await batch("/small", [file("s-1"), file("s-2"), file("s-3")])).status).toBe(200);
     const large = await batch("/small", [user("s-5", { ...ada, lastName: "x".repeat(2_000) })]);
     expect([large.status, (await large.json()).code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
-    const byDefault = await batch("/open", Array.from({ length: 101 }, (_, i) => file(`d-${i}`)));
-    expect(await byDefault.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE", message: expect.stringContaining("at most 100") });
-    expect((await batch("/open", Array.from({ length: 100 }, (_, i) => file(`d-${i}`)))).status).toBe(200);
-    expect(transport.sent.map((e) => e.id)).toEqual(["s-1", "s-2", "s-3", ...Array.from({ length: 100 }, (_, i) => `d-${i}`)]);
+    const byDefault = await batch(
+      "/open",
+      Array.from({ length: 101 }, (_, i) => file(`d-${i}`)),
+    );
+    expect(await byDefault.json()).toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+      message: expect.stringContaining("at most 100"),
+    });
+    expect(
+      (
+        await batch(
+          "/open",
+          Array.from({ length: 100 }, (_, i) => file(`d-${i}`)),
+        )
+      ).status,
+    ).toBe(200);
+    expect(transport.sent.map((e) => e.id)).toEqual([
+      "s-1",
+      "s-2",
+      "s-3",
+      ...Array.from({ length: 100 }, (_, i) => `d-${i}`),
+    ]);
   });
 
   it("still requires auth: a bearer token, or a signature over the batch's raw body", async () => {
@@ -161,7 +239,9 @@ describe("CloudEvents batch mode (application/cloudevents-batch+json)", () => {
   });
 
   it("answers a transport failure for the whole batch, with no index", async () => {
-    const response = await batch("/down", [{ specversion: "1.0", id: "x-1", source: "/s", type: "test.event", data: { message: "m" } }]);
+    const response = await batch("/down", [
+      { specversion: "1.0", id: "x-1", source: "/s", type: "test.event", data: { message: "m" } },
+    ]);
     expect(response.status).toBe(503);
     const body = await response.json();
     expect(body).toMatchObject({ code: "TRANSPORT_FAILED", retryable: true });

@@ -6,7 +6,11 @@ import { createRecordingTransport } from "../../../src/testing.js";
 export const schemas = {
   "test.event": z.object({ message: z.string() }),
   "user.created": z.object({ email: z.email(), name: z.string().optional(), userId: z.string() }),
-  "payment.processed": z.object({ amount: z.number().positive(), currency: z.string().length(3), customerId: z.string() }),
+  "payment.processed": z.object({
+    amount: z.number().positive(),
+    currency: z.string().length(3),
+    customerId: z.string(),
+  }),
   "cache.flushed": z.object({ region: z.string() }).optional(),
   "order.placed": z.object({ orderId: z.string(), quantity: z.number().int().default(1) }),
 };
@@ -30,10 +34,17 @@ export function failingCatalog(error: unknown) {
 
 /** A TransportError as a real transport would raise it, with an internal detail that must not leak. */
 export const transportFailure = (retryable: boolean): TransportError =>
-  new TransportError("connect ECONNREFUSED 10.0.0.7:5432 (password=hunter2)", { retryable, cause: new Error("db down") });
+  new TransportError("connect ECONNREFUSED 10.0.0.7:5432 (password=hunter2)", {
+    retryable,
+    cause: new Error("db down"),
+  });
 
 /** A POST with a JSON body and the given extra headers. */
-export function jsonRequest(body: unknown, headers: Record<string, string> = {}, url = "http://127.0.0.1/trigger"): Request {
+export function jsonRequest(
+  body: unknown,
+  headers: Record<string, string> = {},
+  url = "http://127.0.0.1/trigger",
+): Request {
   return new Request(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },

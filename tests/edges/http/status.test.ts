@@ -19,7 +19,16 @@ describe("HTTP_ERRORS", () => {
   });
 
   it("gives the issue's failures distinct statuses where HTTP has one for them", () => {
-    const codes = ["INVALID_JSON", "UNAUTHENTICATED", "EVENT_NOT_ALLOWED", "UNKNOWN_EVENT", "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_FAILED"] as const;
+    const codes = [
+      "INVALID_JSON",
+      "UNAUTHENTICATED",
+      "EVENT_NOT_ALLOWED",
+      "UNKNOWN_EVENT",
+      "METHOD_NOT_ALLOWED",
+      "PAYLOAD_TOO_LARGE",
+      "UNSUPPORTED_MEDIA_TYPE",
+      "VALIDATION_FAILED",
+    ] as const;
     expect(new Set(codes.map((code) => HTTP_ERRORS[code].status)).size).toBe(codes.length);
   });
 

@@ -11,7 +11,9 @@ describe("the HTTP edge is Web-standard", () => {
 
   it.each(files)("%s imports no Node module and touches no Node global", (file) => {
     // comments may show usage (`process.env.TOKEN` in an @example); only code counts
-    const source = readFileSync(`${DIR}${file}`, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    const source = readFileSync(`${DIR}${file}`, "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/^\s*\/\/.*$/gm, "");
     const imports = [...source.matchAll(/from\s+"([^"]+)"/g)].map((match) => match[1]!);
     expect(imports.filter((specifier) => !specifier.startsWith("."))).toEqual([]);
     expect(source).not.toMatch(/\b(process|Buffer|require)\b[.(]/);

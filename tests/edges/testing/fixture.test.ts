@@ -36,7 +36,10 @@ const events = defineEvents(
 describe("fixture", () => {
   it("fills what the partial leaves out from the JSON Schema: formats, bounds, enums, tuples; optional fields stay out", () => {
     const profile = fixture(events, "user.profiled", { email: "grace@example.com", address: { city: "Arlington" } });
-    expect(events.parse("user.profiled", profile)).toMatchObject({ email: "grace@example.com", address: { city: "Arlington" } });
+    expect(events.parse("user.profiled", profile)).toMatchObject({
+      email: "grace@example.com",
+      address: { city: "Arlington" },
+    });
     expect(profile).not.toHaveProperty("name");
     expect(profile).not.toHaveProperty("plan");
     expect(profile.age).toBeGreaterThanOrEqual(18);
@@ -60,15 +63,25 @@ describe("fixture", () => {
   it("throws a clear error, naming each failing path, where the payload built fails the schema", () => {
     const error = caught(() => fixture(events, "code.sent"));
     expect(error).toBeInstanceOf(InvalidOptionsError);
-    expect((error as Error).message).toMatch(/^fixture\(code\.sent\): the payload generated from its JSON Schema fails the schema: code: .*pattern.*Give these fields in the partial payload/);
+    expect((error as Error).message).toMatch(
+      /^fixture\(code\.sent\): the payload generated from its JSON Schema fails the schema: code: .*pattern.*Give these fields in the partial payload/,
+    );
     expect(fixture(events, "code.sent", { code: "ABC" })).toEqual({ code: "ABC" });
-    expect((caught(() => fixture(events, "user.created", { email: "nope" })) as Error).message).toMatch(/built from its first example fails the schema: email: Invalid email address/);
+    expect((caught(() => fixture(events, "user.created", { email: "nope" })) as Error).message).toMatch(
+      /built from its first example fails the schema: email: Invalid email address/,
+    );
   });
 
   it("asks for an example where there is no JSON Schema to build from", () => {
-    expect((caught(() => fixture(events, "report.due")) as Error).message).toMatch(/^fixture\(report\.due\): .*Date cannot be represented.*add an example/);
-    expect((caught(() => fixture(events, "valibot.event")) as Error).message).toMatch(/no examples and its validator has no Standard JSON Schema/);
-    const withExample = defineEvents({ "report.due": defineEvent(z.object({ at: z.date() }), { examples: [{ at: new Date(0) }] }) });
+    expect((caught(() => fixture(events, "report.due")) as Error).message).toMatch(
+      /^fixture\(report\.due\): .*Date cannot be represented.*add an example/,
+    );
+    expect((caught(() => fixture(events, "valibot.event")) as Error).message).toMatch(
+      /no examples and its validator has no Standard JSON Schema/,
+    );
+    const withExample = defineEvents({
+      "report.due": defineEvent(z.object({ at: z.date() }), { examples: [{ at: new Date(0) }] }),
+    });
     expect(fixture(withExample, "report.due")).toEqual({ at: new Date(0) });
     expect(caught(() => fixture(events, "user.deleted" as never))).toBeInstanceOf(UnknownEventError);
   });
@@ -77,20 +90,52 @@ describe("fixture", () => {
     const address = z.object({ city: z.string() });
     type Node = { name: string; children: Node[] };
     const tree: z.ZodType<Node> = z.object({ name: z.string(), children: z.array(z.lazy(() => tree)) });
-    const catalog = defineEvents({ "org.moved": z.object({ from: address, to: address }), "tree.grown": z.object({ root: tree }) });
-    expect(fixture(catalog, "org.moved", { to: { city: "Oslo" } })).toEqual({ from: { city: "x" }, to: { city: "Oslo" } });
+    const catalog = defineEvents({
+      "org.moved": z.object({ from: address, to: address }),
+      "tree.grown": z.object({ root: tree }),
+    });
+    expect(fixture(catalog, "org.moved", { to: { city: "Oslo" } })).toEqual({
+      from: { city: "x" },
+      to: { city: "Oslo" },
+    });
     expect(fixture(catalog, "tree.grown")).toEqual({ root: { name: "x", children: [] } });
   });
 
   it("builds a valid payload for generated object schemas of mixed fields", () => {
     const leaf = fc.constantFrom(
-      z.string(), z.string().min(4).max(6), z.email(), z.uuid(), z.url(), z.iso.date(), z.number().int().min(-5).max(-1), z.number().gt(10).lt(11),
-      z.boolean(), z.enum(["a", "b"]), z.literal(7), z.array(z.number()).min(1), z.string().optional(), z.number().nullable(), z.string().default("d"),
-      z.number().multipleOf(3).min(4), z.string().length(3), z.int().positive(), z.number().max(-2), z.int().lt(0), z.array(z.string()).length(2),
-      z.union([z.string(), z.number()]), z.object({ x: z.string() }).nullable(), z.ipv4(), z.iso.datetime(), z.nanoid(), z.ulid(),
+      z.string(),
+      z.string().min(4).max(6),
+      z.email(),
+      z.uuid(),
+      z.url(),
+      z.iso.date(),
+      z.number().int().min(-5).max(-1),
+      z.number().gt(10).lt(11),
+      z.boolean(),
+      z.enum(["a", "b"]),
+      z.literal(7),
+      z.array(z.number()).min(1),
+      z.string().optional(),
+      z.number().nullable(),
+      z.string().default("d"),
+      z.number().multipleOf(3).min(4),
+      z.string().length(3),
+      z.int().positive(),
+      z.number().max(-2),
+      z.int().lt(0),
+      z.array(z.string()).length(2),
+      z.union([z.string(), z.number()]),
+      z.object({ x: z.string() }).nullable(),
+      z.ipv4(),
+      z.iso.datetime(),
+      z.nanoid(),
+      z.ulid(),
     );
     const shape = fc.dictionary(fc.constantFrom("a", "b", "c", "d", "e"), leaf, { minKeys: 1, maxKeys: 5 });
-    const schema = fc.oneof(shape.map((fields) => z.object(fields)), fc.tuple(shape, shape).map(([outer, inner]) => z.object({ ...outer, nested: z.object(inner) })));
+    const schema = fc.oneof(
+      shape.map((fields) => z.object(fields)),
+      fc.tuple(shape, shape).map(([outer, inner]) => z.object({ ...outer, nested: z.object(inner) })),
+    );
     fc.assert(
       fc.property(schema, (object) => {
         const catalog = defineEvents({ "random.event": object });

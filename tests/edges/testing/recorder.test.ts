@@ -6,7 +6,13 @@ import { createCatalog } from "../../helpers/catalog.js";
 import { caught } from "../../helpers/caught.js";
 
 const upload = { fileId: "f1", filename: "a.png" };
-const order = { orderId: "o1", items: [{ sku: "A-1", qty: 2 }, { sku: "B-2", qty: 1 }] };
+const order = {
+  orderId: "o1",
+  items: [
+    { sku: "A-1", qty: 2 },
+    { sku: "B-2", qty: 1 },
+  ],
+};
 
 describe("recordEvents", () => {
   it("records every envelope sent through its catalog, in order, and runs nothing", async () => {
@@ -18,7 +24,12 @@ describe("recordEvents", () => {
     await recorder.events.sendEvents([{ name: "order.placed", payload: order }, { name: "app.started" }]);
     await clock.advance(0);
     expect(recorder.sent.map((e) => e.name)).toEqual(["file.uploaded", "order.placed", "app.started"]);
-    expect(recorder.sent[0]).toMatchObject({ id: "u1", payload: upload, correlationId: "u1", timestamp: receipt.timestamp });
+    expect(recorder.sent[0]).toMatchObject({
+      id: "u1",
+      payload: upload,
+      correlationId: "u1",
+      timestamp: receipt.timestamp,
+    });
     expect(ran).toBe(0);
     expect(engine.history.list()).toEqual([]);
   });
@@ -65,7 +76,9 @@ describe("recordEvents", () => {
 
   it("expectSent says nothing was sent, and clear() forgets what was", async () => {
     const recorder = recordEvents(createCatalog().events);
-    expect(() => recorder.expectSent("file.uploaded")).toThrow(/Expected file\.uploaded to have been sent\. Sent:\n {2}\(nothing\)/);
+    expect(() => recorder.expectSent("file.uploaded")).toThrow(
+      /Expected file\.uploaded to have been sent\. Sent:\n {2}\(nothing\)/,
+    );
     await recorder.events.sendEvent("file.uploaded", upload);
     recorder.clear();
     expect(recorder.sent).toEqual([]);
@@ -78,19 +91,28 @@ describe("recordEvents with { run: true }", () => {
     const { events, clock } = createCatalog();
     const recorder = recordEvents(events, { run: true });
     const processed: string[] = [];
-    recorder.events.chain("file.uploaded", "file.processed", (file) => ({ fileId: file.fileId, processingResult: "success" as const }));
+    recorder.events.chain("file.uploaded", "file.processed", (file) => ({
+      fileId: file.fileId,
+      processingResult: "success" as const,
+    }));
     recorder.events.on("file.processed", (result) => void processed.push(result.fileId));
     const root = await recorder.events.sendEvent("file.uploaded", upload);
     await clock.advance(0);
     await recorder.events.drain();
     expect(processed).toEqual(["f1"]);
-    expect(recorder.expectSent("file.processed", { processingResult: "success" })).toMatchObject({ causationId: root.id, correlationId: root.id });
+    expect(recorder.expectSent("file.processed", { processingResult: "success" })).toMatchObject({
+      causationId: root.id,
+      correlationId: root.id,
+    });
     expect(recorder.sent.map((e) => e.name)).toEqual(["file.uploaded", "file.processed"]);
   });
 
   it("records chained sends of subscribers registered on the original catalog", async () => {
     const { events, clock } = createCatalog();
-    events.chain("file.uploaded", "file.processed", (file) => ({ fileId: file.fileId, processingResult: "success" as const }));
+    events.chain("file.uploaded", "file.processed", (file) => ({
+      fileId: file.fileId,
+      processingResult: "success" as const,
+    }));
     const recorder = recordEvents(events, { run: true });
     await recorder.events.sendEvent("file.uploaded", upload);
     await clock.advance(0);
@@ -116,7 +138,13 @@ describe("createRecordingTransport", () => {
     const receipt = await events.sendEvent("file.uploaded", upload, { delay: "1m" });
     expect(transport.name).toBe("recording");
     expect(transport.subscribe).toBeUndefined();
-    expect(receipt).toEqual({ id: transport.sent[0]!.id, name: "file.uploaded", timestamp: transport.sent[0]!.timestamp, deliverAt: transport.sent[0]!.deliverAt, duplicate: false });
+    expect(receipt).toEqual({
+      id: transport.sent[0]!.id,
+      name: "file.uploaded",
+      timestamp: transport.sent[0]!.timestamp,
+      deliverAt: transport.sent[0]!.deliverAt,
+      duplicate: false,
+    });
     transport.clear();
     expect(transport.sent).toEqual([]);
   });

@@ -3,7 +3,14 @@ import { task } from "@trigger.dev/sdk";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineEvents, InvalidOptionsError } from "../../../src/index.js";
-import { createDispatcher, eventTask, MAX_TAG_LENGTH, MAX_TAGS, triggerTransport, type WireEvent } from "../../../src/trigger.js";
+import {
+  createDispatcher,
+  eventTask,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  triggerTransport,
+  type WireEvent,
+} from "../../../src/trigger.js";
 import { installTaskCatalog, runTask, useGlobalFakeTrigger } from "../../helpers/trigger-tasks.js";
 
 const fake = useGlobalFakeTrigger();
@@ -21,7 +28,11 @@ const welcome = eventTask(events, "user.created", { id: "send-welcome-email", ru
 const crm = eventTask(events, "user.created", { id: "sync-crm", run: async () => "synced" });
 const scan = eventTask(events, "file.uploaded", { id: "scan-file", run: async () => "clean" });
 const plain = task({ id: "not-an-event-task", run: async () => undefined });
-const dispatch = createDispatcher(events, { welcome, crm, scan, plain, version: 3 }, { requestRetry: { maxAttempts: 2, minTimeoutInMs: 1, maxTimeoutInMs: 2 } });
+const dispatch = createDispatcher(
+  events,
+  { welcome, crm, scan, plain, version: 3 },
+  { requestRetry: { maxAttempts: 2, minTimeoutInMs: 1, maxTimeoutInMs: 2 } },
+);
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 const wire = (name: string, id: string, extra: Partial<WireEvent> = {}): WireEvent => ({
@@ -40,15 +51,29 @@ describe("createDispatcher", () => {
   });
 
   it("fans an event out to every subscribed task with one batch, keyed per subscriber, without the delay again", async () => {
-    const output = await runTask("herald-dispatch", wire("user.created", "evt-1", { deliverAt: "2026-01-01T01:00:00.000Z" }), { id: "run_dispatch" });
-    expect(fake.server.requests.map((r) => r.path.replace(/batch_\d+/, "B"))).toEqual(["/api/v3/batches", "/api/v3/batches/B/items"]);
+    const output = await runTask(
+      "herald-dispatch",
+      wire("user.created", "evt-1", { deliverAt: "2026-01-01T01:00:00.000Z" }),
+      { id: "run_dispatch" },
+    );
+    expect(fake.server.requests.map((r) => r.path.replace(/batch_\d+/, "B"))).toEqual([
+      "/api/v3/batches",
+      "/api/v3/batches/B/items",
+    ]);
     // the batch belongs to the dispatcher's run, so the dashboard shows the fan-out under it
     expect(JSON.parse(fake.server.requests[0]!.body)).toMatchObject({ runCount: 2, parentRunId: "run_dispatch" });
-    expect(fake.server.runs.map((run) => [run.taskId, run.options.idempotencyKey, run.options.delay, run.payload.id])).toEqual([
+    expect(
+      fake.server.runs.map((run) => [run.taskId, run.options.idempotencyKey, run.options.delay, run.payload.id]),
+    ).toEqual([
       ["send-welcome-email", sha256("evt-1:send-welcome-email"), undefined, "evt-1"],
       ["sync-crm", sha256("evt-1:sync-crm"), undefined, "evt-1"],
     ]);
-    expect(output).toEqual({ eventId: "evt-1", event: "user.created", tasks: ["send-welcome-email", "sync-crm"], batchId: fake.server.runs[0]!.batchId });
+    expect(output).toEqual({
+      eventId: "evt-1",
+      event: "user.created",
+      tasks: ["send-welcome-email", "sync-crm"],
+      batchId: fake.server.runs[0]!.batchId,
+    });
   });
 
   it("starts no subscriber twice when the dispatcher run is retried", async () => {
@@ -76,7 +101,11 @@ describe("createDispatcher", () => {
   });
 
   it("passes a retryable failure on, so Trigger.dev retries the dispatcher run", async () => {
-    fake.server.replyNext(/^\/api\/v3\/batches$/, { status: 500, body: { error: "Boom" } }, { status: 500, body: { error: "Boom" } });
+    fake.server.replyNext(
+      /^\/api\/v3\/batches$/,
+      { status: 500, body: { error: "Boom" } },
+      { status: 500, body: { error: "Boom" } },
+    );
     const error = await runTask("herald-dispatch", wire("user.created", "evt-6")).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "TransportError", retryable: true, status: 500 });
     expect(fake.server.requests).toHaveLength(2);
@@ -86,14 +115,24 @@ describe("createDispatcher", () => {
   it("gives every subscriber run the dispatcher run's tags, herald's once and the sender's after them, in the batch body", async () => {
     const tags = ["event:user.created", "evt:evt-7", "tenant:acme", "plan:pro", "tenant:acme"];
     await runTask("herald-dispatch", wire("user.created", "evt-7"), { tags });
-    const items = fake.server.requests[1]!.body.trim().split("\n").map((line) => JSON.parse(line) as { options: { tags: string[] } });
+    const items = fake.server.requests[1]!.body.trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { options: { tags: string[] } });
     expect(items.map((item) => item.options.tags)).toEqual([
       ["event:user.created", "evt:evt-7", "tenant:acme", "plan:pro"],
       ["event:user.created", "evt:evt-7", "tenant:acme", "plan:pro"],
     ]);
     // a run the platform gave no tags (ctx.run.tags empty) still gets herald's own
-    await runTask("herald-dispatch", wire("file.uploaded", "evt-8", { correlationId: "evt-root", causationId: "evt-7" }));
-    expect(JSON.parse(fake.server.requests[2]!.body).options.tags).toEqual(["event:file.uploaded", "evt:evt-8", "corr:evt-root", "cause:evt-7"]);
+    await runTask(
+      "herald-dispatch",
+      wire("file.uploaded", "evt-8", { correlationId: "evt-root", causationId: "evt-7" }),
+    );
+    expect(JSON.parse(fake.server.requests[2]!.body).options.tags).toEqual([
+      "event:file.uploaded",
+      "evt:evt-8",
+      "corr:evt-root",
+      "cause:evt-7",
+    ]);
   });
 
   it("end to end: the transport's tags reach the subscriber runs through the dispatcher, within Trigger.dev's limits", async () => {
@@ -101,7 +140,12 @@ describe("createDispatcher", () => {
     const tagged = events.withTransport(triggerTransport({ tags: extra, retry: { maxAttempts: 1 } }));
     const receipt = await tagged.sendEvent("user.created", { userId: "u10" });
     const dispatched = fake.server.runs[0]!;
-    const expected = ["event:user.created", `evt:${receipt.id}`, "tenant:acme", ...Array.from({ length: MAX_TAGS - 3 }, (_, i) => `t${i}`)];
+    const expected = [
+      "event:user.created",
+      `evt:${receipt.id}`,
+      "tenant:acme",
+      ...Array.from({ length: MAX_TAGS - 3 }, (_, i) => `t${i}`),
+    ];
     expect(dispatched.options.tags).toEqual(expected);
     // Trigger.dev hands the dispatcher's run its tags in ctx.run.tags
     await runTask("herald-dispatch", dispatched.payload, { tags: dispatched.options.tags as string[] });
@@ -121,13 +165,18 @@ describe("createDispatcher", () => {
 
   it("rejects a list entry that is not an event task, and two tasks with one id", () => {
     expect(() => createDispatcher(events, [welcome, plain as never], { id: "d2" })).toThrow(InvalidOptionsError);
-    expect(() => createDispatcher(events, [welcome, welcome], { id: "d3" })).toThrow(/two tasks have the id "send-welcome-email"/);
+    expect(() => createDispatcher(events, [welcome, welcome], { id: "d3" })).toThrow(
+      /two tasks have the id "send-welcome-email"/,
+    );
   });
 
   it("end to end: a send without routes reaches the dispatcher, which reaches both subscribers", async () => {
     const receipt = await events.sendEvent("user.created", { userId: "u9" });
     const [dispatched] = fake.server.runs;
-    expect(dispatched).toMatchObject({ taskId: "herald-dispatch", options: { idempotencyKey: sha256(`${receipt.id}:herald-dispatch`) } });
+    expect(dispatched).toMatchObject({
+      taskId: "herald-dispatch",
+      options: { idempotencyKey: sha256(`${receipt.id}:herald-dispatch`) },
+    });
     await runTask("herald-dispatch", dispatched!.payload);
     expect(fake.server.runs.slice(1).map((run) => [run.taskId, run.payload.payload])).toEqual([
       ["send-welcome-email", { userId: "u9" }],

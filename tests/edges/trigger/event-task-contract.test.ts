@@ -9,7 +9,10 @@ import { contractSchemas, upcastCalls } from "../../fixtures/contract-schemas.js
 const fake = useGlobalFakeTrigger();
 installTaskCatalog("trigger/contract.ts");
 
-const events = defineEvents({ ...contractSchemas, "report.due": z.object({ at: z.date() }) }, { transport: triggerTransport({ retry: { maxAttempts: 1 } }) });
+const events = defineEvents(
+  { ...contractSchemas, "report.due": z.object({ at: z.date() }) },
+  { transport: triggerTransport({ retry: { maxAttempts: 1 } }) },
+);
 const seen: { payload: unknown; version: number | undefined; runId: string }[] = [];
 const welcome = eventTask(events, "user.created", {
   id: "welcome-user",
@@ -44,10 +47,17 @@ describe("eventTask and the catalog as a contract", () => {
   });
 
   it("registers a task schema the Trigger.dev indexer converts through toJsonSchema(), and that still parses payloads", async () => {
-    const schema = resourceCatalog.getTaskSchema("welcome-user") as ((value: unknown) => Promise<unknown>) & { toJsonSchema?: () => unknown };
+    const schema = resourceCatalog.getTaskSchema("welcome-user") as ((value: unknown) => Promise<unknown>) & {
+      toJsonSchema?: () => unknown;
+    };
     expect(typeof schema).toBe("function");
     expect(schema.toJsonSchema?.()).toEqual(welcome.jsonSchema);
-    await expect(schema(ada)).resolves.toEqual({ "~herald": 0, name: "user.created", payload: { ...ada, plan: "free" }, version: 3 });
+    await expect(schema(ada)).resolves.toEqual({
+      "~herald": 0,
+      name: "user.created",
+      payload: { ...ada, plan: "free" },
+      version: 3,
+    });
   });
 
   it("leaves jsonSchema out, and still defines the task, for a schema JSON Schema cannot express", () => {
@@ -79,7 +89,9 @@ describe("eventTask and the catalog as a contract", () => {
     await runTask("welcome-user", { ...ada, plan: "pro" }, { id: "run_test" });
     expect(seen).toEqual([{ payload: { ...ada, plan: "pro" }, version: 3, runId: "run_test" }]);
     expect(upcastCalls).toEqual([]);
-    await expect(runTask("welcome-user", { fullName: "Ada Lovelace", email: "ada@example.com" })).rejects.toThrow(/firstName/);
+    await expect(runTask("welcome-user", { fullName: "Ada Lovelace", email: "ada@example.com" })).rejects.toThrow(
+      /firstName/,
+    );
     expect(fake.server.requests).toEqual([]);
   });
 });

@@ -20,7 +20,8 @@ interface Call {
   extra?: unknown;
 }
 const calls: Call[] = [];
-const behaviour: { fail?: Error; catchError?: { skipRetrying?: boolean; retryDelayInMs?: number }; wait?: boolean } = {};
+const behaviour: { fail?: Error; catchError?: { skipRetrying?: boolean; retryDelayInMs?: number }; wait?: boolean } =
+  {};
 const cancelled: Promise<void>[] = [];
 
 const welcome = eventTask(events, "user.created", {
@@ -41,7 +42,14 @@ const welcome = eventTask(events, "user.created", {
     calls.push({ hook: "middleware:after" });
   },
   onStartAttempt: (user, { event, ctx, task }) => {
-    calls.push({ hook: "onStartAttempt", payload: user, version: event.version, eventId: event.id, runId: ctx.run.id, extra: task });
+    calls.push({
+      hook: "onStartAttempt",
+      payload: user,
+      version: event.version,
+      eventId: event.id,
+      runId: ctx.run.id,
+      extra: task,
+    });
   },
   onSuccess: (user, { output, event }) => {
     calls.push({ hook: "onSuccess", payload: user, version: event.version, extra: output });
@@ -113,7 +121,15 @@ describe("eventTask lifecycle hooks", () => {
   it("runs the hooks in Trigger.dev's order, each with the event's data upcast once per attempt, the envelope and the run's output", async () => {
     const result = await attempt(v1(adaV1));
     expect(result).toMatchObject({ ok: true, id: "run_hooks" });
-    expect(hooksCalled()).toEqual(["middleware:before", "onStartAttempt", "run", "onSuccess", "onComplete", "cleanup", "middleware:after"]);
+    expect(hooksCalled()).toEqual([
+      "middleware:before",
+      "onStartAttempt",
+      "run",
+      "onSuccess",
+      "onComplete",
+      "cleanup",
+      "middleware:after",
+    ]);
     for (const call of calls.filter((call) => call.payload !== undefined)) expect(call.payload).toEqual(ada);
     expect(calls.filter((call) => call.version !== undefined).map((call) => call.version)).toEqual([3, 3, 3, 3]);
     expect(calls[1]).toMatchObject({ eventId: "evt-1", runId: "run_hooks", extra: "welcome-hooks" });
@@ -127,8 +143,21 @@ describe("eventTask lifecycle hooks", () => {
     const error = new Error("mailer down");
     const result = await attempt(v1(adaV1), { fail: error, catchError: { skipRetrying: true } });
     expect(result).toMatchObject({ ok: false, skippedRetrying: true, error: { message: "mailer down" } });
-    expect(hooksCalled()).toEqual(["middleware:before", "onStartAttempt", "run", "catchError", "onFailure", "onComplete", "cleanup", "middleware:after"]);
-    expect(calls.find((call) => call.hook === "catchError")).toEqual({ hook: "catchError", payload: ada, extra: error });
+    expect(hooksCalled()).toEqual([
+      "middleware:before",
+      "onStartAttempt",
+      "run",
+      "catchError",
+      "onFailure",
+      "onComplete",
+      "cleanup",
+      "middleware:after",
+    ]);
+    expect(calls.find((call) => call.hook === "catchError")).toEqual({
+      hook: "catchError",
+      payload: ada,
+      extra: error,
+    });
     expect(calls.find((call) => call.hook === "onFailure")).toEqual({ hook: "onFailure", payload: ada, extra: error });
     expect(calls.find((call) => call.hook === "onComplete")!.extra).toEqual({ ok: false, error });
   });
@@ -136,7 +165,14 @@ describe("eventTask lifecycle hooks", () => {
   it("a retry decided by catchError reaches Trigger.dev, and onFailure waits for the last attempt", async () => {
     const result = await attempt(v1(adaV1), { fail: new Error("busy"), catchError: { retryDelayInMs: 5_000 } });
     expect(result).toMatchObject({ ok: false, skippedRetrying: false, retry: { delay: 5_000 } });
-    expect(hooksCalled()).toEqual(["middleware:before", "onStartAttempt", "run", "catchError", "cleanup", "middleware:after"]);
+    expect(hooksCalled()).toEqual([
+      "middleware:before",
+      "onStartAttempt",
+      "run",
+      "catchError",
+      "cleanup",
+      "middleware:after",
+    ]);
   });
 
   it("calls onWait, onResume and onCancel with the event's data when the runtime reports a wait and a cancel", async () => {
@@ -144,7 +180,15 @@ describe("eventTask lifecycle hooks", () => {
     expect(result.ok).toBe(true);
     await Promise.all(cancelled.splice(0));
     const pro = { ...ada, plan: "pro" };
-    expect(calls.filter((call) => call.hook.startsWith("on") && call.hook !== "onStartAttempt" && call.hook !== "onSuccess" && call.hook !== "onComplete")).toEqual([
+    expect(
+      calls.filter(
+        (call) =>
+          call.hook.startsWith("on") &&
+          call.hook !== "onStartAttempt" &&
+          call.hook !== "onSuccess" &&
+          call.hook !== "onComplete",
+      ),
+    ).toEqual([
       { hook: "onWait", payload: pro, extra: "duration" },
       { hook: "onResume", payload: pro, extra: "duration" },
       { hook: "onCancel", payload: pro, extra: { plan: "pro" } },
@@ -152,34 +196,74 @@ describe("eventTask lifecycle hooks", () => {
   });
 
   it.each([
-    ["a version newer than the worker's catalog", v1(adaV1, 9), /user\.created: no schema version 9; it has versions 1 to 3/],
-    ["an upcast that fails the next version's schema", v1({ fullName: "Ada", email: "not-an-email" }), /user\.created: email/],
-  ])("skips every hook for %s; middleware lets the run go on, and the run fails with herald's typed error", async (_, payload, message) => {
-    const result = await attempt(payload, { catchError: { skipRetrying: true } });
-    expect(result.ok).toBe(false);
-    // not TASK_MIDDLEWARE_ERROR: the skipped middleware still called next()
-    expect(result).toMatchObject({ error: { type: "BUILT_IN_ERROR", message: expect.stringMatching(message) } });
-    expect(calls).toEqual([]);
-  });
+    [
+      "a version newer than the worker's catalog",
+      v1(adaV1, 9),
+      /user\.created: no schema version 9; it has versions 1 to 3/,
+    ],
+    [
+      "an upcast that fails the next version's schema",
+      v1({ fullName: "Ada", email: "not-an-email" }),
+      /user\.created: email/,
+    ],
+  ])(
+    "skips every hook for %s; middleware lets the run go on, and the run fails with herald's typed error",
+    async (_, payload, message) => {
+      const result = await attempt(payload, { catchError: { skipRetrying: true } });
+      expect(result.ok).toBe(false);
+      // not TASK_MIDDLEWARE_ERROR: the skipped middleware still called next()
+      expect(result).toMatchObject({ error: { type: "BUILT_IN_ERROR", message: expect.stringMatching(message) } });
+      expect(calls).toEqual([]);
+    },
+  );
 
   it("never calls a hook for a dashboard payload that fails the schema: Trigger.dev fails the run first", async () => {
     const result = await attempt(adaV1);
-    expect(result).toMatchObject({ ok: false, error: { type: "INTERNAL_ERROR", code: "TASK_INPUT_ERROR" }, skippedRetrying: true });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { type: "INTERNAL_ERROR", code: "TASK_INPUT_ERROR" },
+      skippedRetrying: true,
+    });
     expect(calls).toEqual([]);
   });
 
   it("a registered hook called with something that is not herald's payload skips the user's hook instead of crashing", async () => {
     calls.length = 0;
-    const params = { ctx: { run: { id: "run_x", createdAt: new Date() } }, task: welcome.id, signal: new AbortController().signal };
-    await expect(lifecycleHooks.getTaskSuccessHook(welcome.id)!({ ...params, payload: "garbage", output: 1 } as never)).resolves.toBeUndefined();
-    await expect(lifecycleHooks.getTaskFailureHook(welcome.id)!({ ...params, payload: { ...ada }, error: new Error("x") } as never)).resolves.toBeUndefined();
+    const params = {
+      ctx: { run: { id: "run_x", createdAt: new Date() } },
+      task: welcome.id,
+      signal: new AbortController().signal,
+    };
+    await expect(
+      lifecycleHooks.getTaskSuccessHook(welcome.id)!({ ...params, payload: "garbage", output: 1 } as never),
+    ).resolves.toBeUndefined();
+    await expect(
+      lifecycleHooks.getTaskFailureHook(welcome.id)!({
+        ...params,
+        payload: { ...ada },
+        error: new Error("x"),
+      } as never),
+    ).resolves.toBeUndefined();
     let nextCalls = 0;
-    await lifecycleHooks.getTaskMiddlewareHook(welcome.id)!({ ...params, payload: null, next: async () => void nextCalls++ } as never);
+    await lifecycleHooks.getTaskMiddlewareHook(welcome.id)!({
+      ...params,
+      payload: null,
+      next: async () => void nextCalls++,
+    } as never);
     expect(nextCalls).toBe(1);
     expect(calls).toEqual([]);
   });
 
-  it.each(["onStart", "handleError", "init"])("refuses Trigger.dev's deprecated %s, which would see the wire payload", (hook) => {
-    expect(() => eventTask(events, "invoice.sent", { id: `with-${hook}`, run: async () => undefined, [hook]: () => undefined } as never)).toThrow(InvalidOptionsError);
-  });
+  it.each(["onStart", "handleError", "init"])(
+    "refuses Trigger.dev's deprecated %s, which would see the wire payload",
+    (hook) => {
+      expect(() =>
+        eventTask(events, "invoice.sent", {
+          id: `with-${hook}`,
+          run: async () => undefined,
+          [hook]: () => undefined,
+        } as never),
+      ).toThrow(InvalidOptionsError);
+    },
+  );
 });

@@ -24,7 +24,10 @@ const processUpload = eventTask(events, "file.uploaded", {
   machine: "small-1x",
   run: async (file, { sendEvent, event, attempt, ctx }) => {
     seen.push({ payload: file, event, attempt, runId: ctx.run.id });
-    const receipt = await sendEvent("file.processed", { fileId: file.fileId, result: file.size > 0 ? "success" : "failure" });
+    const receipt = await sendEvent("file.processed", {
+      fileId: file.fileId,
+      result: file.size > 0 ? "success" : "failure",
+    });
     return { processed: receipt.id };
   },
 });
@@ -53,7 +56,14 @@ describe("eventTask", () => {
     expect(seen).toEqual([
       {
         payload: { fileId: "f1", size: 12 },
-        event: { id: "evt-1", name: "file.uploaded", payload: { fileId: "f1", size: 12 }, timestamp: "2026-01-01T00:00:00.000Z", correlationId: "evt-0", causationId: "evt-0" },
+        event: {
+          id: "evt-1",
+          name: "file.uploaded",
+          payload: { fileId: "f1", size: 12 },
+          timestamp: "2026-01-01T00:00:00.000Z",
+          correlationId: "evt-0",
+          causationId: "evt-0",
+        },
         attempt: 1,
         runId: "run_1",
       },
@@ -62,7 +72,14 @@ describe("eventTask", () => {
     expect(fake.server.runs).toHaveLength(1);
     expect(fake.server.runs[0]).toMatchObject({
       taskId: "notify",
-      payload: { "~herald": 1, id: "evt-1/0", name: "file.processed", correlationId: "evt-0", causationId: "evt-1", payload: { fileId: "f1", result: "success" } },
+      payload: {
+        "~herald": 1,
+        id: "evt-1/0",
+        name: "file.processed",
+        correlationId: "evt-0",
+        causationId: "evt-1",
+        payload: { fileId: "f1", result: "success" },
+      },
       options: { tags: ["event:file.processed", "evt:evt-1/0", "corr:evt-0", "cause:evt-1"] },
     });
   });
@@ -81,9 +98,18 @@ describe("eventTask", () => {
     await runTask("process-upload", { fileId: "f2", size: "0" }, { id: "run_test" });
     expect(seen[0]).toMatchObject({
       payload: { fileId: "f2", size: 0 },
-      event: { id: "run_test", name: "file.uploaded", correlationId: "run_test", timestamp: "2026-01-02T03:04:05.000Z" },
+      event: {
+        id: "run_test",
+        name: "file.uploaded",
+        correlationId: "run_test",
+        timestamp: "2026-01-02T03:04:05.000Z",
+      },
     });
-    expect(fake.server.runs[0]!.payload).toMatchObject({ id: "run_test/0", causationId: "run_test", payload: { result: "failure" } });
+    expect(fake.server.runs[0]!.payload).toMatchObject({
+      id: "run_test/0",
+      causationId: "run_test",
+      payload: { result: "failure" },
+    });
   });
 
   it("rejects a plain payload that fails the schema, and a wire event of another event", async () => {
@@ -94,7 +120,10 @@ describe("eventTask", () => {
 
   it("validates before sending when triggered directly, and sends the output once", async () => {
     await processUpload.trigger({ fileId: "f4", size: "7" });
-    expect(fake.server.runs[0]).toMatchObject({ taskId: "process-upload", payload: { "~herald": 0, name: "file.uploaded", payload: { fileId: "f4", size: 7 } } });
+    expect(fake.server.runs[0]).toMatchObject({
+      taskId: "process-upload",
+      payload: { "~herald": 0, name: "file.uploaded", payload: { fileId: "f4", size: 7 } },
+    });
     await expect(processUpload.trigger({ fileId: "f4" } as never)).rejects.toThrow(EventValidationError);
     // what arrived passes the worker's parse unchanged: size stays a number
     seen.length = 0;
@@ -103,6 +132,8 @@ describe("eventTask", () => {
   });
 
   it("refuses an event the catalog does not have", () => {
-    expect(() => eventTask(events, "file.deleted" as never, { id: "x", run: async () => undefined })).toThrow(UnknownEventError);
+    expect(() => eventTask(events, "file.deleted" as never, { id: "x", run: async () => undefined })).toThrow(
+      UnknownEventError,
+    );
   });
 });

@@ -21,7 +21,13 @@ export interface DashboardSource {
   noteReplay(id: string, of: string): void;
 }
 
-const STATUSES: ReadonlySet<string> = new Set<EventStatus>(["scheduled", "running", "succeeded", "failed", "cancelled"]);
+const STATUSES: ReadonlySet<string> = new Set<EventStatus>([
+  "scheduled",
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+]);
 const PAGE = { default: 50, max: 500 } as const;
 
 /** `GET /api/events`: one page of history, newest first. */
@@ -44,7 +50,11 @@ export async function handleApi(request: Request, url: URL, source: DashboardSou
   if (resource === "catalog" && parts.length === 1) {
     allow(method, "GET");
     const { catalog, engine } = source;
-    return jsonResponse(200, { transport: catalog.transport.name, history: engine !== undefined, events: await describeEvents(catalog) });
+    return jsonResponse(200, {
+      transport: catalog.transport.name,
+      history: engine !== undefined,
+      events: await describeEvents(catalog),
+    });
   }
   if (resource === "events" && parts.length === 1) {
     allow(method, "GET");
@@ -61,9 +71,18 @@ export async function handleApi(request: Request, url: URL, source: DashboardSou
   if (resource === "stats" && parts.length === 1) {
     allow(method, "GET");
     const engine = historyOf(source);
-    const bucketMs = Math.max(TIMELINE_LIMITS.minBucketMs, integer(url.searchParams, "bucketMs", TIMELINE_LIMITS.bucketMs));
-    const buckets = Math.min(TIMELINE_LIMITS.maxBuckets, Math.max(1, integer(url.searchParams, "buckets", TIMELINE_LIMITS.buckets)));
-    return jsonResponse(200, { ...engine.history.stats(), timeline: buildTimeline(engine.history.list(), engine.now(), bucketMs, buckets) });
+    const bucketMs = Math.max(
+      TIMELINE_LIMITS.minBucketMs,
+      integer(url.searchParams, "bucketMs", TIMELINE_LIMITS.bucketMs),
+    );
+    const buckets = Math.min(
+      TIMELINE_LIMITS.maxBuckets,
+      Math.max(1, integer(url.searchParams, "buckets", TIMELINE_LIMITS.buckets)),
+    );
+    return jsonResponse(200, {
+      ...engine.history.stats(),
+      timeline: buildTimeline(engine.history.list(), engine.now(), bucketMs, buckets),
+    });
   }
   throw new HttpProblem("NOT_FOUND", `Nothing at ${url.pathname}`);
 }
@@ -71,25 +90,43 @@ export async function handleApi(request: Request, url: URL, source: DashboardSou
 function listEvents(params: URLSearchParams, source: DashboardSource): EventPage {
   const { history } = historyOf(source);
   const status = params.get("status") || undefined;
-  if (status !== undefined && !STATUSES.has(status)) throw new HttpProblem("INVALID_BODY", `status must be one of ${[...STATUSES].join(", ")}`);
+  if (status !== undefined && !STATUSES.has(status))
+    throw new HttpProblem("INVALID_BODY", `status must be one of ${[...STATUSES].join(", ")}`);
   const name = params.get("name") || undefined;
   const limit = Math.min(PAGE.max, Math.max(1, integer(params, "limit", PAGE.default)));
-  const matching = history.list({ ...(name === undefined ? {} : { name }), ...(status === undefined ? {} : { status: status as EventStatus }) });
+  const matching = history.list({
+    ...(name === undefined ? {} : { name }),
+    ...(status === undefined ? {} : { status: status as EventStatus }),
+  });
   const before = params.get("before");
   // history drops the oldest first, so a cursor it dropped means nothing older is left
   const from = before === null ? 0 : matching.findIndex((record) => record.event.id === before) + 1 || matching.length;
   const page = matching.slice(from, from + limit);
   const more = from + limit < matching.length;
-  return { events: page.map((record) => toSummary(record, source.replays.get(record.event.id))), total: matching.length, nextBefore: more ? page.at(-1)!.event.id : null };
+  return {
+    events: page.map((record) => toSummary(record, source.replays.get(record.event.id))),
+    total: matching.length,
+    nextBefore: more ? page.at(-1)!.event.id : null,
+  };
 }
 
 function eventDetail(id: string, source: DashboardSource): EventDetail {
   const { history } = historyOf(source);
   const record = history.get(id);
-  if (!record) throw new HttpProblem("NOT_FOUND", `No event ${JSON.stringify(id)} in history (it may have been dropped: history keeps the newest events)`);
+  if (!record)
+    throw new HttpProblem(
+      "NOT_FOUND",
+      `No event ${JSON.stringify(id)} in history (it may have been dropped: history keeps the newest events)`,
+    );
   const related = history.list().filter((other) => other.event.correlationId === record.event.correlationId);
   const replayOf = source.replays.get(id);
-  return { event: record.event, status: record.status, runs: record.runs, chain: buildChain(related), ...(replayOf === undefined ? {} : { replayOf }) };
+  return {
+    event: record.event,
+    status: record.status,
+    runs: record.runs,
+    chain: buildChain(related),
+    ...(replayOf === undefined ? {} : { replayOf }),
+  };
 }
 
 // a replay is a new root event (new id, no lineage) with the same name and payload; see README.md#the-herald-dev-dashboard
@@ -100,7 +137,9 @@ async function replay(request: Request, id: string, source: DashboardSource): Pr
   source.noteReplay(newId, id);
   const body = JSON.stringify({ event: record.event.name, payload: record.event.payload, id: newId });
   // through POST /trigger, so the payload is validated again and errors read the same as a send's
-  const response = await source.trigger(new Request(request.url, { method: "POST", headers: { "content-type": "application/json" }, body }));
+  const response = await source.trigger(
+    new Request(request.url, { method: "POST", headers: { "content-type": "application/json" }, body }),
+  );
   if (!response.ok) return response;
   const sent = (await response.json()) as Record<string, unknown>;
   return jsonResponse(200, { ...sent, replayOf: id });
@@ -108,17 +147,27 @@ async function replay(request: Request, id: string, source: DashboardSource): Pr
 
 function historyOf(source: DashboardSource): EmbeddedEngine {
   if (source.engine) return source.engine;
-  throw new HttpProblem("NOT_FOUND", `No history: the catalog sends through the ${source.catalog.transport.name} transport, which keeps none here`);
+  throw new HttpProblem(
+    "NOT_FOUND",
+    `No history: the catalog sends through the ${source.catalog.transport.name} transport, which keeps none here`,
+  );
 }
 
 function allow(method: string, wanted: "GET" | "POST"): void {
-  if (method !== wanted) throw new HttpProblem("METHOD_NOT_ALLOWED", `Use ${wanted}, not ${method}`, {}, { allow: wanted === "GET" ? "GET, HEAD" : "POST" });
+  if (method !== wanted)
+    throw new HttpProblem(
+      "METHOD_NOT_ALLOWED",
+      `Use ${wanted}, not ${method}`,
+      {},
+      { allow: wanted === "GET" ? "GET, HEAD" : "POST" },
+    );
 }
 
 function integer(params: URLSearchParams, key: string, fallback: number): number {
   const raw = params.get(key);
   if (raw === null || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value)) throw new HttpProblem("INVALID_BODY", `${key} must be a whole number, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(value))
+    throw new HttpProblem("INVALID_BODY", `${key} must be a whole number, got ${JSON.stringify(raw)}`);
   return value;
 }

@@ -7,7 +7,8 @@ import type { Asset } from "./assets.js";
  * inline script, no framing; a payload that smuggles markup has nowhere to run.
  */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "cache-control": "no-store",
@@ -44,14 +45,23 @@ export function createDashboardHandler(source: DashboardSource): (request: Reque
   return async (request) => {
     const url = new URL(request.url);
     try {
-      if (!isLoopbackHost(request.headers.get("host"))) throw new HttpProblem("UNAUTHENTICATED", "herald dev answers only requests addressed to 127.0.0.1 or localhost");
+      if (!isLoopbackHost(request.headers.get("host")))
+        throw new HttpProblem(
+          "UNAUTHENTICATED",
+          "herald dev answers only requests addressed to 127.0.0.1 or localhost",
+        );
       if (request.method === "POST") checkSameOrigin(request);
       if (url.pathname.startsWith("/api/")) return withHeaders(await handleApi(request, url, source));
       const files = await loadAssets();
-      if (files.size === 0) throw new HttpProblem("NOT_FOUND", "The dashboard's page ships in the built CLI (dist/cli.js); this copy runs from source without it. The JSON endpoints under /api/ work.");
+      if (files.size === 0)
+        throw new HttpProblem(
+          "NOT_FOUND",
+          "The dashboard's page ships in the built CLI (dist/cli.js); this copy runs from source without it. The JSON endpoints under /api/ work.",
+        );
       const asset = files.get(url.pathname);
       if (!asset) throw new HttpProblem("NOT_FOUND", `Nothing at ${url.pathname}`);
-      if (request.method !== "GET" && request.method !== "HEAD") throw new HttpProblem("METHOD_NOT_ALLOWED", `Use GET, not ${request.method}`, {}, { allow: "GET, HEAD" });
+      if (request.method !== "GET" && request.method !== "HEAD")
+        throw new HttpProblem("METHOD_NOT_ALLOWED", `Use GET, not ${request.method}`, {}, { allow: "GET, HEAD" });
       return new Response(asset.body, { headers: { ...PAGE_HEADERS, "content-type": asset.type } });
     } catch (error) {
       if (error instanceof HttpProblem) return withHeaders(problemResponse(error));
@@ -64,11 +74,14 @@ export function createDashboardHandler(source: DashboardSource): (request: Reque
 // needs a preflight this server never grants, and browsers name the page's origin in Origin
 function checkSameOrigin(request: Request): void {
   const origin = request.headers.get("origin");
-  if (origin !== null && !isLoopbackHost(origin.replace(/^http:\/\//, ""))) throw new HttpProblem("UNAUTHENTICATED", "herald dev answers only its own page");
-  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the request with Content-Type: application/json");
+  if (origin !== null && !isLoopbackHost(origin.replace(/^http:\/\//, "")))
+    throw new HttpProblem("UNAUTHENTICATED", "herald dev answers only its own page");
+  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? ""))
+    throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the request with Content-Type: application/json");
 }
 
 function withHeaders(response: Response): Response {
-  for (const [key, value] of Object.entries(PAGE_HEADERS)) if (!response.headers.has(key)) response.headers.set(key, value);
+  for (const [key, value] of Object.entries(PAGE_HEADERS))
+    if (!response.headers.has(key)) response.headers.set(key, value);
   return response;
 }

@@ -22,7 +22,10 @@ export async function describeEvents(catalog: AnyCatalog): Promise<CatalogEntry[
     (catalog.names as readonly string[]).map(async (name) => {
       const schema = schemas[name]!;
       try {
-        return { name, schema: await convertEvent({ name, schema, definition: readDefinition(schema) }, "input", "draft-2020-12") };
+        return {
+          name,
+          schema: await convertEvent({ name, schema, definition: readDefinition(schema) }, "input", "draft-2020-12"),
+        };
       } catch {
         return { name, schema: null }; // a Date, a transform's output, a validator with no converter: raw JSON it is
       }

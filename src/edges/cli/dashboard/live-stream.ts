@@ -50,7 +50,11 @@ export function createLiveStream(): LiveStream {
   };
   return {
     attach(req, res) {
-      res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
+      res.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      });
       // the first line tells EventSource how long to wait before reconnecting
       res.write("retry: 1000\n\n");
       clients.add(res);

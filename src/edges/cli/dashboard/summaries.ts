@@ -11,7 +11,12 @@ export interface EventSummary {
   readonly correlationId: string;
   readonly causationId?: string;
   /** Run counts by outcome; `active` is running or waiting to retry. */
-  readonly runs: { readonly total: number; readonly succeeded: number; readonly failed: number; readonly active: number };
+  readonly runs: {
+    readonly total: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly active: number;
+  };
   /** The event this one replays, when it was sent by the dashboard's replay button. */
   readonly replayOf?: string;
 }
@@ -64,7 +69,8 @@ export function toSummary(record: EventRecord, replayOf: string | undefined): Ev
 export function buildChain(related: readonly EventRecord[]): ChainNode[] {
   const nodes = new Map<string, ChainNode>();
   const ordered = [...related].reverse();
-  for (const { event, status } of ordered) nodes.set(event.id, { id: event.id, name: event.name, status, timestamp: event.timestamp, children: [] });
+  for (const { event, status } of ordered)
+    nodes.set(event.id, { id: event.id, name: event.name, status, timestamp: event.timestamp, children: [] });
   const roots: ChainNode[] = [];
   for (const { event } of ordered) {
     const node = nodes.get(event.id)!;

@@ -7,7 +7,9 @@ export interface Timeline {
   readonly bucketMs: number;
   readonly buckets: number;
   /** Per event name, one count per bucket, by the time each event was sent. */
-  readonly byName: Readonly<Record<string, { readonly succeeded: readonly number[]; readonly failed: readonly number[] }>>;
+  readonly byName: Readonly<
+    Record<string, { readonly succeeded: readonly number[]; readonly failed: readonly number[] }>
+  >;
 }
 
 /** Default and bounds of `GET /api/stats?bucketMs=&buckets=`. */
@@ -18,7 +20,12 @@ export const TIMELINE_LIMITS = { bucketMs: 60_000, buckets: 30, minBucketMs: 1_0
  * holding `now`. Buckets align to multiples of `bucketMs`, so bars stay put as time passes.
  * Events still running, scheduled or cancelled are not counted; older events fall outside.
  */
-export function buildTimeline(records: Iterable<EventRecord>, now: number, bucketMs: number, buckets: number): Timeline {
+export function buildTimeline(
+  records: Iterable<EventRecord>,
+  now: number,
+  bucketMs: number,
+  buckets: number,
+): Timeline {
   const start = (Math.floor(now / bucketMs) + 1 - buckets) * bucketMs;
   const byName: Record<string, { succeeded: number[]; failed: number[] }> = {};
   for (const { event, status } of records) {
@@ -26,7 +33,10 @@ export function buildTimeline(records: Iterable<EventRecord>, now: number, bucke
     const at = Date.parse(event.timestamp);
     const index = Math.floor((at - start) / bucketMs);
     if (!(index >= 0 && index < buckets)) continue;
-    const counts = (byName[event.name] ??= { succeeded: new Array<number>(buckets).fill(0), failed: new Array<number>(buckets).fill(0) });
+    const counts = (byName[event.name] ??= {
+      succeeded: new Array<number>(buckets).fill(0),
+      failed: new Array<number>(buckets).fill(0),
+    });
     counts[status][index]!++;
   }
   return { start: new Date(start).toISOString(), bucketMs, buckets, byName };

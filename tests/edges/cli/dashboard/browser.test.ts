@@ -6,7 +6,14 @@ import { assertBuilt, type CliProcess, ROOT, runCli, startCli } from "../run-cli
 
 // Debian's chromium, which .ci/run installs; a machine without it skips this file, CI fails instead
 const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const SCREENSHOT = join(ROOT, ".tmp", "dashboard.png");
 const missing = !existsSync(CHROMIUM);
 
@@ -18,16 +25,28 @@ describe.skipIf(missing && !process.env.CI)("the herald dev dashboard in a real 
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (missing) throw new Error(`${CHROMIUM} is missing: CI must install it (apt-get install -y chromium, as .ci/run does)`);
+    if (missing)
+      throw new Error(`${CHROMIUM} is missing: CI must install it (apt-get install -y chromium, as .ci/run does)`);
     assertBuilt();
     dev = startCli(["dev", join(ROOT, "tests/fixtures/dashboard-catalog.ts"), "--port", "0"]);
-    [browser, [, url = ""]] = await Promise.all([chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 20_000 }), dev.waitFor(/dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/)]);
+    [browser, [, url = ""]] = await Promise.all([
+      chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 20_000 }),
+      dev.waitFor(/dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/),
+    ]);
     page = await browser.newPage({ viewport: { width: 1400, height: 960 } });
     page.setDefaultTimeout(10_000);
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
     page.on("console", (message) => void (message.type() === "error" && problems.push(`console: ${message.text()}`)));
     // nothing but this server: a request elsewhere (a font, a CDN script) is a failure
-    page.on("request", (request) => void (request.url().startsWith(url) || request.url().startsWith("data:") || problems.push(`request elsewhere: ${request.url()}`)));
+    page.on(
+      "request",
+      (request) =>
+        void (
+          request.url().startsWith(url) ||
+          request.url().startsWith("data:") ||
+          problems.push(`request elsewhere: ${request.url()}`)
+        ),
+    );
     await page.goto(url);
     await page.locator('#live[data-state="live"]').waitFor();
     // set once: a reload would lose it, so seeing it later proves the updates came live
@@ -59,7 +78,9 @@ describe.skipIf(missing && !process.env.CI)("the herald dev dashboard in a real 
     await row(failed).click();
     const error = page.locator('#detail tr[data-subscriber="chargeCard"] td.error');
     await expect.poll(() => error.textContent()).toBe("Error: card declined: <img src=x onerror=alert(1)>");
-    expect(await page.locator("#detail pre.payload").textContent()).toContain('"reason": "<img src=x onerror=alert(1)>"');
+    expect(await page.locator("#detail pre.payload").textContent()).toContain(
+      '"reason": "<img src=x onerror=alert(1)>"',
+    );
     expect(await page.locator("#detail img").count()).toBe(0);
 
     // a chained pair: the child links back to its parent, in the chain tree and in "Caused by"
@@ -67,8 +88,13 @@ describe.skipIf(missing && !process.env.CI)("the herald dev dashboard in a real 
     const child = `${parent}/0`;
     await row(child).and(page.locator('[data-status="succeeded"]')).waitFor();
     await row(child).click();
-    await page.locator(`#detail ul.chain > li[data-id="${parent}"] > ul > li[data-id="${child}"] > button[aria-current="true"]`).waitFor();
-    await page.locator("#detail dd button.link", { hasText: parent.slice(0, 8) }).first().click();
+    await page
+      .locator(`#detail ul.chain > li[data-id="${parent}"] > ul > li[data-id="${child}"] > button[aria-current="true"]`)
+      .waitFor();
+    await page
+      .locator("#detail dd button.link", { hasText: parent.slice(0, 8) })
+      .first()
+      .click();
     await page.locator(`#detail ul.chain > li[data-id="${parent}"] > button[aria-current="true"]`).waitFor();
     expect(await page.locator("#detail h2").textContent()).toBe("order.placed");
 
@@ -76,7 +102,9 @@ describe.skipIf(missing && !process.env.CI)("the herald dev dashboard in a real 
     await page.selectOption("#send-name", "user.signed_up");
     await page.fill('#send-fields [name="email"]', "not-an-email");
     await page.click('#send-form button[type="submit"]');
-    await expect.poll(() => page.locator("#send-issues li").allTextContents()).toEqual(["email: Invalid email address"]);
+    await expect
+      .poll(() => page.locator("#send-issues li").allTextContents())
+      .toEqual(["email: Invalid email address"]);
     expect(await page.getAttribute('#send-fields [name="email"]', "aria-invalid")).toBe("true");
     const before = (await (await fetch(`${url}api/events?name=user.signed_up`)).json()) as { total: number };
     expect(before.total).toBe(0);

@@ -8,8 +8,16 @@ import { validate } from "../../../../src/edges/cli/dashboard/page/validate.js";
 const schemas = {
   order: z.object({ orderId: z.string().min(1), total: z.number().positive(), express: z.boolean().optional() }),
   shipped: z.object({ orderId: z.string().max(3), carrier: z.enum(["ups", "dhl"]) }),
-  signup: z.object({ email: z.email(), plan: z.enum(["free", "pro"]).default("free"), tags: z.array(z.string()).min(1).optional() }),
-  counts: z.object({ n: z.number().int().min(-5).max(5), ratio: z.number().lt(1).nullable(), labels: z.array(z.literal("a")).max(2) }),
+  signup: z.object({
+    email: z.email(),
+    plan: z.enum(["free", "pro"]).default("free"),
+    tags: z.array(z.string()).min(1).optional(),
+  }),
+  counts: z.object({
+    n: z.number().int().min(-5).max(5),
+    ratio: z.number().lt(1).nullable(),
+    labels: z.array(z.literal("a")).max(2),
+  }),
 };
 
 // values near each field's bounds, so whole valid payloads (and ones just past a bound) are common

@@ -14,7 +14,8 @@ const setLive = (state, text) => {
 
 async function start() {
   const catalog = await api("/api/catalog");
-  document.getElementById("transport").textContent = `${catalog.events.length} event types · ${catalog.transport} transport`;
+  document.getElementById("transport").textContent =
+    `${catalog.events.length} event types · ${catalog.transport} transport`;
   const list = createList({ onSelect: select });
   const detail = createDetail({ onSelect: select });
   const chart = createChart();

@@ -26,8 +26,16 @@ export function createChart() {
     if (names.length === 0) return replace(root, h("p", { class: "empty" }, "No events yet."));
     replace(
       root,
-      h("p", { class: "totals" }, `${stats.events} events · ${stats.succeeded} succeeded · ${stats.failed} failed · ${stats.pending} pending · ${rate(stats.successRate)} success`),
-      h("div", { class: "rates" }, names.map((name) => row(name, stats.byName[name], stats.timeline))),
+      h(
+        "p",
+        { class: "totals" },
+        `${stats.events} events · ${stats.succeeded} succeeded · ${stats.failed} failed · ${stats.pending} pending · ${rate(stats.successRate)} success`,
+      ),
+      h(
+        "div",
+        { class: "rates" },
+        names.map((name) => row(name, stats.byName[name], stats.timeline)),
+      ),
     );
   }
 
@@ -47,7 +55,13 @@ export function createChart() {
     const width = WIDTH / count;
     let max = 1;
     for (let i = 0; i < count; i++) max = Math.max(max, (series.succeeded[i] ?? 0) + (series.failed[i] ?? 0));
-    const chart = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: WIDTH, height: HEIGHT, role: "img", "aria-label": "finished events per time bucket" });
+    const chart = svg("svg", {
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      width: WIDTH,
+      height: HEIGHT,
+      role: "img",
+      "aria-label": "finished events per time bucket",
+    });
     chart.append(svg("line", { x1: 0, y1: HEIGHT - 0.5, x2: WIDTH, y2: HEIGHT - 0.5, class: "axis" }));
     const start = Date.parse(timeline.start);
     for (let i = 0; i < count; i++) {
@@ -58,8 +72,26 @@ export function createChart() {
       const badHeight = (bad / max) * (HEIGHT - 2);
       const from = new Date(start + i * timeline.bucketMs).toLocaleTimeString();
       const group = svg("g", {}, svg("title", {}, `${from}: ${ok} succeeded, ${bad} failed`));
-      if (ok) group.append(svg("rect", { x: i * width + 0.5, y: HEIGHT - 1 - okHeight, width: Math.max(1, width - 1), height: okHeight, class: "ok" }));
-      if (bad) group.append(svg("rect", { x: i * width + 0.5, y: HEIGHT - 1 - okHeight - badHeight, width: Math.max(1, width - 1), height: badHeight, class: "bad" }));
+      if (ok)
+        group.append(
+          svg("rect", {
+            x: i * width + 0.5,
+            y: HEIGHT - 1 - okHeight,
+            width: Math.max(1, width - 1),
+            height: okHeight,
+            class: "ok",
+          }),
+        );
+      if (bad)
+        group.append(
+          svg("rect", {
+            x: i * width + 0.5,
+            y: HEIGHT - 1 - okHeight - badHeight,
+            width: Math.max(1, width - 1),
+            height: badHeight,
+            class: "bad",
+          }),
+        );
       chart.append(group);
     }
     return chart;

@@ -27,7 +27,11 @@ export function createDetail({ onSelect }) {
   async function replay() {
     const from = current;
     try {
-      const sent = await api(`/api/events/${encodeURIComponent(from)}/replay`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const sent = await api(`/api/events/${encodeURIComponent(from)}/replay`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       await onSelect(sent.result.id);
       message = { kind: "ok", text: `Replay of ${from}` };
     } catch (error) {
@@ -36,7 +40,8 @@ export function createDetail({ onSelect }) {
     draw();
   }
 
-  const link = (id) => h("button", { type: "button", class: "link", title: id, onclick: () => onSelect(id) }, shortId(id));
+  const link = (id) =>
+    h("button", { type: "button", class: "link", title: id, onclick: () => onSelect(id) }, shortId(id));
 
   function draw() {
     const notice = message && h("p", { class: `note ${message.kind}`, role: "status" }, message.text);
@@ -44,7 +49,13 @@ export function createDetail({ onSelect }) {
     const { event, status, runs, chain, replayOf } = detail;
     replace(
       root,
-      h("div", { class: "section-head" }, h("h2", {}, event.name), badge(status), h("button", { type: "button", id: "replay", onclick: replay }, "Replay")),
+      h(
+        "div",
+        { class: "section-head" },
+        h("h2", {}, event.name),
+        badge(status),
+        h("button", { type: "button", id: "replay", onclick: replay }, "Replay"),
+      ),
       notice,
       h(
         "dl",
@@ -59,7 +70,9 @@ export function createDetail({ onSelect }) {
       h("h3", {}, "Payload"),
       h("pre", { class: "payload" }, JSON.stringify(event.payload, null, 2) ?? "undefined"),
       h("h3", {}, `Runs (${runs.length})`),
-      runs.length === 0 ? h("p", { class: "empty" }, status === "scheduled" ? "Not due yet." : "No subscribers.") : runTable(runs),
+      runs.length === 0
+        ? h("p", { class: "empty" }, status === "scheduled" ? "Not due yet." : "No subscribers.")
+        : runTable(runs),
       h("h3", {}, "Chain"),
       h("ul", { class: "chain" }, chain.map(node)),
     );
@@ -69,7 +82,19 @@ export function createDetail({ onSelect }) {
     return h(
       "table",
       { class: "runs" },
-      h("thead", {}, h("tr", {}, h("th", {}, "Subscriber"), h("th", {}, "Status"), h("th", {}, "Attempts"), h("th", {}, "Duration"), h("th", {}, "Error"))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, "Subscriber"),
+          h("th", {}, "Status"),
+          h("th", {}, "Attempts"),
+          h("th", {}, "Duration"),
+          h("th", {}, "Error"),
+        ),
+      ),
       h(
         "tbody",
         {},
@@ -81,7 +106,11 @@ export function createDetail({ onSelect }) {
             h("td", {}, badge(run.status)),
             h("td", {}, String(run.attempts)),
             h("td", {}, run.durationMs === undefined ? "…" : `${run.durationMs} ms`),
-            h("td", { class: "error" }, run.error ? `${run.error.name}: ${run.error.message}${run.error.code ? ` (${run.error.code})` : ""}` : ""),
+            h(
+              "td",
+              { class: "error" },
+              run.error ? `${run.error.name}: ${run.error.message}${run.error.code ? ` (${run.error.code})` : ""}` : "",
+            ),
           ),
         ),
       ),
@@ -93,7 +122,20 @@ export function createDetail({ onSelect }) {
     return h(
       "li",
       { "data-id": item.id },
-      h("button", { type: "button", class: here ? "chain-node current" : "chain-node", "aria-current": here ? "true" : undefined, onclick: () => onSelect(item.id) }, item.name, " ", badge(item.status), " ", h("span", { class: "id" }, shortId(item.id))),
+      h(
+        "button",
+        {
+          type: "button",
+          class: here ? "chain-node current" : "chain-node",
+          "aria-current": here ? "true" : undefined,
+          onclick: () => onSelect(item.id),
+        },
+        item.name,
+        " ",
+        badge(item.status),
+        " ",
+        h("span", { class: "id" }, shortId(item.id)),
+      ),
       item.children.length > 0 && h("ul", {}, item.children.map(node)),
     );
   }

@@ -63,7 +63,8 @@ export function badge(status) {
 export async function api(path, init) {
   const response = await fetch(path, init);
   const body = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));
-  if (!response.ok) throw Object.assign(new Error(body.message ?? `HTTP ${response.status}`), { body, status: response.status });
+  if (!response.ok)
+    throw Object.assign(new Error(body.message ?? `HTTP ${response.status}`), { body, status: response.status });
   return body;
 }
 

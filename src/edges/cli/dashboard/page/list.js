@@ -15,7 +15,16 @@ export function createList({ onSelect }) {
   const older = document.getElementById("older");
   const nameFilter = document.getElementById("filter-name");
   const statusFilter = document.getElementById("filter-status");
-  const state = { cursors: [null], page: 0, items: [], total: 0, nextBefore: null, missed: 0, selected: null, error: null };
+  const state = {
+    cursors: [null],
+    page: 0,
+    items: [],
+    total: 0,
+    nextBefore: null,
+    missed: 0,
+    selected: null,
+    error: null,
+  };
   const render = perFrame(draw);
 
   async function load() {
@@ -26,7 +35,13 @@ export function createList({ onSelect }) {
     if (cursor) query.set("before", cursor);
     try {
       const page = await api(`/api/events?${query}`);
-      Object.assign(state, { items: page.events, total: page.total, nextBefore: page.nextBefore, missed: 0, error: null });
+      Object.assign(state, {
+        items: page.events,
+        total: page.total,
+        nextBefore: page.nextBefore,
+        missed: 0,
+        error: null,
+      });
     } catch (error) {
       Object.assign(state, { items: [], total: 0, nextBefore: null, error: error.message });
     }
@@ -38,7 +53,9 @@ export function createList({ onSelect }) {
     return load();
   }
 
-  const matches = (event) => (!nameFilter.value || event.name === nameFilter.value) && (!statusFilter.value || event.status === statusFilter.value);
+  const matches = (event) =>
+    (!nameFilter.value || event.name === nameFilter.value) &&
+    (!statusFilter.value || event.status === statusFilter.value);
 
   function onActivity({ event }) {
     const index = state.items.findIndex((item) => item.id === event.id);
@@ -64,16 +81,25 @@ export function createList({ onSelect }) {
     newer.disabled = state.page === 0;
     older.disabled = state.nextBefore === null;
     note.hidden = state.missed === 0 && state.error === null;
-    note.textContent = state.error ?? `${state.missed} newer event${state.missed === 1 ? "" : "s"}: go to the first page to see them.`;
+    note.textContent =
+      state.error ?? `${state.missed} newer event${state.missed === 1 ? "" : "s"}: go to the first page to see them.`;
     replace(rows, state.items.map(row));
   }
 
   function row(event) {
     const { runs } = event;
-    const summary = runs.total === 0 ? "—" : `${runs.succeeded}✓ ${runs.failed}✗${runs.active ? ` ${runs.active}…` : ""}`;
+    const summary =
+      runs.total === 0 ? "—" : `${runs.succeeded}✓ ${runs.failed}✗${runs.active ? ` ${runs.active}…` : ""}`;
     return h(
       "tr",
-      { "data-id": event.id, "data-status": event.status, class: event.id === state.selected ? "selected" : undefined, tabindex: "0", onclick: () => onSelect(event.id), onkeydown: (e) => e.key === "Enter" && onSelect(event.id) },
+      {
+        "data-id": event.id,
+        "data-status": event.status,
+        class: event.id === state.selected ? "selected" : undefined,
+        tabindex: "0",
+        onclick: () => onSelect(event.id),
+        onkeydown: (e) => e.key === "Enter" && onSelect(event.id),
+      },
       h("td", {}, formatTime(event.timestamp)),
       h("td", { class: "name" }, event.causationId ? "↳ " : "", event.name),
       h("td", { class: "id", title: event.id }, shortId(event.id)),

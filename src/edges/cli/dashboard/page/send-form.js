@@ -26,7 +26,12 @@ export function createSendForm({ events, onSent }) {
     const canUseFields = hasFields(current);
     rawToggle.disabled = !canUseFields;
     if (!canUseFields) rawToggle.checked = true;
-    replace(fields, canUseFields ? Object.entries(current.properties).map(([key, property]) => field(key, property, required.has(key))) : []);
+    replace(
+      fields,
+      canUseFields
+        ? Object.entries(current.properties).map(([key, property]) => field(key, property, required.has(key)))
+        : [],
+    );
     fields.hidden = rawToggle.checked;
     rawText.hidden = !rawToggle.checked;
     showIssues([]);
@@ -38,13 +43,30 @@ export function createSendForm({ events, onSent }) {
     let input;
     if (Array.isArray(property.enum) || property.type === "boolean") {
       const options = property.type === "boolean" ? [true, false] : property.enum;
-      input = h("select", { name: key, "data-kind": "json" }, h("option", { value: "" }, required ? "choose…" : "(leave out)"), options.map((option) => h("option", { value: JSON.stringify(option), selected: equal(option, fallback) }, String(option))));
+      input = h(
+        "select",
+        { name: key, "data-kind": "json" },
+        h("option", { value: "" }, required ? "choose…" : "(leave out)"),
+        options.map((option) =>
+          h("option", { value: JSON.stringify(option), selected: equal(option, fallback) }, String(option)),
+        ),
+      );
     } else if (property.type === "string") {
       input = h("input", { name: key, type: "text", "data-kind": "string", value: fallback });
     } else if (property.type === "number" || property.type === "integer") {
-      input = h("input", { name: key, type: "number", step: property.type === "integer" ? "1" : "any", "data-kind": "number", value: fallback });
+      input = h("input", {
+        name: key,
+        type: "number",
+        step: property.type === "integer" ? "1" : "any",
+        "data-kind": "number",
+        value: fallback,
+      });
     } else {
-      input = h("textarea", { name: key, rows: "2", "data-kind": "json", spellcheck: "false", placeholder: "JSON" }, fallback === "" ? "" : JSON.stringify(fallback));
+      input = h(
+        "textarea",
+        { name: key, rows: "2", "data-kind": "json", spellcheck: "false", placeholder: "JSON" },
+        fallback === "" ? "" : JSON.stringify(fallback),
+      );
     }
     return h("label", { class: "field" }, label, input);
   }
@@ -83,7 +105,10 @@ export function createSendForm({ events, onSent }) {
 
   function showIssues(issues) {
     issuesList.hidden = issues.length === 0;
-    replace(issuesList, issues.map((issue) => h("li", {}, issue.path.length ? `${issue.path.join(".")}: ` : "", issue.message)));
+    replace(
+      issuesList,
+      issues.map((issue) => h("li", {}, issue.path.length ? `${issue.path.join(".")}: ` : "", issue.message)),
+    );
     for (const input of fields.querySelectorAll("[name]")) {
       const bad = issues.some((issue) => issue.path[0] === input.name);
       if (bad) input.setAttribute("aria-invalid", "true");
