@@ -13,6 +13,7 @@ Usage:
   herald dev <catalog-module> [--port 3002]                   serve POST /trigger for a catalog, locally
   herald export <catalog-module> --format json-schema|asyncapi [--out file]
                                                                publish the catalog as a contract
+  herald types <catalog-module> [--check]                     declare a large catalog's type for fast editors
 
 Run \`herald <command> --help\` for a command's options. \`herald --version\` prints herald's own version.
 
@@ -101,4 +102,31 @@ Exit codes:
   0  done
   1  a schema cannot be expressed as JSON Schema (the message names the event)
   2  usage error: bad arguments, an unreadable catalog module, an unwritable --out file
+`;
+
+/** `herald types --help`. */
+export const TYPES_HELP = `herald types: declare a catalog's type, so editors stay fast on large catalogs
+
+Usage:
+  herald types <catalog-module> [options]
+
+Writes <module>.types.d.ts beside the module: TypeScript's declaration of the catalog, as
+\`export type Events = EventCatalog<{ ... }>\`. Annotate the catalog with it,
+
+  import type { Events } from "./events.types.js";
+  export const events: Events = defineEvents({ ... });
+
+and the editor reads one declared type instead of re-inferring every schema on each keystroke.
+Needs TypeScript (npm i -D typescript); the module's nearest tsconfig.json is used.
+
+Options:
+  --export <name>   the module's export that holds the catalog (default events)
+  --name <Type>     the type to declare (default: the export's name capitalised, Events)
+  --check           write nothing; exit 1 when the file is missing or stale (for CI)
+  -h, --help        this help
+
+Exit codes:
+  0  written, or current (--check)
+  1  --check: the file is missing or stale
+  2  usage error: bad arguments, no TypeScript, no such export, a type TypeScript cannot declare
 `;

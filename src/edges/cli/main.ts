@@ -5,11 +5,13 @@ import { exportCommand } from "./export.js";
 import { MAIN_HELP } from "./help.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
 import { sendCommand } from "./send.js";
+import { typesCommand } from "./types-command.js";
 
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
   send: sendCommand,
   dev: devCommand,
   export: exportCommand,
+  types: typesCommand,
 };
 
 /**

@@ -34,9 +34,9 @@ export interface CliProcess {
 /** Starts `node dist/cli.js ...args` in the repository root. */
 export function startCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; stdin?: string } = {},
+  options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {},
 ): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(options.env ?? {}) });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env ?? {}) });
   let out = "";
   let err = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
@@ -81,7 +81,7 @@ export function startCli(
 /** Runs `herald ...args` to its end. */
 export async function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; stdin?: string } = {},
+  options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cli = startCli(args, options);
   const code = await cli.exited();
