@@ -12,7 +12,7 @@ import { anchors, docFiles, type Link, links, root } from "./markdown.js";
  * Pages another branch writes: a link to one passes while it is absent, and is checked like any
  * other once it exists (the lead merges that branch, then removes the entry).
  */
-const PENDING = new Set(["docs/security.md"]);
+const PENDING = new Set(["docs/security.md", "docs/contract-differences.md"]);
 
 /** What is wrong with a link, or undefined when it resolves. */
 function broken(link: Link): string | undefined {
@@ -43,12 +43,11 @@ describe("the documentation", () => {
     expect(statSync(join(root, "README.md")).size).toBeLessThanOrEqual(16_384);
   });
 
-  it("has a docs page for each topic, each linked from README.md and docs/README.md", () => {
-    const readme = links("README.md").map((link) => link.target.split("#")[0]);
+  it("lists every docs page in docs/README.md, which README.md links", () => {
+    expect(links("README.md").map((link) => link.target)).toContain("docs/README.md");
     const index = links("docs/README.md").map((link) => link.target.split("#")[0]);
     for (const page of docFiles().filter((file) => file.startsWith("docs/") && file !== "docs/README.md")) {
       expect(index, `docs/README.md links ${page}`).toContain(page.slice("docs/".length));
-      expect(readme, `README.md links ${page}`).toContain(page);
     }
   });
 
