@@ -74,7 +74,7 @@ export interface VersionedEvent<TVersions extends readonly [SchemaLike, ...Schem
  *     description: "A user signed up", owner: "accounts",
  *   }),
  * });
- * @see README.md#the-catalog-as-a-contract
+ * @see docs/contract.md#describe-an-event-defineevent
  */
 export function defineEvent<const TVersions extends readonly [SchemaLike, ...SchemaLike[]]>(
   definition: VersionedEvent<TVersions>,

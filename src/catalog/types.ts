@@ -228,7 +228,7 @@ export type OnOptions = SubscribeOptions;
 
 /**
  * A catalog of typed events, made by `defineEvents`. Every method is bound: destructure freely.
- * @see README.md#api
+ * @see docs/catalog.md
  */
 export interface EventCatalog<TSchemas extends AnySchemas> {
   /** Type-only: the maps the helper types read by index. `undefined` at run time. */
@@ -298,7 +298,7 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * `deprecated` and `examples`. Uses the validator's Standard JSON Schema, else zod's converter.
    * With `versions: "all"`, each older version of a versioned event is added as `<name>-v<N>`.
    * @throws UnsupportedSchemaError for a schema JSON Schema cannot express, or a validator with no converter
-   * @see README.md#the-catalog-as-a-contract
+   * @see docs/contract.md#json-schema
    */
   toJSONSchema(
     options: JSONSchemaOptions & { readonly versions: "all" },
@@ -308,7 +308,7 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
   /**
    * An AsyncAPI 3.0 document of the catalog: a channel, a message and send/receive operations per event.
    * @throws UnsupportedSchemaError as {@link EventCatalog.toJSONSchema}; InvalidOptionsError without a title and version
-   * @see README.md#the-catalog-as-a-contract
+   * @see docs/contract.md#asyncapi-30
    */
   toAsyncAPI(options: AsyncAPIOptions): Promise<AsyncAPIDocument>;
   /** The same catalog delivering through `transport`: one catalog module for sender and worker. */

@@ -43,7 +43,7 @@ export interface ToCloudEventOptions {
  * @example
  * await fetch(url, { method: "POST", headers: { "content-type": "application/cloudevents+json" },
  *   body: JSON.stringify(toCloudEvent(ctx.event, { source: "https://billing.example.com" })) });
- * @see README.md#the-catalog-as-a-contract
+ * @see docs/contract.md#cloudevents-10
  */
 export function toCloudEvent<TData>(
   envelope: Envelope<string, TData>,

@@ -24,7 +24,7 @@ const BRAND: unique symbol = Symbol.for("herald.error") as never;
 
 /**
  * Base class of every error herald throws. Match on `code`, which never changes between versions.
- * @see README.md#errors
+ * @see docs/catalog.md#errors
  */
 export class HeraldError extends Error {
   readonly code: HeraldErrorCode;
@@ -45,7 +45,7 @@ export function isHeraldError(value: unknown): value is HeraldError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** An event name breaks the naming rules (see README.md#naming-rules). */
+/** An event name breaks the naming rules (see docs/catalog.md#naming-rules). */
 export class InvalidEventNameError extends HeraldError {
   readonly eventName: string;
   constructor(eventName: string, reason: string) {

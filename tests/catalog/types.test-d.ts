@@ -58,7 +58,7 @@ describe("the catalog object", () => {
     expectTypeOf(events.withTransport(other)).toEqualTypeOf<Events>();
   });
 
-  test("a generic wrapper (README, Types) is typed at its own call sites", () => {
+  test("a generic wrapper (docs/catalog.md, Types) is typed at its own call sites", () => {
     // inside, the name is generic: sendEvent cannot pick one event's payload, so the loose form is called
     const sendAny = events.sendEvent as (name: string, payload?: unknown) => Promise<Receipt>;
     const emit = <N extends Names>(name: N, payload: EventPayload<Events, N>): Promise<Receipt> => sendAny(name, payload);

@@ -2,48 +2,20 @@
  * Packs herald as npm would publish it, installs the tarball into a throwaway consumer project,
  * then runs and type-checks that consumer. Needs `npm run build` first; run by `npm run test:package`.
  */
-import { execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogModule, cjsScript, cjsUsageModule, esmScript, usageModule } from "./consumer.js";
+import { type PackedConsumer, packConsumer, root, run, tsc } from "./packed.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsc = join(root, "node_modules/typescript/bin/tsc");
-let work = "";
 let consumer = "";
-let packed: { files: { path: string }[]; filename: string };
-let manifest: { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
-
-function run(command: string, args: readonly string[], cwd: string): string {
-  try {
-    return execFileSync(command, args, {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, npm_config_update_notifier: "false" },
-    });
-  } catch (error) {
-    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stdout}\n${stderr}`);
-  }
-}
+let pack: PackedConsumer | undefined;
+let packed: PackedConsumer["packed"];
+let manifest: PackedConsumer["manifest"];
 
 function write(files: Record<string, string | object>): void {
-  for (const [name, content] of Object.entries(files)) {
-    writeFileSync(join(consumer, name), typeof content === "string" ? content : JSON.stringify(content, null, 2));
-  }
+  pack!.write(files);
 }
 
 /** Runs tsc in the consumer with `options`; throws with tsc's output unless it is clean. */
@@ -68,34 +40,9 @@ function typecheck(project: string, options: Record<string, unknown>, files: str
   run(process.execPath, [tsc, "-p", project], consumer);
 }
 
-/**
- * Lays the tarball out as npm would, without the network (`npm install --offline` needs
- * packuments that `npm ci` never caches): herald unpacked into node_modules/herald, and each
- * package it declares (dependencies, and peers such as zod) linked from this repo's node_modules.
- * Nothing else is reachable from the consumer, so an undeclared import fails here.
- */
-function install(tarball: string): void {
-  const target = join(consumer, "node_modules/herald");
-  mkdirSync(target, { recursive: true });
-  run("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"], consumer);
-  manifest = JSON.parse(readFileSync(join(target, "package.json"), "utf8"));
-  for (const name of [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]) {
-    const source = join(root, "node_modules", name);
-    if (!existsSync(source)) continue; // an optional peer this repo does not install
-    mkdirSync(dirname(join(consumer, "node_modules", name)), { recursive: true });
-    symlinkSync(source, join(consumer, "node_modules", name), "dir");
-  }
-}
-
 beforeAll(() => {
-  if (!existsSync(join(root, "dist/index.js")))
-    throw new Error("dist/ is missing: run `npm run build` before the package test");
-  work = mkdtempSync(join(tmpdir(), "herald-pack-"));
-  [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], root));
-  consumer = join(work, "consumer");
-  mkdirSync(consumer);
-  write({ "package.json": { name: "consumer", private: true, type: "module" } });
-  install(join(work, packed.filename));
+  pack = packConsumer("herald-pack-");
+  ({ dir: consumer, packed, manifest } = pack);
   write({
     "esm.mjs": esmScript,
     "cjs.cjs": cjsScript,
@@ -107,7 +54,7 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
+  pack?.remove();
 });
 
 describe("the packed tarball", () => {

@@ -64,7 +64,7 @@ interface Subscriber {
  * Creates the in-process engine that `defineEvents` uses by default. Every subscriber of an event
  * runs independently: one failing neither stops the others nor goes unrecorded.
  * @throws InvalidOptionsError for a non-positive `maxAttempts` or limit.
- * @see README.md#the-embedded-engine
+ * @see docs/engine.md
  */
 export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngine {
   const clock = options.clock ?? systemClock;

@@ -52,7 +52,7 @@ export interface TriggerTransport extends Transport {
  * const events = defineEvents(schemas, {
  *   transport: triggerTransport({ routes: { "user.created": ["send-welcome-email", "sync-crm"] } }),
  * });
- * @see README.md#going-to-production-with-triggerdev
+ * @see docs/trigger.md#1-bind-the-catalog-to-triggerdev
  */
 export function triggerTransport<TName extends string = string>(
   options: TriggerTransportOptions<TName> = {},

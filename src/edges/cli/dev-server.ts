@@ -37,7 +37,7 @@ const REPLAY_LIMIT = 10_000;
 /**
  * Serves `POST /trigger` for `catalog` on 127.0.0.1 with no authentication, prints each event
  * and run as the embedded engine reports them, and serves the dashboard: the page at `/`, JSON
- * under `/api/`, live updates at `/api/stream` (see README.md#the-herald-dev-dashboard). Other paths answer 404.
+ * under `/api/`, live updates at `/api/stream` (see docs/cli-and-dashboard.md#the-herald-dev-dashboard). Other paths answer 404.
  * @throws Error with code EADDRINUSE when the port is taken
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {

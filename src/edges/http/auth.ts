@@ -7,7 +7,7 @@ import { HttpProblem } from "./respond.js";
  * - `{ token }`: `Authorization: Bearer <token>`, compared in constant time.
  * - `{ secret }`: an HMAC-SHA256 signature, see {@link SIGNATURE_HEADER}.
  * A list of tokens or secrets accepts any of them, for rotation.
- * @see README.md#authentication
+ * @see docs/http.md#authentication
  */
 export type HandlerAuth =
   | "none"

@@ -65,7 +65,7 @@ export const DEFAULT_MAX_BATCH_EVENTS = 100;
  * @throws InvalidOptionsError when `auth` is missing or malformed, `allow` names an event the catalog lacks, or a limit is not a whole number of 1 or more
  * @example
  * export const POST = createEventHandler(events, { auth: { token: process.env.HERALD_TOKEN! }, allow: ["user.created"] });
- * @see README.md#http-ingestion
+ * @see docs/http.md
  */
 export function createEventHandler<TCatalog extends AnyCatalog>(
   events: TCatalog,

@@ -10,7 +10,7 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
  * (`express.json()`) in front of it: the handler reads the raw body itself (signatures need it).
  * @example
  * createServer(toNodeHandler(createEventHandler(events, { auth: { token } }))).listen(3002, "127.0.0.1");
- * @see README.md#nodehttp-and-express
+ * @see docs/http.md#nodehttp-and-express
  */
 export function toNodeHandler(handler: (request: Request) => Response | Promise<Response>): NodeRequestListener {
   return (req, res) => {

@@ -27,7 +27,7 @@ export interface HttpErrorInfo {
  * Every code's status, in one exhaustive table: a new code does not compile until it has a row.
  * A client's mistake is always a 4xx; `TRANSPORT_FAILED` is 502, or 503 when it is retryable
  * (see {@link statusOf}); `INTERNAL_ERROR` and `UNSUPPORTED_SCHEMA` (500) are reserved for a bug in herald or a schema.
- * @see README.md#http-ingestion
+ * @see docs/http.md
  */
 export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } = {
   INVALID_JSON: { status: 400, error: "Invalid JSON" },

@@ -17,7 +17,7 @@ import { merge, sampleValue } from "./sample-value.js";
  * @example
  * const user = fixture(events, "user.created", { email: "x@y.z" });
  * await events.sendEvent("user.created", user);
- * @see README.md#the-catalog-as-a-contract
+ * @see docs/testing.md#test-fixtures
  */
 export function fixture<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>>(
   events: TCatalog,

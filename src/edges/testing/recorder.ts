@@ -77,7 +77,7 @@ export type DeepPartial<T> = T extends readonly unknown[] | Date | RegExp | ((..
  * const recorder = recordEvents(events);
  * await signUp(recorder.events, "a@b.co");
  * recorder.expectSent("user.created", { email: "a@b.co" });
- * @see README.md#testing
+ * @see docs/testing.md
  */
 export function recordEvents<TCatalog extends AnyCatalog>(
   catalog: TCatalog,

@@ -53,7 +53,7 @@ export type DispatcherTask<TId extends string> = Task<TId, WireEvent, DispatchRe
  * @example
  * // trigger/dispatch.ts
  * export const dispatch = createDispatcher(events, [sendWelcomeEmail, syncCrm, processUpload]);
- * @see README.md#going-to-production-with-triggerdev
+ * @see docs/trigger.md#3-broadcast-the-dispatcher
  */
 export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_ID>(
   events: AnyCatalog,

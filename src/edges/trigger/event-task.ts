@@ -64,7 +64,7 @@ export type AnyEventTask = EventTask<string, string, any, any>;
  *   id: "send-welcome-email",
  *   run: async (user, { sendEvent }) => { await mailer.send(user.email); },
  * });
- * @see README.md#going-to-production-with-triggerdev
+ * @see docs/trigger.md#2-subscribe-tasks-to-events
  */
 export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>, TId extends string, TOutput>(
   events: TCatalog,

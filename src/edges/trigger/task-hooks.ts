@@ -40,7 +40,7 @@ export type EventHook<TCatalog extends AnyCatalog, TName extends EventName<TCata
  * from a hook with the catalog's `sendEvent` and an `id` of your own. Write `run` before the hooks
  * that read its output (`onSuccess`, `onComplete`, `onCancel`): TypeScript infers it in property
  * order, and a hook above `run` sees `unknown`.
- * @see README.md#2-subscribe-tasks-to-events
+ * @see docs/trigger.md#2-subscribe-tasks-to-events
  */
 export interface EventTaskHooks<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>, TOutput> {
   /** Before each attempt's `run` (`ctx.ctx.attempt.number` tells the first). Trigger.dev's `onStart` is deprecated for this one. */

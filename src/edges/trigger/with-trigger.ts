@@ -9,7 +9,7 @@ import { triggerTransport, type TriggerTransportOptions } from "../../delivery/t
  * export const events = withTrigger(defineEvents(schemas), {
  *   routes: { "user.created": ["send-welcome-email", "sync-crm"] },
  * });
- * @see README.md#going-to-production-with-triggerdev
+ * @see docs/trigger.md#1-bind-the-catalog-to-triggerdev
  */
 export function withTrigger<TCatalog extends AnyCatalog>(
   events: TCatalog,

@@ -129,7 +129,7 @@ function eventDetail(id: string, source: DashboardSource): EventDetail {
   };
 }
 
-// a replay is a new root event (new id, no lineage) with the same name and payload; see README.md#the-herald-dev-dashboard
+// a replay is a new root event (new id, no lineage) with the same name and payload; see docs/cli-and-dashboard.md#the-herald-dev-dashboard
 async function replay(request: Request, id: string, source: DashboardSource): Promise<Response> {
   const record = historyOf(source).history.get(id);
   if (!record) throw new HttpProblem("NOT_FOUND", `No event ${JSON.stringify(id)} in history to replay`);

@@ -1,5 +1,5 @@
 // herald dev's dashboard: plain ES modules, no framework and no build step of their own (see
-// README.md#the-herald-dev-dashboard for why). Data comes from /api/* and live updates from /api/stream (SSE).
+// docs/cli-and-dashboard.md#the-herald-dev-dashboard for why). Data comes from /api/* and live updates from /api/stream (SSE).
 import { createChart } from "./chart.js";
 import { createDetail } from "./detail.js";
 import { api } from "./dom.js";
