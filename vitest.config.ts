@@ -4,7 +4,14 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     // the package test packs and installs the build: `npm run test:package`, after `npm run build`
-    exclude: [...configDefaults.exclude, "tests/package/**", "tests/package-types/**", "tests/docs/snippets.test.ts"],
+    // tests/interop runs the third parties themselves, in its own run: `npm run test:interop`
+    exclude: [
+      ...configDefaults.exclude,
+      "tests/package/**",
+      "tests/package-types/**",
+      "tests/docs/snippets.test.ts",
+      "tests/interop/**",
+    ],
     typecheck: {
       enabled: true,
       include: ["tests/**/*.test-d.ts"],

@@ -27,8 +27,10 @@ export {
 export {
   createDispatcher,
   type DispatcherOptions,
+  type DispatcherSubscribers,
   type DispatcherTask,
   type DispatchResult,
+  type EventTaskModule,
 } from "./edges/trigger/dispatcher.js";
 export type { EventHook, EventHookContext, EventTaskHookName, EventTaskHooks } from "./edges/trigger/task-hooks.js";
 export type { LocalEvent, TaskPayload } from "./edges/trigger/task-payload.js";

@@ -1,5 +1,5 @@
-import { AbortTaskRunError, type Context, type Task, task, type TaskOptions } from "@trigger.dev/sdk";
-import type { AnyCatalog } from "../../catalog/types.js";
+import { AbortTaskRunError, type Context, logger, type Task, task, type TaskOptions } from "@trigger.dev/sdk";
+import type { AnyCatalog, EventName } from "../../catalog/types.js";
 import { InvalidOptionsError, isHeraldError, TransportError, UnknownEventError } from "../../core/errors.js";
 import {
   resolveTriggerApi,
@@ -11,6 +11,23 @@ import { sendRuns } from "../../delivery/trigger/send.js";
 import { DEFAULT_DISPATCHER_ID } from "../../delivery/trigger/transport.js";
 import { fromWireEvent, isWireEvent, type WireEvent } from "../../delivery/trigger/wire.js";
 import type { AnyEventTask } from "./event-task.js";
+import { recordDispatcher } from "./subscriber-check.js";
+
+/**
+ * Which tasks receive which event, by task id: `{ "file.uploaded": ["process-upload"] }`. Ids, not the task
+ * objects, so the dispatcher's file imports no task file and Trigger.dev credits each task to its own file.
+ */
+export type DispatcherSubscribers<TCatalog extends AnyCatalog> = {
+  readonly [TName in EventName<TCatalog>]?: readonly string[];
+};
+
+/**
+ * A module namespace (`import * as tasks from "./tasks.js"`): its event tasks subscribe, other exports are
+ * skipped. No export may be a list, so a subscriber map with a misspelt event name cannot pass for one.
+ */
+export type EventTaskModule<TModule> = {
+  readonly [TExport in keyof TModule]: TModule[TExport] extends readonly unknown[] ? never : TModule[TExport];
+};
 
 /** Options of {@link createDispatcher}. */
 export interface DispatcherOptions<TId extends string>
@@ -42,25 +59,49 @@ export interface DispatchResult {
 export type DispatcherTask<TId extends string> = Task<TId, WireEvent, DispatchResult>;
 
 /**
- * Defines the dispatcher task. Give it your event tasks (a list, or a module namespace: values that
- * are not event tasks are skipped); it knows from each which event it receives. A run starts every
- * subscriber of its event with one `batch.trigger` (one `tasks.trigger` for a single subscriber),
- * with idempotency keys `${eventId}:${taskId}`, so a retried dispatcher never starts a task twice.
- * Each subscriber run gets the dispatcher run's tags (herald's and the transport's `tags`, at most 10).
- * Trigger.dev imports only the file of the task that runs, so the list, not a registry, is what
- * tells the dispatcher about tasks in other files.
- * @throws InvalidOptionsError for a list entry that is not an event task of this catalog, or two tasks with one id
+ * Defines the dispatcher task: it receives every event sent without a route and starts the tasks that
+ * subscribe to it. Give it its subscribers by task id, per event (`{ "file.uploaded": ["process-upload"] }`),
+ * so its file imports no task file: Trigger.dev's indexer credits a task to the file being imported when the
+ * task is created, and a dispatcher that imports every task file would be shown as the file of every task.
+ * (A list of event tasks, or a module namespace, is still accepted, for tasks defined in the dispatcher's file.)
+ * A run starts every subscriber of its event with one `batch.trigger` (one `tasks.trigger` for a single
+ * subscriber), with idempotency keys `${eventId}:${taskId}`, so a retried dispatcher never starts a task twice.
+ * Each subscriber run gets the dispatcher run's tags (herald's and the transport's `tags`, at most 10). An event
+ * with no subscriber is logged as a warning and the run succeeds.
+ *
+ * Checked when Trigger.dev indexes the worker (`trigger dev`, `trigger deploy`): an `eventTask` of this catalog
+ * that the dispatcher does not list under its event fails the index, naming the task and the event.
+ * @throws UnknownEventError for a key that is not an event of the catalog; InvalidOptionsError for an id that is not a non-empty string or is listed twice, a list entry that is not an event task of this catalog, and, while Trigger.dev indexes, for an event task left out
  * @example
- * // trigger/dispatch.ts
- * export const dispatch = createDispatcher(events, [sendWelcomeEmail, syncCrm, processUpload]);
+ * // trigger/dispatch.ts: imports the catalog, no task file
+ * export const dispatch = createDispatcher(events, {
+ *   "user.created": ["send-welcome-email", "sync-crm"],
+ *   "file.uploaded": ["process-upload"],
+ * });
  * @see docs/trigger.md#3-broadcast-the-dispatcher
  */
+export function createDispatcher<TCatalog extends AnyCatalog, TId extends string = typeof DEFAULT_DISPATCHER_ID>(
+  events: TCatalog,
+  subscribers: DispatcherSubscribers<TCatalog>,
+  options?: DispatcherOptions<TId>,
+): DispatcherTask<TId>;
+export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_ID>(
+  events: AnyCatalog,
+  tasks: readonly AnyEventTask[],
+  options?: DispatcherOptions<TId>,
+): DispatcherTask<TId>;
+export function createDispatcher<TModule extends object, TId extends string = typeof DEFAULT_DISPATCHER_ID>(
+  events: AnyCatalog,
+  tasks: TModule & EventTaskModule<TModule>,
+  options?: DispatcherOptions<TId>,
+): DispatcherTask<TId>;
 export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_ID>(
   events: AnyCatalog,
   tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>,
   options: DispatcherOptions<TId> = {},
 ): DispatcherTask<TId> {
-  const subscribers = collectSubscribers(events, tasks);
+  const subscribers = isSubscriberMap(tasks) ? readSubscriberMap(events, tasks) : collectSubscribers(events, tasks);
+  recordDispatcher(events, options.id ?? DEFAULT_DISPATCHER_ID, subscribers);
   const {
     id = DEFAULT_DISPATCHER_ID,
     client,
@@ -89,7 +130,11 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
       const envelope = fromWireEvent(payload);
       if (!events.names.includes(envelope.name))
         throw new AbortTaskRunError(new UnknownEventError(envelope.name, events.names).message);
-      const runs = await planRuns([envelope], (event) => subscribers.get(event.name) ?? [], {
+      const taskIds = subscribers.get(envelope.name) ?? [];
+      // not an error (an event may have no subscriber yet), but never silent: the run's log says so
+      if (taskIds.length === 0)
+        logger.warn(`${id}: no task subscribes to ${envelope.name}; event ${envelope.id} started nothing`);
+      const runs = await planRuns([envelope], () => taskIds, {
         delay: false,
         // the run's own tags are herald's (the same again for its subscribers: eventTags dedupes) plus the sender's `tags`
         tags: runTags(ctx),
@@ -119,6 +164,37 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
 function runTags(ctx: Context): readonly string[] {
   const tags: unknown = ctx.run?.tags;
   return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === "string") : [];
+}
+
+// { "event.name": ["task-id", ...] }: every value an array (a module namespace holds tasks, never arrays)
+function isSubscriberMap(value: unknown): value is Readonly<Record<string, readonly unknown[]>> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const values = Object.values(value);
+  return values.length > 0 && values.every((entry) => Array.isArray(entry));
+}
+
+function readSubscriberMap(
+  events: AnyCatalog,
+  map: Readonly<Record<string, readonly unknown[]>>,
+): Map<string, string[]> {
+  const subscribers = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const event of Object.keys(map)) {
+    if (!events.names.includes(event)) throw new UnknownEventError(event, events.names);
+    const ids: string[] = [];
+    for (const id of map[event]!) {
+      if (typeof id !== "string" || id === "")
+        throw new InvalidOptionsError(
+          `createDispatcher: ${event} lists ${typeof id === "string" ? "an empty id" : typeof id}; give task ids`,
+        );
+      // a task receives one event: an id listed twice would start it twice, or with another event's payload
+      if (seen.has(id)) throw new InvalidOptionsError(`createDispatcher: ${JSON.stringify(id)} is listed twice`);
+      seen.add(id);
+      ids.push(id);
+    }
+    subscribers.set(event, ids);
+  }
+  return subscribers;
 }
 
 function collectSubscribers(

@@ -2,6 +2,7 @@ import { type Context, schemaTask, type Task, type TaskOptions } from "@trigger.
 import type { AnyCatalog, EventContext, EventData, EventName, EventPayload } from "../../catalog/types.js";
 import { UnknownEventError } from "../../core/errors.js";
 import { createLineageRunner } from "./lineage-runner.js";
+import { recordEventTask } from "./subscriber-check.js";
 import { adaptHooks, type EventTaskHooks } from "./task-hooks.js";
 import { taskJsonSchema } from "./task-json-schema.js";
 import { createEventUnwrapper, createPayloadParser, type TaskPayload } from "./task-payload.js";
@@ -52,9 +53,9 @@ export type AnyEventTask = EventTask<string, string, any, any>;
 
 /**
  * Defines a Trigger.dev task (a `schemaTask`, checked with the event's schema) that receives event
- * `name`. Export it from your trigger folder and list it in the dispatcher, or name its id in the
- * sender's routes. The payload arrives already validated by the sender, so the schema's transforms
- * run once; a payload from a dashboard test run is validated here. An envelope of an older schema
+ * `name`. Export it from your trigger folder and list its id in the dispatcher's subscribers, or in
+ * the sender's routes (a dispatcher that leaves it out fails Trigger.dev's index). The payload arrives
+ * already validated by the sender, so the schema's transforms run once; a payload from a dashboard test run is validated here. An envelope of an older schema
  * version is upcast before `run` sees it. The task's `jsonSchema` is the event's input schema with
  * its metadata, so the dashboard's test form knows the payload. Lifecycle hooks (`onSuccess`,
  * `onFailure`, `catchError`, …) get the event's data as `run` does; see {@link EventTaskHooks}.
@@ -94,6 +95,8 @@ export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<T
       return (await runner(envelope, params.ctx.attempt.number, params.signal, extra)) as Awaited<TOutput>;
     },
   });
+  // while Trigger.dev indexes, a dispatcher of this catalog that leaves this task out fails the index here
+  recordEventTask(events, options.id, name);
   return Object.assign(task, { event: name }, jsonSchema === undefined ? {} : { jsonSchema }) as unknown as EventTask<
     TId,
     TName,
