@@ -1,5 +1,5 @@
 // Prints one plain closing line over the vitest JSON reports named on the command line (the unit +
-// type run and the package test of `npm test`): "tests: N passed, N failed". Exits 1 unless every
+// type run, the package tests and the interop layer of `npm test`): "tests: N passed, N failed". Exits 1 unless every
 // report succeeded and something ran.
 import { readFileSync } from "node:fs";
 

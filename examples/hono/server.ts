@@ -1,13 +1,13 @@
 /**
- * herald in a Hono app: the handler takes `c.req.raw`, the Web Request Hono already holds.
- * Run: `npx tsx examples/hono/server.ts`, then
+ * herald in a Hono app, served on Node by @hono/node-server: the handler takes `c.req.raw`, the Web
+ * Request Hono already holds. Run: `npx tsx examples/hono/server.ts`, then
  *   curl -X POST http://127.0.0.1:3003/events -H "Authorization: Bearer dev-token" \
  *     -H "Content-Type: application/json" -d '{"event":"order.placed","payload":{"orderId":"o1","total":42}}'
- * On Bun, Deno or Cloudflare Workers, `export default app` serves it instead of node:http.
+ * On Bun, Deno or Cloudflare Workers, `export default app` serves it instead.
  */
-import { createServer } from "node:http";
+import { serve } from "@hono/node-server";
 import { defineEvents } from "herald";
-import { createEventHandler, toNodeHandler } from "herald/http";
+import { createEventHandler } from "herald/http";
 import { Hono } from "hono";
 import { z } from "zod";
 
@@ -26,7 +26,6 @@ export const app = new Hono();
 app.get("/", (c) => c.text("POST events to /events"));
 app.post("/events", (c) => handleEvent(c.req.raw));
 
-const port = Number(process.env.PORT ?? 3003);
-createServer(toNodeHandler(app.fetch)).listen(port, "127.0.0.1", () =>
+serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 3003), hostname: "127.0.0.1" }, ({ port }) =>
   console.log(`Hono + herald on http://127.0.0.1:${port}/events`),
 );

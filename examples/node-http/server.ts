@@ -29,7 +29,11 @@ const handler = createEventHandler(events, {
 
 const listener = toNodeHandler(handler);
 const port = Number(process.env.PORT ?? 3004);
-createServer((req, res) => {
+const server = createServer((req, res) => {
   if (req.url?.split("?")[0] === "/webhooks/herald") return listener(req, res);
   res.writeHead(404).end();
-}).listen(port, "127.0.0.1", () => console.log(`herald on http://127.0.0.1:${port}/webhooks/herald`));
+});
+server.listen(port, "127.0.0.1", () => {
+  const { port: bound } = server.address() as { port: number };
+  console.log(`herald on http://127.0.0.1:${bound}/webhooks/herald`);
+});

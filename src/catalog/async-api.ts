@@ -3,6 +3,7 @@ import {
   convertEvent,
   exportedEntries,
   exportedVersions,
+  isPayloadless,
   type JSONSchemaObject,
   type SchemaSource,
 } from "./json-schema.js";
@@ -100,13 +101,14 @@ export async function buildAsyncAPI(
 // an older version is marked by its number and a summary, not `deprecated`: the catalog still
 // accepts it and upcasts it; only the event's own `deprecated` says a sender should stop
 function message(
-  { name, definition }: SchemaSource,
+  { name, definition, schema: newest }: SchemaSource,
   key: string,
   version: number,
   payload: JSONSchemaObject,
 ): JSONSchemaObject {
   const latest = latestVersion(definition);
   const older = version < latest;
+  const schema = definition?.versions[version - 1] ?? newest;
   return {
     name: key,
     title: older ? `${name} v${version}` : name,
@@ -117,7 +119,8 @@ function message(
       : {}),
     contentType: "application/json",
     ...(definition?.description === undefined ? {} : { description: definition.description }),
-    payload,
+    // an event without payload (z.undefined()) has a message without one, as AsyncAPI allows
+    ...(isPayloadless(schema) ? {} : { payload }),
     ...(!older && definition?.examples
       ? { examples: definition.examples.map((example, n) => ({ name: `example-${n + 1}`, payload: example })) }
       : {}),

@@ -49,6 +49,8 @@ export function standardJSONSchema(
   io: "input" | "output",
   target: JSONSchemaTarget,
 ): JSONSchemaObject | undefined {
+  if (isPayloadless(schema))
+    return target === "draft-07" ? { ...NO_PAYLOAD } : { $schema: DRAFT_2020_12, ...NO_PAYLOAD };
   const converter = (schema["~standard"] as Partial<StandardJSONSchemaV1.Props>).jsonSchema;
   if (typeof converter?.[io] !== "function") return undefined;
   try {
@@ -56,6 +58,23 @@ export function standardJSONSchema(
   } catch (error) {
     throw new UnsupportedSchemaError(name, describeError(error), { cause: error });
   }
+}
+
+const DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
+
+/**
+ * The JSON Schema of an event without payload (`z.undefined()`, `z.void()`): no JSON value is
+ * valid, because the payload is left out altogether (an HTTP body without `payload`).
+ */
+export const NO_PAYLOAD: JSONSchemaObject = Object.freeze({ not: {} });
+
+/**
+ * Whether the schema is zod's `z.undefined()` or `z.void()`: an event that carries no payload.
+ * zod's converter refuses both (`undefined` is not a JSON value), so herald writes {@link NO_PAYLOAD}.
+ */
+export function isPayloadless(schema: AnySchema): boolean {
+  const type = (schema as { _zod?: { def?: { type?: unknown } } })._zod?.def?.type;
+  return type === "undefined" || type === "void";
 }
 
 /** One schema version an export lists, under its key. */
@@ -107,20 +126,26 @@ export async function convertEvent(
     standardJSONSchema(name, older ? raw : schema, io, target) ?? (await convertWithZod(name, raw, io, target));
   if (!older) return describeSchema(json, source, io);
   const { examples: _examples, ...rest } = definition;
-  return describeSchema(json, { ...source, definition: rest }, io);
+  // its own title, so a code generator emits one model per version rather than one under the event's name
+  return describeSchema(json, { ...source, definition: rest }, io, `${name}-v${at}`);
 }
 
-/** Adds the event's name and metadata to its JSON Schema: `title`, `description`, `deprecated`, `examples` (of the input). */
+/**
+ * Adds the event's name and metadata to its JSON Schema: `title` (the schema's own, else `title`,
+ * which defaults to the event's name; an older version's is its export key `<name>-v<N>`),
+ * `description`, `deprecated`, `examples` (of the input).
+ */
 export function describeSchema(
   json: JSONSchemaObject,
   { name, definition }: SchemaSource,
   io: "input" | "output",
+  title: string = name,
 ): JSONSchemaObject {
-  const { $schema, title, description: own, ...rest } = json;
-  const description = definition?.description ?? own;
+  const { $schema, title: own, description: ownDescription, ...rest } = json;
+  const description = definition?.description ?? ownDescription;
   return {
     ...($schema === undefined ? {} : { $schema }),
-    title: title ?? name,
+    title: own ?? title,
     ...(description === undefined ? {} : { description }),
     ...rest,
     ...(definition?.deprecated ? { deprecated: true } : {}),

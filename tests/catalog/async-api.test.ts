@@ -125,16 +125,17 @@ describe("events.toAsyncAPI", () => {
       ).toEqual(["file.uploaded"]);
     }
     // each payload is that version's own schema, converted independently here
-    const expected = (schema: z.ZodType): unknown => ({
+    // and its own title, so a code generator emits one model per version (issue 11, finding 3)
+    const expected = (schema: z.ZodType, title: string): unknown => ({
       ...z.toJSONSchema(schema, { target: "draft-7", io: "input" }),
-      title: "user.created",
+      title,
       description: "A user signed up",
     });
     const { messages } = document.components;
-    expect(messages["user.created-v1"]!.payload).toEqual(expected(userV1));
-    expect(messages["user.created-v2"]!.payload).toEqual(expected(userV2));
+    expect(messages["user.created-v1"]!.payload).toEqual(expected(userV1, "user.created-v1"));
+    expect(messages["user.created-v2"]!.payload).toEqual(expected(userV2, "user.created-v2"));
     expect(messages["user.created"]!.payload).toEqual({
-      ...(expected(userV3) as object),
+      ...(expected(userV3, "user.created") as object),
       examples: contractSchemas["user.created"]["~herald"].examples,
     });
     expect(

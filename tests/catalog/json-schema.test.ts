@@ -58,7 +58,8 @@ describe("events.toJSONSchema", () => {
       ["user.created-v2", userV2],
     ] as const) {
       const { $schema, ...own } = z.toJSONSchema(schema, { io: "output" });
-      expect(all[key]).toEqual({ $schema, title: "user.created", description: "A user signed up", ...own });
+      // each version its own title, so a code generator emits one model per version (issue 11, finding 3)
+      expect(all[key]).toEqual({ $schema, title: key, description: "A user signed up", ...own });
     }
     expect(Object.keys(await events.toJSONSchema({ versions: "latest" }))).toEqual(events.names);
     expect(await rejection(events.toJSONSchema({ versions: "newest" as never }))).toBeInstanceOf(InvalidOptionsError);
@@ -71,7 +72,7 @@ describe("events.toJSONSchema", () => {
       "blob.stored": defineEvent({ versions: [v1, v2], upcast: [(old) => ({ ...old, size: 0 })] }),
     });
     const schemas = await catalog.toJSONSchema({ versions: "all" });
-    expect(schemas["blob.stored-v1"]).toEqual({ ...zm.toJSONSchema(v1, { io: "input" }), title: "blob.stored" });
+    expect(schemas["blob.stored-v1"]).toEqual({ ...zm.toJSONSchema(v1, { io: "input" }), title: "blob.stored-v1" });
     expect(schemas["blob.stored"]).toEqual({ ...zm.toJSONSchema(v2, { io: "input" }), title: "blob.stored" });
   });
 

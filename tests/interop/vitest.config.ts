@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 
 const src = fileURLToPath(new URL("../../src/", import.meta.url));
 
-// tests that run herald with the third parties themselves (Trigger.dev's CLI pipeline, ...): slower than the
-// unit run, so a run of their own (`npm run test:interop`)
+// the interop layer runs herald with the third-party packages themselves (Next.js, Express, Fastify,
+// Hono's Node server, ajv, Modelina, Trigger.dev's CLI pipeline, ...): slower than the unit run, so a
+// run of its own, `npm run test:interop`, after `npm run build`
 export default defineConfig({
   resolve: {
     // examples import "herald" as users do; as in tsconfig.json, that is the source, so no build is needed
@@ -14,9 +15,10 @@ export default defineConfig({
     ],
   },
   test: {
+    root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["tests/interop/**/*.test.ts"],
-    // the Trigger.dev pipeline bundles and indexes twice and forks a run worker: minutes on 2 busy cores
+    // the Trigger.dev pipeline bundles and indexes twice and forks a run worker; next build takes minutes on 2 busy cores
     testTimeout: 240_000,
-    hookTimeout: 240_000,
+    hookTimeout: 300_000,
   },
 });

@@ -8,6 +8,8 @@ export function sampleValue(schema: unknown, given: unknown, root: unknown = sch
   if (schema === true || schema === undefined) return given ?? null;
   if (typeof schema !== "object" || schema === null) return given;
   const node = resolve(schema as Node, root);
+  // `not: {}` admits no JSON value: an event without payload (z.undefined()), so the value is left out
+  if (isPlainObject(node.not) && Object.keys(node.not).length === 0) return undefined;
   if (given !== undefined && !isPlainObject(given)) return given;
   const next = (child: unknown, value: unknown): unknown => sampleValue(child, value, root, depth + 1);
   if (given === undefined) {

@@ -1,4 +1,4 @@
-/** The catalog the Next.js app sends and receives; in an app this lives in e.g. `src/events.ts`. */
+/** The catalog the Next.js app sends and receives (`lib/events.ts`; import it as `@/lib/events`). */
 import { defineEvents } from "herald";
 import { z } from "zod";
 
