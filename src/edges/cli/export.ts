@@ -83,12 +83,13 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
   return EXIT.ok;
 }
 
-// --server name=https://host/path, repeatable
+// --server name=https://host/path, repeatable; read into a null-prototype object, so every name is
+// an own key (a plain object's `servers["__proto__"] = x` would set its prototype and drop the server)
 function parseServers(
   specs: readonly string[],
 ): Record<string, { host: string; protocol: string; pathname?: string }> | undefined {
   if (specs.length === 0) return undefined;
-  const servers: Record<string, { host: string; protocol: string; pathname?: string }> = {};
+  const servers: Record<string, { host: string; protocol: string; pathname?: string }> = Object.create(null);
   for (const spec of specs) {
     const at = spec.indexOf("=");
     const [name, address] = [spec.slice(0, at), spec.slice(at + 1)];
@@ -105,6 +106,11 @@ function parseServers(
       throw new UsageError(
         `--server ${JSON.stringify(spec)}: the name may hold only letters, digits, ".", "-" and "_"`,
       );
+    // an own "__proto__" key survives JSON, but code reading the document into a plain object loses it
+    if (name === "__proto__")
+      throw new UsageError(`--server ${JSON.stringify(spec)}: "__proto__" cannot name a server; choose another name`);
+    if (Object.hasOwn(servers, name))
+      throw new UsageError(`--server ${JSON.stringify(name)} is given twice; each server needs its own name`);
     servers[name] = {
       host: url.host,
       protocol: url.protocol.slice(0, -1),
