@@ -8,6 +8,7 @@ import { describeError } from "../../core/errors.js";
 import { HttpProblem, problemResponse } from "../http/respond.js";
 import { createDashboardHandler, isDashboardPath, isLoopbackHost } from "./dashboard/dashboard.js";
 import { createLiveStream } from "./dashboard/live-stream.js";
+import { createRefusalLog } from "./dashboard/refusals.js";
 import { createDevPrinter } from "./dev-printer.js";
 import { escapeControl, escapeLines } from "./terminal-text.js";
 
@@ -75,6 +76,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     typeof transport.observe === "function" && transport.history ? (transport as EmbeddedEngine) : undefined;
   const replays = new Map<string, string>();
   const live = createLiveStream();
+  const refusals = createRefusalLog();
   const print = createDevPrinter(log, colour);
   const stopObserving = engine?.observe((activity) => {
     print(activity);
@@ -85,6 +87,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     engine,
     trigger: handler,
     replays,
+    refusals,
     noteReplay(id, of) {
       replays.set(id, of);
       if (replays.size > REPLAY_LIMIT) replays.delete(replays.keys().next().value!);
@@ -102,6 +105,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         .clone()
         .json()
         .catch(() => ({}))) as { code?: string; message?: string };
+      live.publishRefusal(refusals.record(response.status, body));
       log(
         `${colour ? "\u001B[31m✗\u001B[39m" : "✗"} ${escapeControl(`${request.method} ${path} ${response.status} ${body.code ?? ""}: ${body.message ?? ""}`)}`,
       );

@@ -162,6 +162,24 @@ describe("herald dev's server against hostile clients, over loopback HTTP", () =
     expect(await replay.json()).toMatchObject({ code: "INVALID_BODY", message: expect.stringMatching(/deeper than/) });
   });
 
+  it("keeps the newest 100 refused requests for the dashboard, each cut to size, and lists them newest first", async () => {
+    const { base } = await serve();
+    const post = (body: string) =>
+      fetch(`${base}/trigger`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    await post(JSON.stringify({ event: "any.thing", payload: { data: 1 }, delay: "soon" }));
+    for (let i = 0; i < 105; i++) await post(JSON.stringify({ event: `no.such${i}`, payload: {} }));
+    await post(JSON.stringify({ event: `x.${"y".repeat(5_000)}`, payload: {} }));
+    await post(JSON.stringify({ event: "job.broken", payload: { jobId: 1 } }));
+    const { refusals } = (await (await fetch(`${base}/api/refusals`)).json()) as {
+      refusals: { status: number; code: string; message: string; issues?: { path: string }[] }[];
+    };
+    expect(refusals).toHaveLength(100);
+    expect(refusals[0]).toMatchObject({ status: 422, code: "VALIDATION_FAILED", issues: [{ path: "jobId" }] });
+    expect(refusals[1]).toMatchObject({ status: 404, code: "UNKNOWN_EVENT" });
+    expect(refusals[1]!.message.length).toBeLessThanOrEqual(500);
+    expect(refusals.at(-1)!.message).toContain("no.such7");
+  });
+
   it("escapes control characters in every line it prints: ids, payloads, errors, refusals", async () => {
     const { base, events, lines } = await serve();
     // in process, where no HTTP check stands in the way: an id and payload carrying escapes

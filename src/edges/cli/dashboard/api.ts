@@ -6,6 +6,7 @@ import type { EventRequestHandler } from "../../http/handler.js";
 import { HttpProblem, jsonResponse } from "../../http/respond.js";
 import { isTooDeepToShow, MAX_SHOWN_DEPTH } from "../json-depth.js";
 import { describeEvents } from "./event-schemas.js";
+import type { RefusalLog } from "./refusals.js";
 import { buildChain, type EventDetail, type EventSummary, toSummary } from "./summaries.js";
 import { buildTimeline, TIMELINE_LIMITS } from "./timeline.js";
 
@@ -20,6 +21,8 @@ export interface DashboardSource {
   readonly replays: ReadonlyMap<string, string>;
   /** Records a replay before it is sent, so its first live update carries the link. */
   noteReplay(id: string, of: string): void;
+  /** Requests `POST /trigger` refused, newest first. */
+  readonly refusals?: RefusalLog;
 }
 
 const STATUSES: ReadonlySet<string> = new Set<EventStatus>([
@@ -42,7 +45,7 @@ export interface EventPage {
 
 /**
  * Answers the dashboard's JSON endpoints under `/api/`: the catalog, history pages, one event,
- * stats, and replays. Throws {@link HttpProblem} for a request it refuses.
+ * refused requests, stats, and replays. Throws {@link HttpProblem} for a request it refuses.
  */
 export async function handleApi(request: Request, url: URL, source: DashboardSource): Promise<Response> {
   const parts = url.pathname
@@ -71,6 +74,10 @@ export async function handleApi(request: Request, url: URL, source: DashboardSou
   if (resource === "events" && id !== undefined && action === "replay" && parts.length === 3) {
     allow(method, "POST");
     return replay(request, id, source);
+  }
+  if (resource === "refusals" && parts.length === 1) {
+    allow(method, "GET");
+    return jsonResponse(200, { refusals: source.refusals?.list() ?? [] });
   }
   if (resource === "stats" && parts.length === 1) {
     allow(method, "GET");

@@ -288,7 +288,7 @@ describe("the dashboard's JSON endpoints, over loopback HTTP", () => {
         "/assets/dom.js",
         "/assets/list.js",
         "/assets/send-form.js",
-        "/assets/validate.js",
+        "/assets/refused.js",
       ]),
     ];
     for (const path of modules) {
