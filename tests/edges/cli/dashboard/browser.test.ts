@@ -206,12 +206,12 @@ describe.skipIf(missing && !process.env.CI)("the herald dev dashboard in a real 
     await page.locator('#event-rows td.name:has-text("renewal_reminder")').first().waitFor();
     const split = await page.evaluate(() => {
       const broken: string[] = [];
-      for (const element of document.querySelectorAll(".name, #detail h2")) {
-        for (const node of element.childNodes) {
+      for (const element of Array.from(document.querySelectorAll(".name, #detail h2"))) {
+        for (const node of Array.from(element.childNodes)) {
           if (node.nodeType !== Node.TEXT_NODE || !node.textContent?.trim()) continue;
           const range = document.createRange();
           range.selectNodeContents(node);
-          const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+          const lines = new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top)));
           if (lines.size > 1) broken.push(node.textContent);
         }
       }
