@@ -5,6 +5,7 @@ import { catalogArgument, parseCommandArgs } from "./args.js";
 import { EXPORT_HELP } from "./help.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
 import { loadCatalog } from "./load-catalog.js";
+import { escapeControl, escapeLines } from "./terminal-text.js";
 
 const FORMATS = ["json-schema", "asyncapi"] as const;
 
@@ -64,7 +65,7 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
           });
   } catch (error) {
     if (!isHeraldError(error)) throw error;
-    io.stderr.write(`herald export: ${error.message}\n`);
+    io.stderr.write(`herald export: ${escapeLines(error.message)}\n`);
     return EXIT.rejected;
   }
   const text = `${JSON.stringify(document, null, 2)}\n`;
@@ -79,7 +80,7 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
   } catch (error) {
     throw new UsageError(`Cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  io.stderr.write(`herald export: wrote ${format} for ${events.names.length} events to ${values.out}\n`);
+  io.stderr.write(`herald export: wrote ${format} for ${events.names.length} events to ${escapeControl(values.out)}\n`);
   return EXIT.ok;
 }
 
