@@ -1,13 +1,16 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AnyCatalog } from "../../catalog/types.js";
 import type { EmbeddedEngine } from "../../delivery/embedded/engine.js";
 import { createEventHandler } from "../http/handler.js";
 import { toNodeHandler } from "../http/node.js";
+import { describeError } from "../../core/errors.js";
 import { HttpProblem, problemResponse } from "../http/respond.js";
 import { createDashboardHandler, isDashboardPath, isLoopbackHost } from "./dashboard/dashboard.js";
 import { createLiveStream } from "./dashboard/live-stream.js";
+import { createRefusalLog } from "./dashboard/refusals.js";
 import { createDevPrinter } from "./dev-printer.js";
+import { escapeControl, escapeLines } from "./terminal-text.js";
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -16,7 +19,27 @@ export interface DevServerOptions {
   readonly port: number;
   readonly log: (line: string) => void;
   readonly colour: boolean;
+  /** Socket timeouts; the defaults are {@link DEV_SERVER_TIMEOUTS}. */
+  readonly timeouts?: Partial<DevServerTimeouts>;
 }
+
+/** How long the dev server waits on a client, in milliseconds. */
+export interface DevServerTimeouts {
+  /** From the connection (or the end of the previous request) to the last request header. */
+  readonly headersMs: number;
+  /** From the connection to the last byte of the request body: a stalled upload is closed after it. */
+  readonly requestMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  readonly keepAliveMs: number;
+}
+
+/**
+ * The dev server's defaults: Node's own are 60 s for headers, 300 s for a request, and a body
+ * that trickles in keeps its socket for as long; a local server answers in milliseconds, so a
+ * client that takes seconds is stuck or hostile. The live stream is a response, not a request, so
+ * it stays open.
+ */
+export const DEV_SERVER_TIMEOUTS: DevServerTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
 
 /** A running `herald dev` server. */
 export interface DevServer {
@@ -45,13 +68,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // a local development server: open by design, and only reachable from this machine
   const handler = createEventHandler(catalog, {
     auth: "none",
-    onError: (error) => log(`herald dev: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    onError: (error) =>
+      log(`herald dev: ${escapeLines(error instanceof Error ? (error.stack ?? error.message) : describeError(error))}`),
   });
   const transport = catalog.transport as Partial<EmbeddedEngine>;
   const engine =
     typeof transport.observe === "function" && transport.history ? (transport as EmbeddedEngine) : undefined;
   const replays = new Map<string, string>();
   const live = createLiveStream();
+  const refusals = createRefusalLog();
   const print = createDevPrinter(log, colour);
   const stopObserving = engine?.observe((activity) => {
     print(activity);
@@ -62,6 +87,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     engine,
     trigger: handler,
     replays,
+    refusals,
     noteReplay(id, of) {
       replays.set(id, of);
       if (replays.size > REPLAY_LIMIT) replays.delete(replays.keys().next().value!);
@@ -79,19 +105,45 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         .clone()
         .json()
         .catch(() => ({}))) as { code?: string; message?: string };
+      live.publishRefusal(refusals.record(response.status, body));
       log(
-        `${colour ? "\u001B[31m✗\u001B[39m" : "✗"} ${request.method} ${path} ${response.status} ${body.code ?? ""}: ${body.message ?? ""}`,
+        `${colour ? "\u001B[31m✗\u001B[39m" : "✗"} ${escapeControl(`${request.method} ${path} ${response.status} ${body.code ?? ""}: ${body.message ?? ""}`)}`,
       );
     }
     return response;
   };
 
   const serve = toNodeHandler(route);
-  // the live stream stays open, so it bypasses the Web handler (whose adapter sends whole bodies)
-  const server = createServer((req, res) => {
-    if (req.url === "/api/stream" && req.method === "GET" && isLoopbackHost(req.headers.host ?? null))
-      live.attach(req, res);
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    // DNS rebinding: a page on another site can point its own name at 127.0.0.1; its requests carry
+    // that name in Host, so every route (the send endpoint too) answers only loopback names
+    if (!isLoopbackHost(req.headers.host ?? null)) return refuseHost(res);
+    // the live stream stays open, so it bypasses the Web handler (whose adapter sends whole bodies)
+    if (req.url === "/api/stream" && req.method === "GET") live.attach(req, res);
     else serve(req, res);
+  };
+  const timeouts = { ...DEV_SERVER_TIMEOUTS, ...options.timeouts };
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // how often Node looks for requests past their timeouts (its default is 30 s, longer than ours)
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs, timeouts.requestMs),
+    },
+    listener,
+  );
+  // with a listener here Node no longer answers `Expect: 100-continue` itself: the client is told
+  // to send its body only once the request would be accepted (loopback Host, a route that exists)
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    if (!isLoopbackHost(req.headers.host ?? null)) return refuseHost(res);
+    const path = (req.url ?? "/").split("?")[0]!;
+    if (path !== "/trigger" && !isDashboardPath(path)) {
+      res.shouldKeepAlive = false;
+      return void serve(req, res);
+    }
+    res.writeContinue();
+    listener(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -119,4 +171,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await catalog.close();
     },
   };
+}
+
+function refuseHost(res: ServerResponse): void {
+  const response = problemResponse(
+    new HttpProblem("HOST_NOT_ALLOWED", "herald dev answers only requests addressed to 127.0.0.1 or localhost"),
+  );
+  // the body was never asked for (or is unwanted): close rather than read it
+  res.shouldKeepAlive = false;
+  response.headers.forEach((value, key) => res.setHeader(key, value));
+  res.statusCode = response.status;
+  void response.text().then((text) => res.end(text));
 }

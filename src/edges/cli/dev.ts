@@ -3,6 +3,7 @@ import { startDevServer } from "./dev-server.js";
 import { DEV_HELP } from "./help.js";
 import { type CliIo, EXIT, wantsColour } from "./io.js";
 import { loadCatalog } from "./load-catalog.js";
+import { escapeControl } from "./terminal-text.js";
 
 // closing waits for running subscribers; one that hangs must not keep Ctrl-C from working
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -25,6 +26,8 @@ export async function devCommand(args: readonly string[], io: CliIo): Promise<nu
   const port = parseInteger("port", values.port, 3002, 0, 65_535);
   const colour = wantsColour(io.stdout, io.env);
   const log = (line: string): void => void io.stdout.write(`${line}\n`);
+  // the start-up lines hold only herald's own text, the module's path and the catalog's names
+  const note = (line: string): void => log(escapeControl(line));
 
   const catalog = await loadCatalog(file, io.cwd, values.export);
   let server;
@@ -39,11 +42,11 @@ export async function devCommand(args: readonly string[], io: CliIo): Promise<nu
     return EXIT.unavailable;
   }
   const names = catalog.names as readonly string[];
-  log(
+  note(
     `herald dev: ${names.length} event${names.length === 1 ? "" : "s"} from ${file} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""})`,
   );
   if (!server.observing)
-    log(`herald dev: the catalog sends through the ${catalog.transport.name} transport; its runs are not shown here`);
+    note(`herald dev: the catalog sends through the ${catalog.transport.name} transport; its runs are not shown here`);
   log(`herald dev: listening on ${server.url} (POST, no auth; Ctrl-C to stop)`);
   log(`herald dev: dashboard at ${server.dashboardUrl}`);
 

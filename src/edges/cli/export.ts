@@ -5,6 +5,7 @@ import { catalogArgument, parseCommandArgs } from "./args.js";
 import { EXPORT_HELP } from "./help.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
 import { loadCatalog } from "./load-catalog.js";
+import { escapeControl, escapeLines } from "./terminal-text.js";
 
 const FORMATS = ["json-schema", "asyncapi"] as const;
 
@@ -64,7 +65,7 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
           });
   } catch (error) {
     if (!isHeraldError(error)) throw error;
-    io.stderr.write(`herald export: ${error.message}\n`);
+    io.stderr.write(`herald export: ${escapeLines(error.message)}\n`);
     return EXIT.rejected;
   }
   const text = `${JSON.stringify(document, null, 2)}\n`;
@@ -79,16 +80,17 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
   } catch (error) {
     throw new UsageError(`Cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  io.stderr.write(`herald export: wrote ${format} for ${events.names.length} events to ${values.out}\n`);
+  io.stderr.write(`herald export: wrote ${format} for ${events.names.length} events to ${escapeControl(values.out)}\n`);
   return EXIT.ok;
 }
 
-// --server name=https://host/path, repeatable
+// --server name=https://host/path, repeatable; read into a null-prototype object, so every name is
+// an own key (a plain object's `servers["__proto__"] = x` would set its prototype and drop the server)
 function parseServers(
   specs: readonly string[],
 ): Record<string, { host: string; protocol: string; pathname?: string }> | undefined {
   if (specs.length === 0) return undefined;
-  const servers: Record<string, { host: string; protocol: string; pathname?: string }> = {};
+  const servers: Record<string, { host: string; protocol: string; pathname?: string }> = Object.create(null);
   for (const spec of specs) {
     const at = spec.indexOf("=");
     const [name, address] = [spec.slice(0, at), spec.slice(at + 1)];
@@ -105,6 +107,11 @@ function parseServers(
       throw new UsageError(
         `--server ${JSON.stringify(spec)}: the name may hold only letters, digits, ".", "-" and "_"`,
       );
+    // an own "__proto__" key survives JSON, but code reading the document into a plain object loses it
+    if (name === "__proto__")
+      throw new UsageError(`--server ${JSON.stringify(spec)}: "__proto__" cannot name a server; choose another name`);
+    if (Object.hasOwn(servers, name))
+      throw new UsageError(`--server ${JSON.stringify(name)} is given twice; each server needs its own name`);
     servers[name] = {
       host: url.host,
       protocol: url.protocol.slice(0, -1),

@@ -1,15 +1,17 @@
 const EXIT_CODES = `Exit codes:
-  0  done
-  1  the endpoint refused the request (a 4xx: invalid payload, unknown event, unauthenticated, ...)
-  2  usage error: bad arguments, an unreadable payload file, payload or catalog module
-  3  unavailable: could not connect, timed out, a 5xx answer, or the port is in use`;
+  0    done (herald dev: stopped by Ctrl-C or SIGTERM)
+  1    the endpoint refused the request (a 4xx: invalid payload, unknown event, unauthenticated, ...),
+       or answered 200 with something that is not herald's receipt
+  2    usage error: bad arguments, an unreadable payload file, payload or catalog module
+  3    unavailable: could not connect, timed out, a 5xx answer, or the port is in use
+  130  stopped by SIGINT (Ctrl-C); 143 stopped by SIGTERM`;
 
 /** `herald --help`. */
 export const MAIN_HELP = `herald: send and serve typed events
 
 Usage:
   herald send <event> [payload-json | @file | -] [options]   POST an event to a herald endpoint
-                                                               (--version <n>: the payload's schema version)
+                                                               (--schema-version <n>: the payload's schema version)
   herald dev <catalog-module> [--port 3002]                   serve POST /trigger for a catalog, locally
   herald export <catalog-module> --format json-schema|asyncapi [--out file]
                                                                publish the catalog as a contract
@@ -36,16 +38,19 @@ Options:
                        (default: $HERALD_SECRET)
   --delay <delay>      deliver later: "90s", "1h30m", "2d", or JSON like '{"hours":1}'
   --deliver-at <time>  deliver at an ISO 8601 time
-  --id <id>            the event id, sent as the Idempotency-Key header (sending it again is a no-op)
-  --version <n>        the payload's schema version, from 1 (default: the newest); an older version's
-                       payload is validated as that version and upcast to the newest by the endpoint
+  --id <id>            the event id, sent as the Idempotency-Key header (sending it again is a no-op);
+                       1 to 255 visible ASCII characters
+  --schema-version <n> the payload's schema version, from 1 (default: the newest); an older version's
+                       payload is validated as that version and upcast to the newest by the endpoint.
+                       (Was --version, which now fails with a pointer here: herald --version prints
+                       herald's own version.)
   --timeout <ms>       give up after this long (default 10000)
   --json               print the endpoint's JSON answer as it is
   -h, --help           this help
 
 Examples:
   herald send user.created '{"email":"a@b.co","userId":"u1"}' --url http://localhost:3002/trigger
-  herald send user.created '{"fullName":"Ada Lovelace","email":"a@b.co"}' --version 1
+  herald send user.created '{"fullName":"Ada Lovelace","email":"a@b.co"}' --schema-version 1
 
 ${EXIT_CODES}
 `;
@@ -61,8 +66,12 @@ through tsx). The catalog is its export named \`events\`, else its default expor
 export that is a catalog; --export picks another. Subscribers the module registers with
 events.on() run in this process.
 
-Serves POST http://127.0.0.1:<port>/trigger with no authentication (it listens on 127.0.0.1 only)
-and prints each event and run as it happens. Stop it with Ctrl-C.
+Serves POST http://127.0.0.1:<port>/trigger with no authentication and the dashboard at
+http://127.0.0.1:<port>/, and prints each event and run as it happens. It listens on 127.0.0.1
+only, and answers only requests whose Host is 127.0.0.1, localhost or [::1] (any other: 403
+HOST_NOT_ALLOWED, which stops DNS rebinding). A client gets 10 s to send its headers and 30 s for
+the whole request; an idle keep-alive connection closes after 5 s. Control characters in ids,
+names, payloads and errors are printed escaped (\x1b). Stop it with Ctrl-C.
 
 Options:
   --port <port>        the port (default 3002; 0 picks a free one)
@@ -99,9 +108,11 @@ Options:
   -h, --help           this help
 
 Exit codes:
-  0  done
-  1  a schema cannot be expressed as JSON Schema (the message names the event)
-  2  usage error: bad arguments, an unreadable catalog module, an unwritable --out file
+  0    done
+  1    a schema cannot be expressed as JSON Schema (the message names the event)
+  2    usage error: bad arguments (a --server name given twice, or "__proto__"), an unreadable
+       catalog module, an unwritable --out file
+  130  stopped by SIGINT (Ctrl-C); 143 stopped by SIGTERM
 `;
 
 /** `herald types --help`. */

@@ -5,16 +5,26 @@ export interface CliIo {
   readonly stdin: AsyncIterable<Uint8Array | string>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  /** Aborted on SIGINT or SIGTERM: long-running commands (`dev`) stop cleanly. */
+  /**
+   * Aborted on SIGINT or SIGTERM, with the signal's name (`"SIGINT"`, `"SIGTERM"`) as its reason:
+   * `dev` stops cleanly (exit 0); `send` and `export` stop at once (exit 130 or 143).
+   */
   readonly signal: AbortSignal;
 }
 
 /**
  * Exit codes of every command, as documented in `--help`.
- * 0 done; 1 the endpoint refused the request (4xx); 2 a usage error (bad arguments, unreadable
- * payload or catalog module); 3 unavailable (cannot connect, timed out, 5xx, port in use).
+ * 0 done; 1 the endpoint refused the request (4xx) or did not answer as herald does; 2 a usage
+ * error (bad arguments, unreadable payload or catalog module); 3 unavailable (cannot connect, timed
+ * out, 5xx, port in use); 130 and 143 stopped by SIGINT and SIGTERM (128 + the signal's number, as
+ * shells report it).
  */
-export const EXIT = { ok: 0, rejected: 1, usage: 2, unavailable: 3 } as const;
+export const EXIT = { ok: 0, rejected: 1, usage: 2, unavailable: 3, interrupted: 130, terminated: 143 } as const;
+
+/** The exit code for a command stopped by `signal` (aborted with `"SIGTERM"`: 143, else 130). */
+export function interruptedExit(signal: AbortSignal): number {
+  return signal.reason === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+}
 
 /** A mistake in how a command was called: printed with a pointer to `--help`, exit code 2. */
 export class UsageError extends Error {

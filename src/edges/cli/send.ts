@@ -1,18 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { describeError, eventIdProblem } from "../../core/errors.js";
 import { signRequest } from "../http/auth.js";
 import { parseCommandArgs, parseInteger } from "./args.js";
 import { SEND_HELP } from "./help.js";
-import { type CliIo, EXIT, UsageError } from "./io.js";
+import { type CliIo, EXIT, interruptedExit, UsageError } from "./io.js";
+import { escapeControl, escapeLines } from "./terminal-text.js";
 
 const DEFAULT_URL = "http://127.0.0.1:3002/trigger";
 
 /**
  * `herald send <event> [payload] [options]`: builds `{ event, payload, delay?, deliverAt?, version? }`,
  * POSTs it with a bearer token or a signature, and prints the receipt or the endpoint's error.
- * Resolves to an exit code (see `EXIT`).
+ * Resolves to an exit code (see `EXIT`); SIGINT or SIGTERM (`io.signal`) abandons the request.
  */
 export async function sendCommand(args: readonly string[], io: CliIo): Promise<number> {
+  refuseOldVersionFlag(args);
   const { values, positionals } = parseCommandArgs(args, {
     url: { type: "string" },
     token: { type: "string" },
@@ -20,7 +23,7 @@ export async function sendCommand(args: readonly string[], io: CliIo): Promise<n
     delay: { type: "string" },
     "deliver-at": { type: "string" },
     id: { type: "string" },
-    version: { type: "string" },
+    "schema-version": { type: "string" },
     timeout: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -38,7 +41,10 @@ export async function sendCommand(args: readonly string[], io: CliIo): Promise<n
   const secret = values.secret ?? io.env.HERALD_SECRET;
   if (token && secret) throw new UsageError("Give --token or --secret, not both");
   const timeout = parseInteger("timeout", values.timeout, 10_000, 1, 600_000);
-  const version = parseVersionArg(values.version);
+  const version = parseVersionArg(values["schema-version"]);
+  // checked here, as the endpoint would: fetch refuses a newline in a header as a network error (exit 3)
+  const idProblem = values.id === undefined ? undefined : eventIdProblem(values.id);
+  if (idProblem !== undefined) throw new UsageError(`--id: ${idProblem}`);
 
   const body = JSON.stringify({
     event,
@@ -53,25 +59,47 @@ export async function sendCommand(args: readonly string[], io: CliIo): Promise<n
   if (values.id !== undefined) headers["idempotency-key"] = values.id;
 
   let response: Response;
+  let text: string;
+  const timedOut = AbortSignal.timeout(timeout);
   try {
-    response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeout) });
+    response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.any([io.signal, timedOut]) });
+    text = await response.text();
   } catch (error) {
-    const reason =
-      error instanceof Error && error.name === "TimeoutError"
-        ? `no answer within ${timeout} ms`
-        : describeNetworkError(error);
-    io.stderr.write(`herald send: could not reach ${url.href}: ${reason}\n`);
+    if (io.signal.aborted) return interruptedExit(io.signal);
+    const reason = timedOut.aborted ? `no answer within ${timeout} ms` : describeNetworkError(error);
+    io.stderr.write(`herald send: could not reach ${escapeControl(url.href)}: ${escapeControl(reason)}\n`);
     return EXIT.unavailable;
   }
-  const text = await response.text().catch(() => "");
   const answer = parseJson(text);
-  if (values.json && answer !== undefined) io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   if (response.ok) {
-    if (!values.json) io.stdout.write(`${describeReceipt(event, answer)}\n`);
+    if (!isReceiptAnswer(answer)) {
+      io.stderr.write(
+        `herald send: HTTP ${response.status} from ${escapeControl(url.href)} is not a herald receipt (is it a herald endpoint?); the event may or may not have been accepted\n`,
+      );
+      return EXIT.rejected;
+    }
+    io.stdout.write(
+      values.json
+        ? `${escapeLines(JSON.stringify(answer, null, 2))}\n`
+        : `${escapeControl(describeReceipt(event, answer))}\n`,
+    );
     return EXIT.ok;
   }
-  io.stderr.write(`herald send: ${describeError(response, answer, url)}\n`);
+  if (values.json && answer !== undefined) io.stdout.write(`${escapeLines(JSON.stringify(answer, null, 2))}\n`);
+  io.stderr.write(`herald send: ${escapeLines(describeRefusal(response, answer, url))}\n`);
   return response.status >= 500 ? EXIT.unavailable : EXIT.rejected;
+}
+
+// `herald --version` is herald's version; under send the flag was the payload's schema version, which
+// now has its own name, so an old script fails loudly instead of meaning something else
+function refuseOldVersionFlag(args: readonly string[]): void {
+  for (const arg of args) {
+    if (arg === "--") return;
+    if (arg === "--version" || arg.startsWith("--version="))
+      throw new UsageError(
+        "--version is now --schema-version <n> (the payload's schema version); `herald --version` prints herald's own version",
+      );
+  }
 }
 
 function parseUrl(text: string): URL {
@@ -130,7 +158,7 @@ function parseVersionArg(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const version = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(version) || version < 1) {
-    throw new UsageError(`--version must be a schema version, a whole number from 1, got ${JSON.stringify(text)}`);
+    throw new UsageError(`--schema-version must be a whole number from 1, got ${JSON.stringify(text)}`);
   }
   return version;
 }
@@ -143,15 +171,32 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describeReceipt(event: string, answer: unknown): string {
-  const result = (answer as { result?: { id?: unknown; duplicate?: unknown; deliverAt?: unknown } } | undefined)
-    ?.result;
-  if (!result || typeof result.id !== "string") return `Event ${event} sent`;
+interface ReceiptAnswer {
+  readonly success: true;
+  readonly result: { readonly id: string; readonly duplicate?: unknown; readonly deliverAt?: unknown };
+}
+
+// herald's 200: { success: true, message, result: { id, name, timestamp, ... } }; a proxy's or another
+// server's 200 is not proof that the event was accepted
+function isReceiptAnswer(answer: unknown): answer is ReceiptAnswer {
+  if (typeof answer !== "object" || answer === null || !Object.hasOwn(answer, "result")) return false;
+  const { success, result } = answer as { success?: unknown; result?: unknown };
+  return (
+    success === true &&
+    typeof result === "object" &&
+    result !== null &&
+    typeof Object.getOwnPropertyDescriptor(result, "id")?.value === "string"
+  );
+}
+
+function describeReceipt(event: string, answer: ReceiptAnswer): string {
+  const { result } = answer;
   const due = typeof result.deliverAt === "string" ? `, due ${result.deliverAt}` : "";
   return `Event ${event} sent: id ${result.id}${due}${result.duplicate === true ? " (duplicate: already accepted, nothing new runs)" : ""}`;
 }
 
-function describeError(response: Response, answer: unknown, url: URL): string {
+// the endpoint's error body as lines: the code and message, then each failing path
+function describeRefusal(response: Response, answer: unknown, url: URL): string {
   const body = answer as
     | { code?: unknown; message?: unknown; issues?: { path?: unknown[]; message?: unknown }[]; retryable?: unknown }
     | undefined;
@@ -167,9 +212,15 @@ function describeError(response: Response, answer: unknown, url: URL): string {
   return lines.join("\n");
 }
 
+// fetch's own message is "fetch failed"; what happened is in its cause (connect ECONNREFUSED 127.0.0.1:9),
+// or in each of the cause's errors when several addresses were tried (localhost: ::1, then 127.0.0.1)
 function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (typeof cause?.code === "string")
-    return cause.code === "ECONNREFUSED" ? "connection refused (is the server running?)" : cause.code;
-  return error instanceof Error ? error.message : String(error);
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause === undefined) return describeError(error);
+  const errors = cause instanceof AggregateError && cause.errors.length > 0 ? cause.errors : [cause];
+  const reasons = [...new Set(errors.map(describeError).filter((text) => text !== ""))];
+  const code = (cause as { code?: unknown }).code;
+  const text = reasons.length > 0 ? reasons.join("; ") : typeof code === "string" ? code : describeError(error);
+  const refused = code === "ECONNREFUSED" || errors.some((e) => (e as { code?: unknown }).code === "ECONNREFUSED");
+  return refused ? `${text} (is the server running?)` : text;
 }

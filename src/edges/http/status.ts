@@ -11,6 +11,7 @@ export const HTTP_ERROR_CODES = [
   "MISSING_FIELDS",
   "EVENT_NOT_ALLOWED",
   "NOT_FOUND",
+  "HOST_NOT_ALLOWED",
   "INTERNAL_ERROR",
 ] as const;
 
@@ -39,6 +40,8 @@ export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } =
   INVALID_EVENT_ID: { status: 400, error: "Invalid event id" },
   UNAUTHENTICATED: { status: 401, error: "Unauthenticated" },
   EVENT_NOT_ALLOWED: { status: 403, error: "Event not allowed" },
+  // herald dev's DNS-rebinding guard: a Host header that does not name the loopback interface
+  HOST_NOT_ALLOWED: { status: 403, error: "Host not allowed" },
   UNKNOWN_EVENT: { status: 404, error: "Unknown event" },
   NOT_FOUND: { status: 404, error: "Not found" },
   METHOD_NOT_ALLOWED: { status: 405, error: "Method not allowed" },

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Parser } from "@asyncapi/parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { assertBuilt, FIXTURES, runCli } from "./run-cli.js";
+import { assertBuilt, FIXTURES, runCli, startCli } from "./run-cli.js";
 
 beforeAll(assertBuilt);
 const out = mkdtempSync(join(tmpdir(), "herald-export-"));
@@ -110,11 +110,56 @@ describe("herald export, as a child process", () => {
       /--versions applies to --format json-schema only/,
     ],
     [["export", catalog, "--format", "asyncapi", "--server", "https://x"], /--server "https:\/\/x": use name=url/],
+    // a plain object would take "__proto__" as its prototype and drop the server without a word
+    [
+      ["export", catalog, "--format", "asyncapi", "--server", "__proto__=https://evil.example"],
+      /"__proto__" cannot name a server/,
+    ],
+    [
+      ["export", catalog, "--format", "asyncapi", "--server", "a=https://a.example", "--server", "a=https://b.example"],
+      /--server "a" is given twice/,
+    ],
     [["export", join(FIXTURES, "missing.ts"), "--format", "asyncapi"], /No such file/],
   ])("exits 2 on a usage error: %j", async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+  });
+
+  it("keeps every --server as its own key, constructor included", async () => {
+    const { code, stdout } = await runCli([
+      "export",
+      catalog,
+      "--format",
+      "asyncapi",
+      "--server",
+      "constructor=https://c.example/events",
+      "--server",
+      "prod=https://api.example.com",
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).servers).toEqual({
+      constructor: { host: "c.example", protocol: "https", pathname: "/events" },
+      prod: { host: "api.example.com", protocol: "https" },
+    });
+  });
+
+  it("stops on the first SIGINT or SIGTERM while a catalog module hangs (exit 130 / 143)", async () => {
+    const hanging = join(out, "hanging-catalog.mjs");
+    writeFileSync(hanging, "setInterval(() => {}, 1000);\nawait new Promise(() => {});\nexport const events = {};\n");
+    for (const [signal, expected] of [
+      ["SIGINT", 130],
+      ["SIGTERM", 143],
+    ] as const) {
+      const cli = startCli(["export", hanging, "--format", "json-schema"]);
+      // the module is being imported once tsx is up; give it a moment, then one signal
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const sent = performance.now();
+      cli.child.kill(signal);
+      expect(await cli.exited()).toBe(expected);
+      expect(performance.now() - sent).toBeLessThan(1_000);
+      expect(cli.stderr()).toContain(`herald export: stopped by ${signal}`);
+    }
   });
 
   it("is listed in herald --help and has its own help", async () => {

@@ -4,7 +4,9 @@ import type { EmbeddedEngine } from "../../../delivery/embedded/engine.js";
 import type { EventStatus } from "../../../delivery/embedded/history.js";
 import type { EventRequestHandler } from "../../http/handler.js";
 import { HttpProblem, jsonResponse } from "../../http/respond.js";
+import { isTooDeepToShow, MAX_SHOWN_DEPTH } from "../json-depth.js";
 import { describeEvents } from "./event-schemas.js";
+import type { RefusalLog } from "./refusals.js";
 import { buildChain, type EventDetail, type EventSummary, toSummary } from "./summaries.js";
 import { buildTimeline, TIMELINE_LIMITS } from "./timeline.js";
 
@@ -19,6 +21,8 @@ export interface DashboardSource {
   readonly replays: ReadonlyMap<string, string>;
   /** Records a replay before it is sent, so its first live update carries the link. */
   noteReplay(id: string, of: string): void;
+  /** Requests `POST /trigger` refused, newest first. */
+  readonly refusals?: RefusalLog;
 }
 
 const STATUSES: ReadonlySet<string> = new Set<EventStatus>([
@@ -41,10 +45,13 @@ export interface EventPage {
 
 /**
  * Answers the dashboard's JSON endpoints under `/api/`: the catalog, history pages, one event,
- * stats, and replays. Throws {@link HttpProblem} for a request it refuses.
+ * refused requests, stats, and replays. Throws {@link HttpProblem} for a request it refuses.
  */
 export async function handleApi(request: Request, url: URL, source: DashboardSource): Promise<Response> {
-  const parts = url.pathname.split("/").slice(2).map(decodeURIComponent); // "", "api", ...
+  const parts = url.pathname
+    .split("/")
+    .slice(2)
+    .map((part) => decodePart(part, url)); // "", "api", ...
   const [resource, id, action] = parts;
   const method = request.method === "HEAD" ? "GET" : request.method;
   if (resource === "catalog" && parts.length === 1) {
@@ -68,12 +75,16 @@ export async function handleApi(request: Request, url: URL, source: DashboardSou
     allow(method, "POST");
     return replay(request, id, source);
   }
+  if (resource === "refusals" && parts.length === 1) {
+    allow(method, "GET");
+    return jsonResponse(200, { refusals: source.refusals?.list() ?? [] });
+  }
   if (resource === "stats" && parts.length === 1) {
     allow(method, "GET");
     const engine = historyOf(source);
-    const bucketMs = Math.max(
-      TIMELINE_LIMITS.minBucketMs,
-      integer(url.searchParams, "bucketMs", TIMELINE_LIMITS.bucketMs),
+    const bucketMs = Math.min(
+      TIMELINE_LIMITS.maxBucketMs,
+      Math.max(TIMELINE_LIMITS.minBucketMs, integer(url.searchParams, "bucketMs", TIMELINE_LIMITS.bucketMs)),
     );
     const buckets = Math.min(
       TIMELINE_LIMITS.maxBuckets,
@@ -120,8 +131,13 @@ function eventDetail(id: string, source: DashboardSource): EventDetail {
     );
   const related = history.list().filter((other) => other.event.correlationId === record.event.correlationId);
   const replayOf = source.replays.get(id);
+  const tooDeep = isTooDeepToShow(record.event.payload);
   return {
-    event: record.event,
+    // JSON.stringify would overflow the stack on it: the page says why instead of getting a 500
+    event: tooDeep
+      ? { ...record.event, payload: `(not shown: nested deeper than ${MAX_SHOWN_DEPTH} levels)` }
+      : record.event,
+    ...(tooDeep ? { payloadHidden: true } : {}),
     status: record.status,
     runs: record.runs,
     chain: buildChain(related),
@@ -133,6 +149,11 @@ function eventDetail(id: string, source: DashboardSource): EventDetail {
 async function replay(request: Request, id: string, source: DashboardSource): Promise<Response> {
   const record = historyOf(source).history.get(id);
   if (!record) throw new HttpProblem("NOT_FOUND", `No event ${JSON.stringify(id)} in history to replay`);
+  if (isTooDeepToShow(record.event.payload))
+    throw new HttpProblem(
+      "INVALID_BODY",
+      `The payload of ${JSON.stringify(id)} is nested deeper than ${MAX_SHOWN_DEPTH} levels: it cannot be replayed from here`,
+    );
   const newId = createEventId();
   source.noteReplay(newId, id);
   const body = JSON.stringify({ event: record.event.name, payload: record.event.payload, id: newId });
@@ -161,6 +182,15 @@ function allow(method: string, wanted: "GET" | "POST"): void {
       {},
       { allow: wanted === "GET" ? "GET, HEAD" : "POST" },
     );
+}
+
+function decodePart(part: string, url: URL): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    // decodeURIComponent throws URIError on a lone "%" or a broken UTF-8 sequence: nothing has that name
+    throw new HttpProblem("NOT_FOUND", `Nothing at ${url.pathname}: the path is not validly percent-encoded`);
+  }
 }
 
 function integer(params: URLSearchParams, key: string, fallback: number): number {

@@ -7,8 +7,8 @@ import detailJs from "./page/detail.js?raw";
 import domJs from "./page/dom.js?raw";
 import indexHtml from "./page/index.html?raw";
 import listJs from "./page/list.js?raw";
+import refusedJs from "./page/refused.js?raw";
 import sendFormJs from "./page/send-form.js?raw";
-import validateJs from "./page/validate.js?raw";
 
 /** A file the dashboard serves. */
 export interface Asset {
@@ -28,5 +28,5 @@ export const ASSETS: ReadonlyMap<string, Asset> = new Map([
   ["/assets/dom.js", js(domJs)],
   ["/assets/list.js", js(listJs)],
   ["/assets/send-form.js", js(sendFormJs)],
-  ["/assets/validate.js", js(validateJs)],
+  ["/assets/refused.js", js(refusedJs)],
 ]);

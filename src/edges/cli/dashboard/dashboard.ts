@@ -47,7 +47,7 @@ export function createDashboardHandler(source: DashboardSource): (request: Reque
     try {
       if (!isLoopbackHost(request.headers.get("host")))
         throw new HttpProblem(
-          "UNAUTHENTICATED",
+          "HOST_NOT_ALLOWED",
           "herald dev answers only requests addressed to 127.0.0.1 or localhost",
         );
       if (request.method === "POST") checkSameOrigin(request);

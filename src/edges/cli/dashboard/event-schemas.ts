@@ -8,6 +8,11 @@ export interface CatalogEntry {
   readonly name: string;
   /** Draft 2020-12, for the send form; `null` for schemas herald cannot convert (the form falls back to raw JSON). */
   readonly schema: Record<string, unknown> | null;
+  /** The event's metadata from `defineEvent`, when it has any: shown beside the send form, examples fill it. */
+  readonly description?: string;
+  readonly owner?: string;
+  readonly deprecated?: boolean | string;
+  readonly examples?: readonly unknown[];
 }
 
 /**
@@ -21,13 +26,21 @@ export async function describeEvents(catalog: AnyCatalog): Promise<CatalogEntry[
   return Promise.all(
     (catalog.names as readonly string[]).map(async (name) => {
       const schema = schemas[name]!;
+      const definition = readDefinition(schema);
+      const meta = {
+        ...(typeof definition?.description === "string" ? { description: definition.description } : {}),
+        ...(typeof definition?.owner === "string" ? { owner: definition.owner } : {}),
+        ...(definition?.deprecated === undefined ? {} : { deprecated: definition.deprecated }),
+        ...(Array.isArray(definition?.examples) ? { examples: definition.examples } : {}),
+      };
       try {
         return {
           name,
-          schema: await convertEvent({ name, schema, definition: readDefinition(schema) }, "input", "draft-2020-12"),
+          schema: await convertEvent({ name, schema, definition }, "input", "draft-2020-12"),
+          ...meta,
         };
       } catch {
-        return { name, schema: null }; // a Date, a transform's output, a validator with no converter: raw JSON it is
+        return { name, schema: null, ...meta }; // a Date, a transform's output, a validator with no converter: raw JSON it is
       }
     }),
   );

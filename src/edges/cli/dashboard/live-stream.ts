@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EngineActivity } from "../../../delivery/embedded/engine.js";
 import type { RunRecord } from "../../../delivery/embedded/history.js";
+import type { Refusal } from "./refusals.js";
 import { type EventSummary, toSummary } from "./summaries.js";
 
 /** One entry of a `GET /api/stream` message (SSE event `activity`, data: an array): an event as it stands now, and the last of its runs that changed. */
@@ -15,6 +16,8 @@ export interface LiveStream {
   attach(req: IncomingMessage, res: ServerResponse): void;
   /** Queues one engine activity for every client; sent within 50 ms, merged with others of the same event. */
   publish(activity: EngineActivity, replayOf: string | undefined): void;
+  /** Sends a refused request to every client at once (SSE event `refused`, data: one {@link Refusal}). */
+  publishRefusal(refusal: Refusal): void;
   /** Ends every stream. */
   close(): void;
 }
@@ -68,6 +71,9 @@ export function createLiveStream(): LiveStream {
       batch.delete(id);
       batch.set(id, { event: toSummary(activity.record, replayOf), ...(run ? { run } : {}) });
       timer ??= setTimeout(flush, BATCH_MS);
+    },
+    publishRefusal(refusal) {
+      if (clients.size > 0) send(`event: refused\ndata: ${JSON.stringify(refusal)}\n\n`);
     },
     close() {
       clearInterval(heartbeat);

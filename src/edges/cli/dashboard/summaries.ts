@@ -41,6 +41,8 @@ export interface EventDetail {
    */
   readonly chain: readonly ChainNode[];
   readonly replayOf?: string;
+  /** Set when the payload is too deeply nested to serialise: `event.payload` then holds a note instead. */
+  readonly payloadHidden?: true;
 }
 
 /** The list row for `record`. */

@@ -12,8 +12,15 @@ export interface Timeline {
   >;
 }
 
-/** Default and bounds of `GET /api/stats?bucketMs=&buckets=`. */
-export const TIMELINE_LIMITS = { bucketMs: 60_000, buckets: 30, minBucketMs: 1_000, maxBuckets: 240 } as const;
+/** Default and bounds of `GET /api/stats?bucketMs=&buckets=`; values outside are clamped. */
+export const TIMELINE_LIMITS = {
+  bucketMs: 60_000,
+  buckets: 30,
+  minBucketMs: 1_000,
+  // past this, bucket starts leave the range of Date (an ISO string of 2^53 ms throws)
+  maxBucketMs: 86_400_000,
+  maxBuckets: 240,
+} as const;
 
 /**
  * Counts succeeded and failed events per name in `buckets` buckets of `bucketMs`, the last one

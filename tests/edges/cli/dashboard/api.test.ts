@@ -288,7 +288,7 @@ describe("the dashboard's JSON endpoints, over loopback HTTP", () => {
         "/assets/dom.js",
         "/assets/list.js",
         "/assets/send-form.js",
-        "/assets/validate.js",
+        "/assets/refused.js",
       ]),
     ];
     for (const path of modules) {
@@ -304,7 +304,8 @@ describe("the dashboard's JSON endpoints, over loopback HTTP", () => {
     }
     for (const path of ["/", "/api/events", "/api/stream"]) {
       const rebound = await rawRequest(`${base}${path}`, { headers: { host: "attacker.example:80" } });
-      expect(rebound.status, path).toBe(401);
+      expect(rebound.status, path).toBe(403);
+      expect(JSON.parse(rebound.body), path).toMatchObject({ code: "HOST_NOT_ALLOWED" });
     }
     expect((await rawRequest(`${base}/api/catalog`, { headers: { host: "localhost" } })).status).toBe(200);
     expect((await fetch(`${base}/assets/nothing.js`)).status).toBe(404);

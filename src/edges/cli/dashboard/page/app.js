@@ -4,6 +4,7 @@ import { createChart } from "./chart.js";
 import { createDetail } from "./detail.js";
 import { api } from "./dom.js";
 import { createList } from "./list.js";
+import { createRefused } from "./refused.js";
 import { createSendForm } from "./send-form.js";
 
 const live = document.getElementById("live");
@@ -21,6 +22,7 @@ async function start() {
   const chart = createChart();
   list.setNames(catalog.events.map((entry) => entry.name));
   createSendForm({ events: catalog.events, onSent: select });
+  const refused = createRefused();
 
   function select(id) {
     list.select(id);
@@ -37,7 +39,9 @@ async function start() {
     setLive("live", "live");
     void list.reload();
     void chart.refresh();
+    void refused.reload();
   });
+  stream.addEventListener("refused", (message) => refused.add(JSON.parse(message.data)));
   stream.addEventListener("error", () => setLive("connecting", "reconnecting…"));
   // each message is an array: the latest state of every event that changed in the last 50 ms
   stream.addEventListener("activity", (message) => {

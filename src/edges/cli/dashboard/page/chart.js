@@ -1,4 +1,4 @@
-import { api, later, h, replace, svg } from "./dom.js";
+import { api, formatClock, later, h, nameParts, replace, svg } from "./dom.js";
 
 const WIDTH = 240;
 const HEIGHT = 36;
@@ -35,6 +35,7 @@ export function createChart() {
         "div",
         { class: "rates" },
         names.map((name) => row(name, stats.byName[name], stats.timeline)),
+        axisRow(stats.timeline),
       ),
     );
   }
@@ -44,9 +45,35 @@ export function createChart() {
     return h(
       "div",
       { class: "rate-row", "data-name": name },
-      h("span", { class: "name" }, name),
+      h("span", { class: "name" }, nameParts(name)),
       h("span", { class: "rate" }, `${rate(totals.successRate)} ok · ${totals.succeeded}✓ ${totals.failed}✗`),
       bars(series, timeline),
+    );
+  }
+
+  // the window's start, middle and end under the bars, so a bar can be read as a time
+  function axisRow(timeline) {
+    const start = Date.parse(timeline.start);
+    const end = start + timeline.buckets * timeline.bucketMs;
+    const seconds = timeline.bucketMs < 60_000;
+    const label = (ms, x, anchor) =>
+      svg(
+        "text",
+        { x, y: 11, "text-anchor": anchor, "data-time": new Date(ms).toISOString() },
+        formatClock(ms, seconds),
+      );
+    return h(
+      "div",
+      { class: "rate-row time-axis", "aria-hidden": "true" },
+      h("span"),
+      h("span"),
+      svg(
+        "svg",
+        { viewBox: `0 0 ${WIDTH} 14`, width: WIDTH, height: 14 },
+        label(start, 0, "start"),
+        label((start + end) / 2, WIDTH / 2, "middle"),
+        label(end, WIDTH, "end"),
+      ),
     );
   }
 

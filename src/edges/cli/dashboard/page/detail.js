@@ -1,4 +1,4 @@
-import { api, badge, later, formatTime, h, replace, shortId } from "./dom.js";
+import { api, badge, later, formatTime, h, nameParts, replace, shortId } from "./dom.js";
 
 /**
  * One event: its fields, payload, runs (one per subscriber) and chain (the events sharing its
@@ -52,7 +52,7 @@ export function createDetail({ onSelect }) {
       h(
         "div",
         { class: "section-head" },
-        h("h2", {}, event.name),
+        h("h2", {}, nameParts(event.name)),
         badge(status),
         h("button", { type: "button", id: "replay", onclick: replay }, "Replay"),
       ),
@@ -130,11 +130,11 @@ export function createDetail({ onSelect }) {
           "aria-current": here ? "true" : undefined,
           onclick: () => onSelect(item.id),
         },
-        item.name,
+        h("span", { class: "name" }, nameParts(item.name)),
         " ",
         badge(item.status),
         " ",
-        h("span", { class: "id" }, shortId(item.id)),
+        h("span", { class: "id", title: item.id }, shortId(item.id)),
       ),
       item.children.length > 0 && h("ul", {}, item.children.map(node)),
     );

@@ -47,11 +47,30 @@ export function formatTime(iso) {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
-/** The first 8 characters of an id (and a chained id's `/n` suffix), for narrow columns; the full id goes in a title. */
+/**
+ * An id for narrow columns: short ids whole; a long one by its last 12 characters (and a chained
+ * id's `/n` suffix). A UUIDv7 starts with its timestamp, so ids sent within a minute share their
+ * first 8 characters; its last segment is random and tells them apart. The full id goes in a title.
+ */
 export function shortId(id) {
-  if (id.length <= 12) return id;
+  if (id.length <= 16) return id;
   const slash = id.lastIndexOf("/");
-  return `${id.slice(0, 8)}…${slash > 8 ? id.slice(slash) : ""}`;
+  const base = slash > 0 ? id.slice(0, slash) : id;
+  return `…${base.slice(-12)}${slash > 0 ? id.slice(slash) : ""}`;
+}
+
+/** An event name with a line-break opportunity after each dot: a narrow column wraps at dots, never mid-word. */
+export function nameParts(name) {
+  return String(name)
+    .split(".")
+    .flatMap((segment, i, all) => (i < all.length - 1 ? [`${segment}.`, h("wbr")] : [segment]));
+}
+
+/** `12:03`, or `12:03:04` when `seconds`, local time: the chart's axis. */
+export function formatClock(ms, seconds = false) {
+  const date = new Date(ms);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}${seconds ? `:${pad(date.getSeconds())}` : ""}`;
 }
 
 /** A status badge. */

@@ -1,4 +1,4 @@
-import { api, badge, formatTime, h, perFrame, replace, shortId } from "./dom.js";
+import { api, badge, formatTime, h, nameParts, perFrame, replace, shortId } from "./dom.js";
 
 const PAGE_SIZE = 50;
 
@@ -101,7 +101,7 @@ export function createList({ onSelect }) {
         onkeydown: (e) => e.key === "Enter" && onSelect(event.id),
       },
       h("td", {}, formatTime(event.timestamp)),
-      h("td", { class: "name" }, event.causationId ? "↳ " : "", event.name),
+      h("td", { class: "name" }, event.causationId ? "↳ " : "", nameParts(event.name)),
       h("td", { class: "id", title: event.id }, shortId(event.id)),
       h("td", {}, badge(event.status)),
       h("td", { title: `${runs.total} run(s)` }, summary),

@@ -1,10 +1,10 @@
 import { api, h, replace } from "./dom.js";
-import { validate } from "./validate.js";
 
 /**
  * The send form: one field per top-level property of the event's JSON Schema (text, number,
- * select for enums and booleans, JSON for anything nested), or the whole payload as JSON. Checked
- * in the page first; then sent through POST /trigger, whose answer is the one that counts.
+ * select for enums and booleans, JSON for anything nested), or the whole payload as JSON, with the
+ * event's description, owner, deprecation and examples beside it. The page does not validate: it
+ * sends through POST /trigger, and shows the server's 422 with every failing path.
  */
 export function createSendForm({ events, onSent }) {
   const form = document.getElementById("send-form");
@@ -14,6 +14,8 @@ export function createSendForm({ events, onSent }) {
   const rawText = document.getElementById("send-json");
   const issuesList = document.getElementById("send-issues");
   const result = document.getElementById("send-result");
+  const meta = document.getElementById("send-meta");
+  const entries = new Map(events.map((entry) => [entry.name, entry]));
   const schemas = new Map(events.map((entry) => [entry.name, entry.schema]));
   select.append(...events.map((entry) => h("option", {}, entry.name)));
 
@@ -35,6 +37,68 @@ export function createSendForm({ events, onSent }) {
     fields.hidden = rawToggle.checked;
     rawText.hidden = !rawToggle.checked;
     showIssues([]);
+  }
+
+  // another event: nothing of the last one's form stays (its JSON, the toggle, its result)
+  function switchEvent() {
+    rawToggle.checked = false;
+    rawText.value = "";
+    result.hidden = true;
+    result.textContent = "";
+    build();
+    describe();
+  }
+
+  function describe() {
+    const entry = entries.get(select.value) ?? {};
+    const examples = Array.isArray(entry.examples) ? entry.examples : [];
+    replace(
+      meta,
+      entry.deprecated !== undefined &&
+        entry.deprecated !== false &&
+        h(
+          "p",
+          { class: "deprecated" },
+          "Deprecated",
+          typeof entry.deprecated === "string" ? `: ${entry.deprecated}` : "",
+        ),
+      typeof entry.description === "string" && h("p", { class: "description" }, entry.description),
+      typeof entry.owner === "string" && h("p", { class: "owner" }, `Owner: ${entry.owner}`),
+      examples.map((example, i) =>
+        h(
+          "button",
+          { type: "button", class: "example", onclick: () => fill(example) },
+          examples.length === 1 ? "Fill with the example" : `Fill with example ${i + 1}`,
+        ),
+      ),
+    );
+  }
+
+  // into the fields when the example is an object they can hold, else into the JSON box
+  function fill(example) {
+    const inputs = [...fields.querySelectorAll("[name]")];
+    const names = new Set(inputs.map((input) => input.name));
+    const fits =
+      !rawToggle.disabled &&
+      typeof example === "object" &&
+      example !== null &&
+      !Array.isArray(example) &&
+      Object.keys(example).every((key) => names.has(key));
+    if (!fits) {
+      rawToggle.checked = true;
+      build();
+      rawText.value = JSON.stringify(example, null, 2);
+      return;
+    }
+    rawToggle.checked = false;
+    build();
+    for (const input of fields.querySelectorAll("[name]")) {
+      const value = Object.hasOwn(example, input.name) ? example[input.name] : undefined;
+      if (value === undefined) input.value = "";
+      else if (input.dataset.kind === "string" && typeof value === "string") input.value = value;
+      else if (input.dataset.kind === "number" && typeof value === "number") input.value = String(value);
+      else input.value = JSON.stringify(value);
+    }
   }
 
   function field(key, property, required) {
@@ -125,9 +189,8 @@ export function createSendForm({ events, onSent }) {
   async function submit(event) {
     event.preventDefault();
     const { payload, issues } = read();
-    const problems = issues.length > 0 ? issues : schema() === null ? [] : validate(schema(), payload);
-    showIssues(problems);
-    if (problems.length > 0) return say("error", "Not sent: fix the fields above.");
+    showIssues(issues);
+    if (issues.length > 0) return say("error", "Not sent: fix the fields above.");
     try {
       const body = JSON.stringify(payload === undefined ? { event: select.value } : { event: select.value, payload });
       const sent = await api("/trigger", { method: "POST", headers: { "content-type": "application/json" }, body });
@@ -139,13 +202,13 @@ export function createSendForm({ events, onSent }) {
     }
   }
 
-  select.addEventListener("change", build);
+  select.addEventListener("change", switchEvent);
   rawToggle.addEventListener("change", () => {
     if (rawToggle.checked && !rawText.value.trim()) rawText.value = JSON.stringify(readFields().payload, null, 2);
     build();
   });
   form.addEventListener("submit", (event) => void submit(event));
-  build();
+  switchEvent();
 }
 
 function equal(a, b) {
