@@ -26,6 +26,19 @@ export interface Delivery {
 /** A subscriber as a transport sees it: no schema, no types, only envelopes. */
 export type DeliveryHandler = (delivery: Delivery) => unknown;
 
+/** What a caller passes with one {@link Transport.deliver} call. */
+export interface DeliverOptions {
+  /**
+   * True when the caller chose the id of at least one envelope (the send option `id`). A
+   * transport that dedupes then checks a reused id against the first event's name and payload
+   * and refuses a mismatch (`IdempotencyConflictError`); generated ids never collide, so
+   * sends without a chosen id skip that cost.
+   */
+  readonly chosenIds?: boolean;
+  /** Aborts the send: a transport that waits on a network rejects with a retryable TransportError. */
+  readonly signal?: AbortSignal;
+}
+
 /** Options for one subscription. */
 export interface SubscribeOptions {
   /** Names the subscriber in history and errors. Default: the handler's name, else `<event>#<n>`. */
@@ -49,7 +62,7 @@ export interface Transport {
    */
   now?(): number;
   /** Accepts a batch as one unit: every envelope is accepted, or the call rejects. */
-  deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]>;
+  deliver(envelopes: readonly Envelope[], options?: DeliverOptions): Promise<readonly Receipt[]>;
   /** Runs `handler` for each delivered envelope named `event`; absent where subscribers live elsewhere. */
   subscribe?(event: string, handler: DeliveryHandler, options?: SubscribeOptions): () => void;
   /** Resolves when nothing is pending. */

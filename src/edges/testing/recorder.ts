@@ -22,9 +22,9 @@ export function createRecordingTransport(options: { forward?: Transport } = {}):
     name: inner ? `recording(${inner.name})` : "recording",
     sent,
     clear: () => void sent.splice(0),
-    async deliver(envelopes): Promise<readonly Receipt[]> {
+    async deliver(envelopes, options): Promise<readonly Receipt[]> {
       sent.push(...envelopes);
-      if (inner) return inner.deliver(envelopes);
+      if (inner) return inner.deliver(envelopes, options);
       return envelopes.map((e) => ({
         id: e.id,
         name: e.name,
