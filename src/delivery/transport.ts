@@ -19,7 +19,7 @@ export interface Delivery {
   readonly envelope: Envelope;
   /** 1 on the first attempt. */
   readonly attempt: number;
-  /** Aborted when the transport closes while this attempt runs. */
+  /** Aborted when the transport closes while this attempt runs, or when the attempt's time limit passes. */
   readonly signal: AbortSignal;
 }
 
@@ -47,6 +47,12 @@ export interface SubscribeOptions {
   readonly maxAttempts?: number;
   /** Unsubscribes when aborted. */
   readonly signal?: AbortSignal;
+  /**
+   * Time limit of one attempt, in ms (embedded engine; default: the engine's `timeoutMs`, none
+   * unless set). When it passes, the attempt's signal aborts and it fails with HandlerTimeoutError,
+   * retried like any failure.
+   */
+  readonly timeoutMs?: number;
 }
 
 /**

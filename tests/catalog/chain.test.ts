@@ -55,6 +55,24 @@ describe("on", () => {
   });
 });
 
+it("passes on()'s timeoutMs to the engine: the handler's signal aborts and the run fails with HANDLER_TIMEOUT", async () => {
+  const { events, engine, clock } = createCatalog();
+  let signal: AbortSignal | undefined;
+  events.on(
+    "file.uploaded",
+    (_, ctx) => {
+      signal = ctx.signal;
+      return new Promise<void>(() => undefined);
+    },
+    { timeoutMs: 250, maxAttempts: 1 },
+  );
+  const { id } = await events.sendEvent("file.uploaded", upload);
+  await clock.advance(250);
+  await events.drain();
+  expect(signal!.aborted).toBe(true);
+  expect(engine.history.get(id)).toMatchObject({ status: "failed", runs: [{ error: { code: "HANDLER_TIMEOUT" } }] });
+});
+
 describe("chains and lineage", () => {
   it("carries correlation and causation across a three-step chain, with ids derived from the parent", async () => {
     const { events, clock } = createCatalog();

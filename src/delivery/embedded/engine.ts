@@ -1,12 +1,14 @@
 import { type Envelope, isoTime } from "../../core/envelope.js";
 import {
   describeError,
+  HandlerTimeoutError,
   IdempotencyConflictError,
   InvalidOptionsError,
   isHeraldError,
   TransportError,
 } from "../../core/errors.js";
 import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
+import { wholeNumber } from "../../core/whole-number.js";
 import { type Clock, systemClock } from "./clock.js";
 import { conflictOf, fingerprintOf } from "./fingerprint.js";
 import {
@@ -30,6 +32,14 @@ export interface EmbeddedEngineOptions {
   readonly historyLimit?: number;
   /** Event ids remembered to drop duplicates. Default 10,000. */
   readonly dedupeLimit?: number;
+  /**
+   * Default time limit of one attempt of a run, in ms; a subscription's own `timeoutMs` wins.
+   * When it passes, the attempt's `signal` aborts and the attempt fails with HandlerTimeoutError,
+   * retried like any failure. Default: none (a handler may run as long as it likes).
+   */
+  readonly timeoutMs?: number;
+  /** How long `close()` waits for running attempts, in ms, unless it is given its own. Default 10,000. */
+  readonly closeTimeoutMs?: number;
 }
 
 /** What {@link EmbeddedEngine.observe} reports: an event accepted or settled, or a run that changed status. */
@@ -55,15 +65,18 @@ export interface EmbeddedEngine extends Transport {
   /**
    * Stops the engine: new deliveries reject with a TransportError, scheduled events and pending
    * retries are cancelled (history marks them `cancelled`), and running attempts see their
-   * `signal` abort. Resolves once those attempts have settled.
+   * `signal` abort. Resolves once those attempts have settled, or after `timeoutMs` (default the
+   * engine's `closeTimeoutMs`, 10 s): runs still going then are marked `cancelled` with a
+   * HandlerTimeoutError, and whatever they do later is ignored.
    */
-  close(): Promise<void>;
+  close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
 interface Subscriber {
   readonly id: string;
   readonly handler: DeliveryHandler;
   readonly maxAttempts: number;
+  readonly timeoutMs: number | undefined;
   active: boolean;
 }
 
@@ -75,10 +88,12 @@ interface Subscriber {
  */
 export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngine {
   const clock = options.clock ?? systemClock;
-  const maxAttempts = positive("maxAttempts", options.maxAttempts ?? 3);
+  const maxAttempts = wholeNumber("maxAttempts", options.maxAttempts ?? 3);
   const { initialMs = 100, factor = 2, maxMs = 30_000 } = options.backoff ?? {};
-  const history = createHistory(positive("historyLimit", options.historyLimit ?? 1000));
-  const dedupeLimit = positive("dedupeLimit", options.dedupeLimit ?? 10_000);
+  const history = createHistory(wholeNumber("historyLimit", options.historyLimit ?? 1000));
+  const dedupeLimit = wholeNumber("dedupeLimit", options.dedupeLimit ?? 10_000);
+  const runTimeoutMs = options.timeoutMs === undefined ? undefined : wholeNumber("timeoutMs", options.timeoutMs);
+  const closeTimeoutMs = wholeNumber("closeTimeoutMs", options.closeTimeoutMs ?? 10_000);
   // id -> the fingerprint of the first event with that id where the caller chose it, else "": one
   // lookup on the hot path, and no hashing for generated ids, which never collide
   const seen = new Map<string, string>();
@@ -92,6 +107,8 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   let pending = 0;
   let idle: (() => void)[] = [];
   let closed = false;
+  // set when close() gave up waiting: a run that settles after that changes nothing
+  let abandoned = false;
   let anonymous = 0;
   const observers = new Set<(activity: EngineActivity) => void>();
   // built only when someone listens: the hot path of a send does not allocate an activity for nobody
@@ -126,7 +143,46 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       });
     });
 
+  // one attempt: the handler, raced against its time limit where it has one (a timer and an
+  // AbortController per attempt, so runs without a limit pay for neither)
+  function attempt(record: MutableEventRecord, subscriber: Subscriber, n: number): unknown {
+    const limit = subscriber.timeoutMs;
+    if (limit === undefined) return subscriber.handler({ envelope: record.event, attempt: n, signal: abort.signal });
+    const controller = new AbortController();
+    const onClose = (): void => controller.abort(abort.signal.reason);
+    abort.signal.addEventListener("abort", onClose, { once: true });
+    let handle: unknown;
+    const timeout = new Promise<never>((_, reject) => {
+      handle = clock.setTimeout(() => {
+        const error = new HandlerTimeoutError(
+          `${record.event.name} ${record.event.id}: subscriber ${subscriber.id} did not settle within ${limit} ms (attempt ${n})`,
+          limit,
+        );
+        controller.abort(error);
+        reject(error);
+      }, limit);
+    });
+    const cleanup = (): void => {
+      clock.clearTimeout(handle);
+      abort.signal.removeEventListener("abort", onClose);
+    };
+    try {
+      const result = Promise.resolve(
+        subscriber.handler({ envelope: record.event, attempt: n, signal: controller.signal }),
+      );
+      // the handler may settle after its time ran out: its late rejection is nobody's
+      result.catch(() => undefined);
+      return Promise.race([result, timeout]).finally(cleanup);
+    } catch (error) {
+      cleanup();
+      throw error;
+    }
+  }
+
   async function run(record: MutableEventRecord, subscriber: Subscriber): Promise<void> {
+    // unsubscribing wins for a run not started yet: `deliver(); off()` in one tick, or a handler
+    // that unsubscribes a later subscriber of the same event
+    if (!subscriber.active) return;
     const started = clock.now();
     const entry: MutableEventRecord["runs"][number] = {
       id: `${record.event.id}:${subscriber.id}`,
@@ -147,10 +203,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       entry.status = "running";
       notify(record, entry);
       try {
-        await subscriber.handler({ envelope: record.event, attempt: entry.attempts, signal: abort.signal });
+        await attempt(record, subscriber, entry.attempts);
+        if (abandoned) return;
         delete entry.error;
         return finish("succeeded");
       } catch (error) {
+        if (abandoned) return;
         entry.error = toRunError(error);
         if (!isRetryable(error) || entry.attempts >= subscriber.maxAttempts || closed) return finish("failed");
       }
@@ -167,14 +225,15 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   async function dispatch(record: MutableEventRecord, targets: readonly Subscriber[]): Promise<void> {
     record.status = "running";
     await Promise.all(targets.map((subscriber) => run(record, subscriber)));
+    if (abandoned) return;
     const failed = record.runs.some((r) => r.status === "failed");
     const cancelled = record.runs.some((r) => r.status === "cancelled");
     record.status = failed ? "failed" : cancelled ? "cancelled" : "succeeded";
     notify(record);
   }
 
-  // the subscribers an event goes to: those active when it is due, a snapshot (subscribing during
-  // a dispatch takes effect from the next event)
+  // the subscribers an event goes to: those active when it is due (subscribing during a dispatch
+  // takes effect from the next event); run() checks each again before it starts, so off() wins
   const none: readonly Subscriber[] = [];
   const targetsOf = (name: string): readonly Subscriber[] => {
     const list = subscribers.get(name);
@@ -248,6 +307,30 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     return receipt(event, false);
   }
 
+  // close() gave up on runs that never settled: mark them, settle their events, release waiters
+  function abandon(limit: number): void {
+    abandoned = true;
+    const error: RunError = {
+      name: "HandlerTimeoutError",
+      code: "HANDLER_TIMEOUT",
+      message: `the engine closed and the run did not settle within ${limit} ms`,
+    };
+    for (const record of history.list() as MutableEventRecord[]) {
+      if (record.status !== "running") continue;
+      for (const entry of record.runs) {
+        if (entry.status !== "running" && entry.status !== "retrying") continue;
+        entry.status = "cancelled";
+        entry.error = error;
+        entry.finishedAt = isoTime(clock.now());
+        entry.durationMs = clock.now() - Date.parse(entry.startedAt);
+      }
+      record.status = "cancelled";
+      notify(record);
+    }
+    pending = 1;
+    end();
+  }
+
   return {
     name: "embedded",
     history,
@@ -275,7 +358,11 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       const subscriber: Subscriber = {
         id,
         handler,
-        maxAttempts: positive("maxAttempts", subscribeOptions.maxAttempts ?? maxAttempts),
+        maxAttempts: wholeNumber("maxAttempts", subscribeOptions.maxAttempts ?? maxAttempts),
+        timeoutMs:
+          subscribeOptions.timeoutMs === undefined
+            ? runTimeoutMs
+            : wholeNumber("timeoutMs", subscribeOptions.timeoutMs),
         active: true,
       };
       list.push(subscriber);
@@ -292,17 +379,25 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       observers.add(listener);
       return () => void observers.delete(listener);
     },
-    drain: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
-    async close() {
-      if (closed) return;
-      closed = true;
-      abort.abort(new TransportError("The embedded engine closed", { retryable: true }));
-      for (const [handle, cancel] of timers) {
-        clock.clearTimeout(handle);
-        cancel();
+    drain: () => (pending <= 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
+    async close(closeOptions = {}) {
+      const limit = wholeNumber("close timeoutMs", closeOptions.timeoutMs ?? closeTimeoutMs);
+      if (!closed) {
+        closed = true;
+        abort.abort(new TransportError("The embedded engine closed", { retryable: true }));
+        for (const [handle, cancel] of timers) {
+          clock.clearTimeout(handle);
+          cancel();
+        }
+        timers.clear();
       }
-      timers.clear();
-      if (pending > 0) await new Promise<void>((resolve) => idle.push(resolve));
+      if (pending <= 0) return;
+      let handle: unknown;
+      const settled = new Promise<boolean>((resolve) => idle.push(() => resolve(true)));
+      const late = new Promise<boolean>((resolve) => (handle = clock.setTimeout(() => resolve(false), limit)));
+      const inTime = await Promise.race([settled, late]);
+      clock.clearTimeout(handle);
+      if (!inTime) abandon(limit);
     },
   };
 }
@@ -313,23 +408,42 @@ function receipt(event: Envelope, duplicate: boolean): Receipt {
     : { id: event.id, name: event.name, timestamp: event.timestamp, deliverAt: event.deliverAt, duplicate };
 }
 
-// validation and usage errors fail the same way every time; anything may opt out with `retryable: false`
+// validation and usage errors fail the same way every time; a timeout or a transport failure may
+// pass; anything else may opt out with `retryable: false`. Never throws: a getter or a Proxy that
+// throws reads as retryable, like any failure
 function isRetryable(error: unknown): boolean {
-  if (isHeraldError(error)) return error.code === "TRANSPORT_FAILED" && (error as TransportError).retryable !== false;
-  return (error as { retryable?: unknown } | null)?.retryable !== false;
-}
-
-function toRunError(error: unknown): RunError {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}) };
+  try {
+    if (isHeraldError(error))
+      return (
+        error.code === "HANDLER_TIMEOUT" ||
+        (error.code === "TRANSPORT_FAILED" && (error as TransportError).retryable !== false)
+      );
+    return (error as { retryable?: unknown } | null)?.retryable !== false;
+  } catch {
+    return true;
   }
-  // describeError never throws: a throw here would leave the run "running" forever
-  return { name: "Error", message: describeError(error) };
 }
 
-function positive(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1)
-    throw new InvalidOptionsError(`${option} must be a whole number of 1 or more, got ${String(value)}`);
-  return value;
+// history keeps at most this much of an error message: a handler's error is not a place to store data
+const MAX_MESSAGE_LENGTH = 1000;
+
+/**
+ * What history keeps of anything a handler threw. Never throws: a throw here would leave the run
+ * "running" forever (an Error whose `message` getter throws, a Proxy whose traps throw, `null`).
+ */
+export function toRunError(error: unknown): RunError {
+  try {
+    if (error instanceof Error) {
+      const { name, message } = error;
+      const code = (error as { code?: unknown }).code;
+      return {
+        name: typeof name === "string" ? name.slice(0, 100) : "Error",
+        message: (typeof message === "string" ? message : describeError(message)).slice(0, MAX_MESSAGE_LENGTH),
+        ...(typeof code === "string" ? { code: code.slice(0, 100) } : {}),
+      };
+    }
+    return { name: "Error", message: describeError(error).slice(0, MAX_MESSAGE_LENGTH) };
+  } catch {
+    return { name: "Error", message: "the handler threw a value that could not be read" };
+  }
 }
