@@ -1,6 +1,8 @@
 import type { Envelope } from "../../core/envelope.js";
 import { InvalidOptionsError, TransportError } from "../../core/errors.js";
 import { wholeNumber } from "../../core/whole-number.js";
+import { createPendingCounter } from "../pending.js";
+import { receiptOf } from "../receipt.js";
 import type { DeliverOptions, Receipt, Transport } from "../transport.js";
 import { DEFAULT_TIMEOUT_MS, type RetryOptions, SDK_REQUEST_OPTIONS } from "./attempts.js";
 import { resolveTriggerApi, type TriggerClientOptions } from "./client.js";
@@ -88,18 +90,15 @@ export function triggerTransport<TName extends string = string>(
     }
     return [dispatcher];
   };
-  let inFlight = 0;
-  let idle: (() => void)[] = [];
+  const inFlight = createPendingCounter();
   let closed = false;
-  const settled = (): Promise<void> =>
-    inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve));
 
   return {
     name: "trigger",
     async deliver(envelopes, deliverOptions) {
       if (closed) throw new TransportError("The trigger transport is closed", { retryable: false });
       const deadline = { at: Date.now() + timeoutMs, timeoutMs, signal: deliverOptions?.signal };
-      inFlight++;
+      inFlight.begin();
       try {
         const runs = await planRuns(envelopes, targetsOf, {
           delay: true,
@@ -111,17 +110,13 @@ export function triggerTransport<TName extends string = string>(
         runs.forEach((run, i) => byEvent.set(run.envelope, [...(byEvent.get(run.envelope) ?? []), results[i]!]));
         return envelopes.map((envelope) => toReceipt(envelope, byEvent.get(envelope) ?? []));
       } finally {
-        if (--inFlight === 0) {
-          const waiting = idle;
-          idle = [];
-          for (const resolve of waiting) resolve();
-        }
+        inFlight.end();
       }
     },
-    drain: settled,
+    drain: () => inFlight.idle(),
     async close() {
       closed = true;
-      await settled();
+      await inFlight.idle();
     },
   };
 }
@@ -129,15 +124,10 @@ export function triggerTransport<TName extends string = string>(
 function toReceipt(envelope: Envelope, results: readonly RunResult[]): TriggerReceipt {
   const runIds = results.flatMap((result) => (result.runId === undefined ? [] : [result.runId]));
   const batchId = results.find((result) => result.batchId !== undefined)?.batchId;
-  return {
-    id: envelope.id,
-    name: envelope.name,
-    timestamp: envelope.timestamp,
-    ...(envelope.deliverAt === undefined ? {} : { deliverAt: envelope.deliverAt }),
-    duplicate: results.length > 0 && results.every((result) => result.cached),
+  return receiptOf(envelope, results.length > 0 && results.every((result) => result.cached), {
     ...(runIds.length > 0 ? { runIds } : {}),
     ...(batchId === undefined ? {} : { batchId }),
-  };
+  });
 }
 
 function checkRoutes(routes: TriggerRoutes | undefined): Map<string, readonly string[]> {

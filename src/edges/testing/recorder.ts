@@ -1,6 +1,7 @@
 import type { AnyCatalog, DataMap, EventCatalog, EventName } from "../../catalog/types.js";
 import type { Envelope } from "../../core/envelope.js";
 import type { EngineActivity } from "../../delivery/embedded/engine.js";
+import { receiptOf } from "../../delivery/receipt.js";
 import type { Receipt, Transport } from "../../delivery/transport.js";
 
 /** A transport that keeps every envelope it is given, and optionally passes it on. */
@@ -25,13 +26,7 @@ export function createRecordingTransport(options: { forward?: Transport } = {}):
     async deliver(envelopes, options): Promise<readonly Receipt[]> {
       sent.push(...envelopes);
       if (inner) return inner.deliver(envelopes, options);
-      return envelopes.map((e) => ({
-        id: e.id,
-        name: e.name,
-        timestamp: e.timestamp,
-        ...(e.deliverAt ? { deliverAt: e.deliverAt } : {}),
-        duplicate: false,
-      }));
+      return envelopes.map((e) => receiptOf(e, false));
     },
     drain: () => inner?.drain?.() ?? Promise.resolve(),
     close: () => inner?.close?.() ?? Promise.resolve(),
