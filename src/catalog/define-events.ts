@@ -101,6 +101,7 @@ function build<TSchemas extends AnySchemas>(
   };
   const all = (receipts: readonly Receipt[]): readonly Receipt[] => receipts;
   const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
+  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
   // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
   const sendOne = (
     prepared: () => Envelope | Promise<Envelope>,
@@ -108,9 +109,10 @@ function build<TSchemas extends AnySchemas>(
   ): Promise<Receipt> => {
     try {
       const envelope = prepared();
-      const how = options === undefined ? undefined : howOf([options]);
-      const deliverOne = (ready: Envelope): Promise<Receipt> => deliver([ready], first, how);
-      return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
+      if (options === undefined) return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
+      const how = howOf([options]);
+      const deliverWith = (ready: Envelope): Promise<Receipt> => deliver([ready], first, how);
+      return envelope instanceof Promise ? envelope.then(deliverWith) : deliverWith(envelope);
     } catch (error) {
       return Promise.reject(error);
     }

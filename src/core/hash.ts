@@ -22,9 +22,9 @@ export function fnv1a64(text: string): string {
     h2 = t2 & 0xffff;
     h3 = t3 & 0xffff;
   }
-  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+  return hex8(h3 * 0x10000 + h2) + hex8(h1 * 0x10000 + h0);
 }
 
-function hex4(limb: number): string {
-  return limb.toString(16).padStart(4, "0");
+function hex8(word: number): string {
+  return word.toString(16).padStart(8, "0");
 }
