@@ -98,6 +98,25 @@ describe("triggerTransport: deadlines", () => {
     expect(server.requests).toHaveLength(before);
   });
 
+  it("aborts a sendEvents batch when any message's signal aborts", async () => {
+    server.stallNext(/\/api\/v1\/tasks\/.*\/trigger$/, Infinity);
+    const events = catalog();
+    const controller = new AbortController();
+    const pending = rejection(
+      events.sendEvents([{ name: "user.created", payload: { userId: "u1" }, signal: controller.signal }]),
+    );
+    setTimeout(() => controller.abort(), 30);
+    expect(await pending).toMatchObject({ code: "TRANSPORT_FAILED", retryable: true });
+  });
+
+  it("refuses a signal that is not an AbortSignal", async () => {
+    const events = catalog();
+    await expect(events.sendEvent("user.created", { userId: "u1" }, { signal: {} as AbortSignal })).rejects.toThrow(
+      InvalidOptionsError,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("starts no task twice when the same event id is sent again after a deadline passed", async () => {
     // the server creates the run but its reply comes too late
     server.stallNext(ROUTE, 1500, { process: true });
