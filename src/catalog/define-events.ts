@@ -3,10 +3,10 @@ import { describeError, InvalidOptionsError, isHeraldError, TransportError } fro
 import { assertEventName } from "../core/names.js";
 import { isSchema, validate } from "../core/schema.js";
 import { createEmbeddedEngine } from "../delivery/embedded/engine.js";
-import type { Receipt, Transport } from "../delivery/transport.js";
+import type { DeliverOptions, Receipt, Transport } from "../delivery/transport.js";
 import { checkExamples, contractMethods, requireSync } from "./contract.js";
 import { readDefinition } from "./define-event.js";
-import { type Compiled, type CompiledEvent, eventOf, type Origin, prepare } from "./prepare.js";
+import { type Compiled, type CompiledEvent, deliverOptionsOf, eventOf, type Origin, prepare } from "./prepare.js";
 import type { AnySchemas, CheckedNames, EventCatalog, SendOptions } from "./types.js";
 import { latestVersion, upcastEnvelope } from "./versions.js";
 
@@ -57,6 +57,17 @@ function atIndex(error: unknown, index: number): unknown {
   return error;
 }
 
+// a chosen id is checked for reuse, a signal aborts the send; the options were validated by prepare()
+function howOf(options: readonly SendOptions[]): DeliverOptions | undefined {
+  let chosenIds = false;
+  const signals: AbortSignal[] = [];
+  for (const option of options) {
+    if (option.id !== undefined) chosenIds = true;
+    if (option.signal !== undefined) signals.push(option.signal);
+  }
+  return deliverOptionsOf(chosenIds, signals);
+}
+
 function build<TSchemas extends AnySchemas>(
   schemas: TSchemas,
   compiled: Compiled,
@@ -74,9 +85,16 @@ function build<TSchemas extends AnySchemas>(
         });
   const failed = (error: unknown): Promise<never> => Promise.reject(toTransportError(error));
   // one `then` from the transport's promise to the caller's: it maps the result and the failure
-  const deliver = <T>(envelopes: Envelope[], result: (receipts: readonly Receipt[]) => T): Promise<T> => {
+  const deliver = <T>(
+    envelopes: Envelope[],
+    result: (receipts: readonly Receipt[]) => T,
+    how?: DeliverOptions,
+  ): Promise<T> => {
     try {
-      return transport.deliver(envelopes).then(result, failed);
+      return (how === undefined ? transport.deliver(envelopes) : transport.deliver(envelopes, how)).then(
+        result,
+        failed,
+      );
     } catch (error) {
       return failed(error);
     }
@@ -85,10 +103,16 @@ function build<TSchemas extends AnySchemas>(
   const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
   const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
   // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
-  const sendOne = (prepared: () => Envelope | Promise<Envelope>): Promise<Receipt> => {
+  const sendOne = (
+    prepared: () => Envelope | Promise<Envelope>,
+    options: SendOptions | undefined,
+  ): Promise<Receipt> => {
     try {
       const envelope = prepared();
-      return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
+      if (options === undefined) return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
+      const how = howOf([options]);
+      const deliverWith = (ready: Envelope): Promise<Receipt> => deliver([ready], first, how);
+      return envelope instanceof Promise ? envelope.then(deliverWith) : deliverWith(envelope);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -96,9 +120,9 @@ function build<TSchemas extends AnySchemas>(
 
   const senders = (origin: Origin | undefined) => ({
     sendEvent: (name: string, payload?: unknown, options?: SendOptions): Promise<Receipt> =>
-      sendOne(() => prepare(timed, name, payload, options, origin)),
+      sendOne(() => prepare(timed, name, payload, options, origin), options),
     send: (message: { name: string; payload?: unknown } & SendOptions): Promise<Receipt> =>
-      sendOne(() => prepareMessage(message, origin)),
+      sendOne(() => prepareMessage(message, origin), message),
     sendEvents: async (
       messages: readonly ({ name: string; payload?: unknown } & SendOptions)[],
     ): Promise<readonly Receipt[]> => {
@@ -109,7 +133,7 @@ function build<TSchemas extends AnySchemas>(
       const index = settled.findIndex((result) => result.status === "rejected");
       if (index !== -1) throw atIndex((settled[index] as PromiseRejectedResult).reason, index);
       const envelopes = settled.map((result) => (result as PromiseFulfilledResult<Envelope>).value);
-      return envelopes.length === 0 ? [] : deliver(envelopes, all);
+      return envelopes.length === 0 ? [] : deliver(envelopes, all, howOf(messages));
     },
   });
 

@@ -1,12 +1,14 @@
 import { resolveDeliverAt } from "../core/delay.js";
 import { createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
-import { InvalidOptionsError, UnknownEventError } from "../core/errors.js";
+import { eventIdProblem, InvalidEventIdError, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
+import { fnv1a64 } from "../core/hash.js";
 import { type AnySchema, validate } from "../core/schema.js";
+import type { DeliverOptions } from "../delivery/transport.js";
 import type { EventDefinition } from "./define-event.js";
 import type { LooseSendOptions } from "./types.js";
 import { parseVersion } from "./versions.js";
 
-const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version"]);
+const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal"]);
 
 /** One event as the catalog keeps it: computed once in defineEvents, read on every send. */
 export interface CompiledEvent {
@@ -60,16 +62,19 @@ export function prepare(
     for (const key in options) {
       if (!OPTION_KEYS.has(key))
         throw new InvalidOptionsError(
-          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt or version)`,
+          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt, version or signal)`,
         );
     }
     id = options.id;
-    if (id !== undefined && (typeof id !== "string" || id === ""))
-      throw new InvalidOptionsError(`${event}: id must be a non-empty string`);
+    if (id !== undefined) {
+      const problem = eventIdProblem(id);
+      if (problem !== undefined) throw new InvalidEventIdError(`${event}: ${problem}`);
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+      throw new InvalidOptionsError(`${event}: signal must be an AbortSignal`);
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
   }
-  // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
-  if (id === undefined && origin) id = `${origin.lineage.causationId}/${origin.next++}`;
+  if (id === undefined && origin) id = childId(origin.lineage.causationId, origin.next++);
   const build = (value: unknown): Envelope =>
     createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version });
   const value =
@@ -77,4 +82,26 @@ export function prepare(
       ? validate(event, schema, payload)
       : parseVersion(event, definition, schema, options.version, payload);
   return value instanceof Promise ? value.then(build) : build(value);
+}
+
+/**
+ * The id of a handler's `n`th send: `<parent id>/<n>`, so a retried handler re-sends the same ids
+ * and they dedupe. Where that would not be a valid id (a chain deep enough to pass 255
+ * characters, or a parent id from elsewhere with other characters), the parent part becomes its
+ * 16-digit FNV-1a hash: still the same on every retry, and bounded however deep the chain goes.
+ */
+export function childId(parent: string, n: number): string {
+  const id = `${parent}/${n}`;
+  return eventIdProblem(id) === undefined ? id : `${fnv1a64(parent)}/${n}`;
+}
+
+/**
+ * What a transport needs to know about how a send was made: whether the caller chose an id
+ * (checked for reuse), and its abort signal. Undefined for a send with neither, so the hot path
+ * allocates nothing. `signals` with several entries (a batch) abort together.
+ */
+export function deliverOptionsOf(chosenIds: boolean, signals: readonly AbortSignal[]): DeliverOptions | undefined {
+  if (!chosenIds && signals.length === 0) return undefined;
+  if (signals.length === 0) return { chosenIds };
+  return { chosenIds, signal: signals.length === 1 ? signals[0]! : AbortSignal.any([...signals]) };
 }

@@ -85,8 +85,17 @@ export interface OneEventNameRequired<TNames> {
 
 /** What every send may carry beside when it is delivered. */
 export interface SendIdentity {
-  /** The event id and idempotency key: sending the same id again runs no subscriber twice. */
+  /**
+   * The event id and idempotency key: sending the same id again runs no subscriber twice. 1 to
+   * 255 visible ASCII characters, else InvalidEventIdError. Reusing an id for another event
+   * name or payload is refused by the embedded engine with IdempotencyConflictError.
+   */
   readonly id?: string;
+  /**
+   * Aborts the send where the transport waits on a network (Trigger.dev): it rejects with a
+   * retryable TransportError. In `sendEvents`, the batch is one request: any message's signal aborts it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Delivery after a wait. */

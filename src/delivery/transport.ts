@@ -19,12 +19,25 @@ export interface Delivery {
   readonly envelope: Envelope;
   /** 1 on the first attempt. */
   readonly attempt: number;
-  /** Aborted when the transport closes while this attempt runs. */
+  /** Aborted when the transport closes while this attempt runs, or when the attempt's time limit passes. */
   readonly signal: AbortSignal;
 }
 
 /** A subscriber as a transport sees it: no schema, no types, only envelopes. */
 export type DeliveryHandler = (delivery: Delivery) => unknown;
+
+/** What a caller passes with one {@link Transport.deliver} call. */
+export interface DeliverOptions {
+  /**
+   * True when the caller chose the id of at least one envelope (the send option `id`). A
+   * transport that dedupes then checks a reused id against the first event's name and payload
+   * and refuses a mismatch (`IdempotencyConflictError`); generated ids never collide, so
+   * sends without a chosen id skip that cost.
+   */
+  readonly chosenIds?: boolean;
+  /** Aborts the send: a transport that waits on a network rejects with a retryable TransportError. */
+  readonly signal?: AbortSignal;
+}
 
 /** Options for one subscription. */
 export interface SubscribeOptions {
@@ -34,6 +47,12 @@ export interface SubscribeOptions {
   readonly maxAttempts?: number;
   /** Unsubscribes when aborted. */
   readonly signal?: AbortSignal;
+  /**
+   * Time limit of one attempt, in ms (embedded engine; default: the engine's `timeoutMs`, none
+   * unless set). When it passes, the attempt's signal aborts and it fails with HandlerTimeoutError,
+   * retried like any failure.
+   */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -49,7 +68,7 @@ export interface Transport {
    */
   now?(): number;
   /** Accepts a batch as one unit: every envelope is accepted, or the call rejects. */
-  deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]>;
+  deliver(envelopes: readonly Envelope[], options?: DeliverOptions): Promise<readonly Receipt[]>;
   /** Runs `handler` for each delivered envelope named `event`; absent where subscribers live elsewhere. */
   subscribe?(event: string, handler: DeliveryHandler, options?: SubscribeOptions): () => void;
   /** Resolves when nothing is pending. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { childId } from "../../src/catalog/prepare.js";
+import { eventIdProblem, MAX_EVENT_ID_LENGTH } from "../../src/core/errors.js";
 import type { Envelope } from "../../src/index.js";
 import { createCatalog } from "../helpers/catalog.js";
 import { watchEscapes } from "../helpers/unhandled.js";
@@ -53,6 +55,24 @@ describe("on", () => {
   });
 });
 
+it("passes on()'s timeoutMs to the engine: the handler's signal aborts and the run fails with HANDLER_TIMEOUT", async () => {
+  const { events, engine, clock } = createCatalog();
+  let signal: AbortSignal | undefined;
+  events.on(
+    "file.uploaded",
+    (_, ctx) => {
+      signal = ctx.signal;
+      return new Promise<void>(() => undefined);
+    },
+    { timeoutMs: 250, maxAttempts: 1 },
+  );
+  const { id } = await events.sendEvent("file.uploaded", upload);
+  await clock.advance(250);
+  await events.drain();
+  expect(signal!.aborted).toBe(true);
+  expect(engine.history.get(id)).toMatchObject({ status: "failed", runs: [{ error: { code: "HANDLER_TIMEOUT" } }] });
+});
+
 describe("chains and lineage", () => {
   it("carries correlation and causation across a three-step chain, with ids derived from the parent", async () => {
     const { events, clock } = createCatalog();
@@ -81,6 +101,48 @@ describe("chains and lineage", () => {
       causationId: processed!.id,
       payload: { by: "processor" },
     });
+  });
+
+  it("keeps derived ids valid and at most 255 characters however deep a chain goes, the same on a retry", async () => {
+    const { events, engine, clock } = createCatalog({ historyLimit: 1000 });
+    const depth = 300;
+    let retried = 0;
+    events.on("file.archived", async (file, ctx) => {
+      const level = Number(file.by);
+      if (level >= depth) return;
+      await ctx.sendEvent("file.archived", { fileId: file.fileId, by: String(level + 1) });
+      // one attempt deep in the chain fails after its send: the retry derives the same child id, which dedupes
+      if (level === 250 && ctx.attempt === 1) {
+        retried++;
+        throw new Error("crashed after sending");
+      }
+    });
+    await events.sendEvent("file.archived", { fileId: "f1", by: "0" }, { id: "r".repeat(254) });
+    for (let i = 0; i < 10 && engine.history.list({ name: "file.archived" }).length <= depth; i++) {
+      await clock.advance(1000);
+      await events.drain();
+    }
+    const records = engine.history.list({ name: "file.archived" });
+    expect(retried).toBe(1);
+    expect(records).toHaveLength(depth + 1); // every level once: the retried send was a duplicate
+    for (const { event } of records) {
+      expect(eventIdProblem(event.id)).toBeUndefined();
+      expect(event.id.length).toBeLessThanOrEqual(MAX_EVENT_ID_LENGTH);
+      expect(event.correlationId).toBe("r".repeat(254));
+    }
+    expect(new Set(records.map((r) => r.event.id)).size).toBe(depth + 1);
+    // the first child of a 254-character id no longer fits: its parent part is hashed
+    const first = records.find((r) => (r.event.payload as { by: string }).by === "1")!.event.id;
+    expect(first).toMatch(/^[0-9a-f]{16}\/0$/);
+  });
+
+  it("derives a child id deterministically, hashing a parent that would make it invalid", () => {
+    expect(childId("evt-1", 2)).toBe("evt-1/2");
+    const long = "p".repeat(254);
+    expect(childId(long, 7)).toBe(childId(long, 7));
+    expect(childId(long, 7)).toMatch(/^[0-9a-f]{16}\/7$/);
+    expect(childId(long, 7)).not.toBe(childId(long.slice(1) + "q", 7));
+    expect(eventIdProblem(childId("bad id\n", 0))).toBeUndefined();
   });
 
   it("numbers several sends from one handler, whatever the send form", async () => {

@@ -101,3 +101,18 @@ describe("sendEvent(name, payload, options?)", () => {
     if (oneOfTwo === "user.created") void sendEvent(oneOfTwo, user);
   });
 });
+
+describe("send options: signal, and on()'s timeoutMs", () => {
+  test("a send takes an AbortSignal, nothing else", () => {
+    expectTypeOf<SendOptions["signal"]>().toEqualTypeOf<AbortSignal | undefined>();
+    void sendEvent("user.created", user, { signal: AbortSignal.timeout(1000), id: "k1" });
+    // @ts-expect-error a signal is an AbortSignal
+    void sendEvent("user.created", user, { signal: 1000 });
+  });
+
+  test("on() takes a timeoutMs", () => {
+    events.on("user.created", () => undefined, { timeoutMs: 5000, maxAttempts: 2 });
+    // @ts-expect-error a time limit is a number of ms
+    events.on("user.created", () => undefined, { timeoutMs: "5s" });
+  });
+});

@@ -3,7 +3,9 @@ import {
   defineEvents,
   type Envelope,
   EventValidationError,
+  IdempotencyConflictError,
   InvalidDelayError,
+  InvalidEventIdError,
   InvalidOptionsError,
   type Receipt,
   UnknownEventError,
@@ -96,8 +98,14 @@ describe("validation before delivery", () => {
 
   it.each([
     ["an unknown option", { delay: "1h", retries: 3 }, InvalidOptionsError, /unknown send option "retries"/],
-    ["an empty id", { id: "" }, InvalidOptionsError, /id must be a non-empty string/],
-    ["a numeric id", { id: 42 }, InvalidOptionsError, /id must be a non-empty string/],
+    ["an empty id", { id: "" }, InvalidEventIdError, /must not be empty/],
+    ["a numeric id", { id: 42 }, InvalidEventIdError, /must be a string, got number/],
+    ["an id of 256 characters", { id: "x".repeat(256) }, InvalidEventIdError, /at most 255 characters, got 256/],
+    ["an id of 900 kB", { id: "x".repeat(900_000) }, InvalidEventIdError, /at most 255 characters/],
+    ["an id with a newline", { id: "a\nb" }, InvalidEventIdError, /U\+000A at 1/],
+    ["an id with an ANSI escape", { id: "\u001b[2J" }, InvalidEventIdError, /U\+001B at 0/],
+    ["an id with a space", { id: "a b" }, InvalidEventIdError, /U\+0020/],
+    ["an id outside ASCII", { id: "caf\u00e9" }, InvalidEventIdError, /U\+00E9/],
     ["options that are not an object", "1h", InvalidOptionsError, /send options must be an object/],
     ["a malformed delay", { delay: "soon" }, InvalidDelayError, /Invalid delay/],
     ["a negative delay", { delay: { hours: -1 } }, InvalidDelayError, /hours must be a finite number/],
@@ -111,6 +119,26 @@ describe("validation before delivery", () => {
     await expect(
       events.send({ name: "file.uploaded", payload: upload, ...(options as object) } as never),
     ).rejects.toThrow(type);
+    expect(transport.sent).toEqual([]);
+  });
+
+  it("accepts an id of 255 visible ASCII characters as the event id", async () => {
+    const { events, transport } = createRecordedCatalog();
+    const id = "!~".repeat(127) + "z";
+    const receipt = await events.sendEvent("file.uploaded", upload, { id });
+    expect(receipt.id).toBe(id);
+    expect(transport.sent.map((e) => e.id)).toEqual([id]);
+  });
+
+  it("refuses a bad id in a batch with InvalidEventIdError at its index, sending nothing", async () => {
+    const { events, transport } = createRecordedCatalog();
+    const error = await rejection(
+      events.sendEvents([
+        { name: "file.uploaded", payload: upload, id: "ok" },
+        { name: "file.uploaded", payload: upload, id: "x".repeat(300) },
+      ]),
+    );
+    expect(error).toMatchObject({ code: "INVALID_EVENT_ID", index: 1 });
     expect(transport.sent).toEqual([]);
   });
 
@@ -218,5 +246,25 @@ describe("ids and delays", () => {
     await events.sendEvent("file.uploaded", upload, { deliverAt: new Date(Date.now() - 60_000) });
     await events.sendEvent("file.uploaded", upload, { deliverAt: "2001-01-01T00:00:00Z" });
     expect(transport.sent.map((e) => e.deliverAt)).toEqual([undefined, undefined]);
+  });
+});
+
+describe("idempotency", () => {
+  it("answers a resend of the same id, name and payload with a duplicate receipt, and refuses another payload or name", async () => {
+    const { events, engine, clock } = createCatalog();
+    let runs = 0;
+    events.on("file.uploaded", () => void runs++);
+    const first = await events.sendEvent("file.uploaded", upload, { id: "up-1" });
+    const again = await events.send({ name: "file.uploaded", payload: { ...upload }, id: "up-1" });
+    expect([first.duplicate, again.duplicate]).toEqual([false, true]);
+    await expect(events.sendEvent("file.uploaded", { ...upload, filename: "b.png" }, { id: "up-1" })).rejects.toThrow(
+      IdempotencyConflictError,
+    );
+    await expect(
+      events.sendEvents([{ name: "file.archived", payload: { fileId: "f1", by: "x" }, id: "up-1" }]),
+    ).rejects.toMatchObject({ code: "IDEMPOTENCY_CONFLICT", id: "up-1" });
+    await clock.advance(0);
+    expect(runs).toBe(1);
+    expect(engine.history.list().map((r) => r.event.payload)).toEqual([upload]);
   });
 });

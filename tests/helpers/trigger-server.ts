@@ -27,6 +27,8 @@ export interface FakeRequest {
   readonly path: string;
   readonly headers: IncomingMessage["headers"];
   readonly body: string;
+  /** `Date.now()` when the request had arrived whole. */
+  readonly receivedAt: number;
 }
 
 /** A canned reply for the next matching request, instead of the normal one. */
@@ -47,6 +49,11 @@ export interface FakeTrigger {
   readonly packets: Map<string, string>;
   /** Replies to the next requests whose path matches, in order. */
   replyNext(pathPattern: RegExp, ...replies: CannedReply[]): void;
+  /**
+   * Holds the reply to the next request whose path matches for `ms` (Infinity: until close). With
+   * `process`, the request is handled first (its run is created), as when a reply is lost.
+   */
+  stallNext(pathPattern: RegExp, ms: number, options?: { process?: boolean }): void;
   /** The fault plan: `faults.setRate(0)` turns faults off. */
   readonly faults: Faults;
   /** Requests for a run whose idempotency key (or batch item index) was already taken: what dedupe saved. */
@@ -70,6 +77,7 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
   const byKey = new Map<string, FakeRun>();
   const batches = new Map<string, { runCount: number; received: Set<number> }>();
   const canned: { pattern: RegExp; reply: CannedReply }[] = [];
+  const stalls: { pattern: RegExp; ms: number; process: boolean }[] = [];
   const faults = createFaults(options.faults);
   const sockets = new Set<Socket>();
   let nextId = 0;
@@ -202,8 +210,16 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
       path: (req.url ?? "/").split("?")[0]!,
       headers: req.headers,
       body: Buffer.concat(chunks).toString("utf8"),
+      receivedAt: Date.now(),
     };
     requests.push(request);
+    const stallIndex = stalls.findIndex((entry) => entry.pattern.test(request.path));
+    if (stallIndex !== -1) {
+      const stall = stalls.splice(stallIndex, 1)[0]!;
+      const reply = stall.process ? route(request, "none") : undefined;
+      await new Promise((resolve) => Number.isFinite(stall.ms) && setTimeout(resolve, stall.ms));
+      return reply && send(res, reply);
+    }
     const cannedIndex = canned.findIndex((entry) => entry.pattern.test(request.path));
     if (cannedIndex !== -1) {
       return send(res, canned.splice(cannedIndex, 1)[0]!.reply);
@@ -235,6 +251,8 @@ export async function startFakeTrigger(options: { faults?: FaultOptions } = {}):
     packets,
     faults,
     dedupedItems: () => deduped,
+    stallNext: (pattern, ms, stallOptions) =>
+      void stalls.push({ pattern, ms, process: stallOptions?.process === true }),
     replyNext: (pattern, ...replies) => canned.push(...replies.map((reply) => ({ pattern, reply }))),
     runsByKey() {
       const map = new Map<string, FakeRun[]>();

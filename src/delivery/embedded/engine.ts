@@ -1,7 +1,18 @@
 import { type Envelope, isoTime } from "../../core/envelope.js";
-import { describeError, InvalidOptionsError, isHeraldError, TransportError } from "../../core/errors.js";
-import type { DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
+import {
+  describeError,
+  HandlerTimeoutError,
+  IdempotencyConflictError,
+  InvalidOptionsError,
+  isHeraldError,
+  TransportError,
+} from "../../core/errors.js";
+import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
+import { wholeNumber } from "../../core/whole-number.js";
+import { createPendingCounter } from "../pending.js";
+import { receiptOf } from "../receipt.js";
 import { type Clock, systemClock } from "./clock.js";
+import { conflictOf, fingerprintOf } from "./fingerprint.js";
 import {
   createHistory,
   type EventRecord,
@@ -10,6 +21,7 @@ import {
   type RunError,
   type RunRecord,
 } from "./history.js";
+import { createRing } from "./ring.js";
 
 /** Options of {@link createEmbeddedEngine}. */
 export interface EmbeddedEngineOptions {
@@ -23,6 +35,14 @@ export interface EmbeddedEngineOptions {
   readonly historyLimit?: number;
   /** Event ids remembered to drop duplicates. Default 10,000. */
   readonly dedupeLimit?: number;
+  /**
+   * Default time limit of one attempt of a run, in ms; a subscription's own `timeoutMs` wins.
+   * When it passes, the attempt's `signal` aborts and the attempt fails with HandlerTimeoutError,
+   * retried like any failure. Default: none (a handler may run as long as it likes).
+   */
+  readonly timeoutMs?: number;
+  /** How long `close()` waits for running attempts, in ms, unless it is given its own. Default 10,000. */
+  readonly closeTimeoutMs?: number;
 }
 
 /** What {@link EmbeddedEngine.observe} reports: an event accepted or settled, or a run that changed status. */
@@ -48,15 +68,18 @@ export interface EmbeddedEngine extends Transport {
   /**
    * Stops the engine: new deliveries reject with a TransportError, scheduled events and pending
    * retries are cancelled (history marks them `cancelled`), and running attempts see their
-   * `signal` abort. Resolves once those attempts have settled.
+   * `signal` abort. Resolves once those attempts have settled, or after `timeoutMs` (default the
+   * engine's `closeTimeoutMs`, 10 s): runs still going then are marked `cancelled` with a
+   * HandlerTimeoutError, and whatever they do later is ignored.
    */
-  close(): Promise<void>;
+  close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
 interface Subscriber {
   readonly id: string;
   readonly handler: DeliveryHandler;
   readonly maxAttempts: number;
+  readonly timeoutMs: number | undefined;
   active: boolean;
 }
 
@@ -68,21 +91,24 @@ interface Subscriber {
  */
 export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngine {
   const clock = options.clock ?? systemClock;
-  const maxAttempts = positive("maxAttempts", options.maxAttempts ?? 3);
+  const maxAttempts = wholeNumber("maxAttempts", options.maxAttempts ?? 3);
   const { initialMs = 100, factor = 2, maxMs = 30_000 } = options.backoff ?? {};
-  const history = createHistory(positive("historyLimit", options.historyLimit ?? 1000));
-  const dedupeLimit = positive("dedupeLimit", options.dedupeLimit ?? 10_000);
-  const seen = new Set<string>();
-  // the remembered ids in arrival order, a ring: evicting through `seen.values().next()` rescans the
-  // deleted slots at the head of V8's hash table, 30 -> 6 µs a delivery once the limit is reached (measured)
-  const remembered: string[] = [];
-  let oldest = 0;
+  const history = createHistory(wholeNumber("historyLimit", options.historyLimit ?? 1000));
+  const dedupeLimit = wholeNumber("dedupeLimit", options.dedupeLimit ?? 10_000);
+  const runTimeoutMs = options.timeoutMs === undefined ? undefined : wholeNumber("timeoutMs", options.timeoutMs);
+  const closeTimeoutMs = wholeNumber("closeTimeoutMs", options.closeTimeoutMs ?? 10_000);
+  // id -> the fingerprint of the first event with that id where the caller chose it, else "": one
+  // lookup on the hot path, and no hashing for generated ids, which never collide
+  const seen = new Map<string, string>();
+  // the remembered ids in arrival order: the oldest is forgotten first
+  const remembered = createRing<string>(dedupeLimit);
   const subscribers = new Map<string, Subscriber[]>();
   const timers = new Map<unknown, () => void>(); // handle -> what cancelling it means
   const abort = new AbortController();
-  let pending = 0;
-  let idle: (() => void)[] = [];
+  const pending = createPendingCounter();
   let closed = false;
+  // set when close() gave up waiting: a run that settles after that changes nothing
+  let abandoned = false;
   let anonymous = 0;
   const observers = new Set<(activity: EngineActivity) => void>();
   // built only when someone listens: the hot path of a send does not allocate an activity for nobody
@@ -98,13 +124,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     }
   };
 
-  const begin = (): void => void pending++;
-  const end = (): void => {
-    if (--pending > 0) return;
-    const waiting = idle;
-    idle = [];
-    for (const resolve of waiting) resolve();
-  };
+  const { begin, end } = pending;
   const wait = (ms: number, cancel: () => void): Promise<boolean> =>
     new Promise((resolve) => {
       const handle = clock.setTimeout(() => {
@@ -117,7 +137,46 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       });
     });
 
+  // one attempt: the handler, raced against its time limit where it has one (a timer and an
+  // AbortController per attempt, so runs without a limit pay for neither)
+  function attempt(record: MutableEventRecord, subscriber: Subscriber, n: number): unknown {
+    const limit = subscriber.timeoutMs;
+    if (limit === undefined) return subscriber.handler({ envelope: record.event, attempt: n, signal: abort.signal });
+    const controller = new AbortController();
+    const onClose = (): void => controller.abort(abort.signal.reason);
+    abort.signal.addEventListener("abort", onClose, { once: true });
+    let handle: unknown;
+    const timeout = new Promise<never>((_, reject) => {
+      handle = clock.setTimeout(() => {
+        const error = new HandlerTimeoutError(
+          `${record.event.name} ${record.event.id}: subscriber ${subscriber.id} did not settle within ${limit} ms (attempt ${n})`,
+          limit,
+        );
+        controller.abort(error);
+        reject(error);
+      }, limit);
+    });
+    const cleanup = (): void => {
+      clock.clearTimeout(handle);
+      abort.signal.removeEventListener("abort", onClose);
+    };
+    try {
+      const result = Promise.resolve(
+        subscriber.handler({ envelope: record.event, attempt: n, signal: controller.signal }),
+      );
+      // the handler may settle after its time ran out: its late rejection is nobody's
+      result.catch(() => undefined);
+      return Promise.race([result, timeout]).finally(cleanup);
+    } catch (error) {
+      cleanup();
+      throw error;
+    }
+  }
+
   async function run(record: MutableEventRecord, subscriber: Subscriber): Promise<void> {
+    // unsubscribing wins for a run not started yet: `deliver(); off()` in one tick, or a handler
+    // that unsubscribes a later subscriber of the same event
+    if (!subscriber.active) return;
     const started = clock.now();
     const entry: MutableEventRecord["runs"][number] = {
       id: `${record.event.id}:${subscriber.id}`,
@@ -138,10 +197,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       entry.status = "running";
       notify(record, entry);
       try {
-        await subscriber.handler({ envelope: record.event, attempt: entry.attempts, signal: abort.signal });
+        await attempt(record, subscriber, entry.attempts);
+        if (abandoned) return;
         delete entry.error;
         return finish("succeeded");
       } catch (error) {
+        if (abandoned) return;
         entry.error = toRunError(error);
         if (!isRetryable(error) || entry.attempts >= subscriber.maxAttempts || closed) return finish("failed");
       }
@@ -158,14 +219,15 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   async function dispatch(record: MutableEventRecord, targets: readonly Subscriber[]): Promise<void> {
     record.status = "running";
     await Promise.all(targets.map((subscriber) => run(record, subscriber)));
+    if (abandoned) return;
     const failed = record.runs.some((r) => r.status === "failed");
     const cancelled = record.runs.some((r) => r.status === "cancelled");
     record.status = failed ? "failed" : cancelled ? "cancelled" : "succeeded";
     notify(record);
   }
 
-  // the subscribers an event goes to: those active when it is due, a snapshot (subscribing during
-  // a dispatch takes effect from the next event)
+  // the subscribers an event goes to: those active when it is due (subscribing during a dispatch
+  // takes effect from the next event); run() checks each again before it starts, so off() wins
   const none: readonly Subscriber[] = [];
   const targetsOf = (name: string): readonly Subscriber[] => {
     const list = subscribers.get(name);
@@ -203,15 +265,28 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     });
   }
 
-  function accept(event: Envelope): Receipt {
-    if (seen.has(event.id)) return receipt(event, true);
-    seen.add(event.id);
-    if (remembered.length < dedupeLimit) remembered.push(event.id);
-    else {
-      seen.delete(remembered[oldest]!);
-      remembered[oldest] = event.id;
-      oldest = (oldest + 1) % dedupeLimit;
+  // throws IdempotencyConflictError for the first envelope whose id was used by another event,
+  // before anything of the batch is accepted; returns the fingerprints to remember
+  function fingerprints(envelopes: readonly Envelope[]): string[] {
+    const prints: string[] = [];
+    const batch = new Map<string, string>();
+    for (const event of envelopes) {
+      const print = fingerprintOf(event);
+      const first = batch.get(event.id) ?? seen.get(event.id);
+      const conflict = first === undefined || first === "" ? undefined : conflictOf(first, print);
+      if (conflict !== undefined)
+        throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
+      if (!batch.has(event.id)) batch.set(event.id, print);
+      prints.push(print);
     }
+    return prints;
+  }
+
+  function accept(event: Envelope, print: string): Receipt {
+    if (seen.has(event.id)) return receiptOf(event, true);
+    seen.set(event.id, print);
+    const forgotten = remembered.push(event.id);
+    if (forgotten !== undefined) seen.delete(forgotten);
     const record: MutableEventRecord = { event, status: "running", runs: [] };
     history.add(record);
     const at = event.deliverAt === undefined ? Number.NaN : Date.parse(event.deliverAt);
@@ -219,17 +294,46 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     if (later) schedule(record, at);
     notify(record);
     if (!later) start(record);
-    return receipt(event, false);
+    return receiptOf(event, false);
+  }
+
+  // close() gave up on runs that never settled: mark them, settle their events, release waiters
+  function abandon(limit: number): void {
+    abandoned = true;
+    const error: RunError = {
+      name: "HandlerTimeoutError",
+      code: "HANDLER_TIMEOUT",
+      message: `the engine closed and the run did not settle within ${limit} ms`,
+    };
+    for (const record of history.list() as MutableEventRecord[]) {
+      if (record.status !== "running") continue;
+      for (const entry of record.runs) {
+        if (entry.status !== "running" && entry.status !== "retrying") continue;
+        entry.status = "cancelled";
+        entry.error = error;
+        entry.finishedAt = isoTime(clock.now());
+        entry.durationMs = clock.now() - Date.parse(entry.startedAt);
+      }
+      record.status = "cancelled";
+      notify(record);
+    }
+    pending.release();
   }
 
   return {
     name: "embedded",
     history,
     now: () => clock.now(),
-    deliver(envelopes: readonly Envelope[]): Promise<readonly Receipt[]> {
+    deliver(envelopes: readonly Envelope[], deliverOptions?: DeliverOptions): Promise<readonly Receipt[]> {
       if (closed) return Promise.reject(new TransportError("The embedded engine is closed", { retryable: false }));
+      let prints: string[] | undefined;
+      try {
+        if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const receipts: Receipt[] = [];
-      for (const event of envelopes) receipts.push(accept(event));
+      for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? ""));
       return Promise.resolve(receipts);
     },
     subscribe(event, handler, subscribeOptions = {}) {
@@ -243,7 +347,11 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       const subscriber: Subscriber = {
         id,
         handler,
-        maxAttempts: positive("maxAttempts", subscribeOptions.maxAttempts ?? maxAttempts),
+        maxAttempts: wholeNumber("maxAttempts", subscribeOptions.maxAttempts ?? maxAttempts),
+        timeoutMs:
+          subscribeOptions.timeoutMs === undefined
+            ? runTimeoutMs
+            : wholeNumber("timeoutMs", subscribeOptions.timeoutMs),
         active: true,
       };
       list.push(subscriber);
@@ -260,44 +368,65 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       observers.add(listener);
       return () => void observers.delete(listener);
     },
-    drain: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
-    async close() {
-      if (closed) return;
-      closed = true;
-      abort.abort(new TransportError("The embedded engine closed", { retryable: true }));
-      for (const [handle, cancel] of timers) {
-        clock.clearTimeout(handle);
-        cancel();
+    drain: () => pending.idle(),
+    async close(closeOptions = {}) {
+      const limit = wholeNumber("close timeoutMs", closeOptions.timeoutMs ?? closeTimeoutMs);
+      if (!closed) {
+        closed = true;
+        abort.abort(new TransportError("The embedded engine closed", { retryable: true }));
+        for (const [handle, cancel] of timers) {
+          clock.clearTimeout(handle);
+          cancel();
+        }
+        timers.clear();
       }
-      timers.clear();
-      if (pending > 0) await new Promise<void>((resolve) => idle.push(resolve));
+      if (pending.count === 0) return;
+      let handle: unknown;
+      const settled = pending.idle().then(() => true);
+      const late = new Promise<boolean>((resolve) => (handle = clock.setTimeout(() => resolve(false), limit)));
+      const inTime = await Promise.race([settled, late]);
+      clock.clearTimeout(handle);
+      if (!inTime) abandon(limit);
     },
   };
 }
 
-function receipt(event: Envelope, duplicate: boolean): Receipt {
-  return event.deliverAt === undefined
-    ? { id: event.id, name: event.name, timestamp: event.timestamp, duplicate }
-    : { id: event.id, name: event.name, timestamp: event.timestamp, deliverAt: event.deliverAt, duplicate };
-}
-
-// validation and usage errors fail the same way every time; anything may opt out with `retryable: false`
+// validation and usage errors fail the same way every time; a timeout or a transport failure may
+// pass; anything else may opt out with `retryable: false`. Never throws: a getter or a Proxy that
+// throws reads as retryable, like any failure
 function isRetryable(error: unknown): boolean {
-  if (isHeraldError(error)) return error.code === "TRANSPORT_FAILED" && (error as TransportError).retryable !== false;
-  return (error as { retryable?: unknown } | null)?.retryable !== false;
-}
-
-function toRunError(error: unknown): RunError {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}) };
+  try {
+    if (isHeraldError(error))
+      return (
+        error.code === "HANDLER_TIMEOUT" ||
+        (error.code === "TRANSPORT_FAILED" && (error as TransportError).retryable !== false)
+      );
+    return (error as { retryable?: unknown } | null)?.retryable !== false;
+  } catch {
+    return true;
   }
-  // describeError never throws: a throw here would leave the run "running" forever
-  return { name: "Error", message: describeError(error) };
 }
 
-function positive(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1)
-    throw new InvalidOptionsError(`${option} must be a whole number of 1 or more, got ${String(value)}`);
-  return value;
+// history keeps at most this much of an error message: a handler's error is not a place to store data
+const MAX_MESSAGE_LENGTH = 1000;
+
+/**
+ * What history keeps of anything a handler threw. Never throws: a throw here would leave the run
+ * "running" forever (an Error whose `message` getter throws, a Proxy whose traps throw, `null`).
+ */
+export function toRunError(error: unknown): RunError {
+  try {
+    if (error instanceof Error) {
+      const { name, message } = error;
+      const code = (error as { code?: unknown }).code;
+      return {
+        name: typeof name === "string" ? name.slice(0, 100) : "Error",
+        message: (typeof message === "string" ? message : describeError(message)).slice(0, MAX_MESSAGE_LENGTH),
+        ...(typeof code === "string" ? { code: code.slice(0, 100) } : {}),
+      };
+    }
+    return { name: "Error", message: describeError(error).slice(0, MAX_MESSAGE_LENGTH) };
+  } catch {
+    return { name: "Error", message: "the handler threw a value that could not be read" };
+  }
 }

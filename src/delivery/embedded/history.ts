@@ -1,4 +1,5 @@
 import type { Envelope } from "../../core/envelope.js";
+import { createRing } from "./ring.js";
 
 /** Where an event stands: waiting for its time, running its subscribers, or done. */
 export type EventStatus = "scheduled" | "running" | "succeeded" | "failed" | "cancelled";
@@ -71,29 +72,21 @@ export type MutableEventRecord = Mutable<Omit<EventRecord, "runs">> & { runs: Mu
 
 /** The store behind {@link History}: the engine writes records in place. */
 export function createHistory(limit: number): History & { add(record: MutableEventRecord): void } {
-  // a ring of records, oldest at `oldest` once full: no id index, which cost a Map insert and delete
-  // per event on the send path; get() scans at most `limit` records, newest first
-  let ring: MutableEventRecord[] = [];
-  let oldest = 0;
-  const newestFirst = function* (): Generator<MutableEventRecord> {
-    for (let i = ring.length - 1; i >= 0; i--) yield ring[(oldest + i) % ring.length]!;
-  };
+  // a ring of records: no id index, which cost a Map insert and delete per event on the send
+  // path; get() scans at most `limit` records, newest first
+  const ring = createRing<MutableEventRecord>(limit);
   return {
     add(record) {
-      if (ring.length < limit) ring.push(record);
-      else {
-        ring[oldest] = record;
-        oldest = (oldest + 1) % limit;
-      }
+      ring.push(record);
     },
     get(id) {
-      for (const record of newestFirst()) if (record.event.id === id) return record;
+      for (const record of ring.newestFirst()) if (record.event.id === id) return record;
       return undefined;
     },
     list(query = {}) {
       const out: EventRecord[] = [];
       const most = query.limit ?? Infinity;
-      for (const record of newestFirst()) {
+      for (const record of ring.newestFirst()) {
         if (out.length >= most) break;
         if (query.name !== undefined && record.event.name !== query.name) continue;
         if (query.status !== undefined && record.status !== query.status) continue;
@@ -104,7 +97,7 @@ export function createHistory(limit: number): History & { add(record: MutableEve
     stats() {
       const total = tally();
       const byName: Record<string, ReturnType<typeof tally>> = {};
-      for (const record of ring) {
+      for (const record of ring.values()) {
         count(total, record);
         count((byName[record.event.name] ??= tally()), record);
       }
@@ -115,8 +108,7 @@ export function createHistory(limit: number): History & { add(record: MutableEve
       return { ...total, byName };
     },
     clear() {
-      ring = [];
-      oldest = 0;
+      ring.clear();
     },
   };
 }

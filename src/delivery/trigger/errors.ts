@@ -16,6 +16,24 @@ function findApiError(error: unknown): ApiErrorLike | undefined {
   return undefined;
 }
 
+/**
+ * How long the server asked to wait, in ms: `retry-after` (seconds, or an HTTP date), else
+ * Trigger.dev's `x-ratelimit-reset` (epoch ms). Undefined when it sent neither or nonsense.
+ */
+export function retryAfterOf(
+  headers: Record<string, string | null | undefined> | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const after = headers?.["retry-after"]?.trim();
+  if (after) {
+    const ms = /^\d+$/.test(after) ? Number(after) * 1000 : Date.parse(after) - now;
+    if (Number.isFinite(ms)) return Math.max(0, ms);
+  }
+  const reset = headers?.["x-ratelimit-reset"]?.trim();
+  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) - now);
+  return undefined;
+}
+
 /** Whether Trigger.dev may accept the same request later: 408, 409, 429 and 5xx, and lost connections. */
 function isRetryableStatus(status: number | undefined): boolean {
   return status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
@@ -31,12 +49,15 @@ export function toTransportError(error: unknown, what: string): TransportError {
   const api = findApiError(error);
   const message = error instanceof Error ? error.message : String(error);
   if (api) {
-    const retryable = api.headers?.["x-should-retry"] === "false" ? false : isRetryableStatus(api.status);
+    const told = api.headers?.["x-should-retry"];
+    const retryable = told === "false" ? false : told === "true" || isRetryableStatus(api.status);
     const status = api.status === undefined ? "no response" : `HTTP ${api.status}`;
+    const retryAfterMs = retryable ? retryAfterOf(api.headers) : undefined;
     return new TransportError(`Trigger.dev ${what} failed (${status}): ${message}`, {
       cause: error,
       retryable,
       ...(api.status === undefined ? {} : { status: api.status }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }
   // the stream phase of a batch gave up on an unsealed batch: sending again completes it

@@ -1,7 +1,11 @@
 import type { Envelope } from "../../core/envelope.js";
 import { InvalidOptionsError, TransportError } from "../../core/errors.js";
-import type { Receipt, Transport } from "../transport.js";
-import { resolveTriggerApi, type TriggerClientOptions, type TriggerRequestOptions } from "./client.js";
+import { wholeNumber } from "../../core/whole-number.js";
+import { createPendingCounter } from "../pending.js";
+import { receiptOf } from "../receipt.js";
+import type { DeliverOptions, Receipt, Transport } from "../transport.js";
+import { DEFAULT_TIMEOUT_MS, type RetryOptions, SDK_REQUEST_OPTIONS } from "./attempts.js";
+import { resolveTriggerApi, type TriggerClientOptions } from "./client.js";
 import { planRuns } from "./plan.js";
 import { MAX_BATCH_SIZE, type RunResult, sendRuns } from "./send.js";
 
@@ -17,8 +21,18 @@ export interface TriggerTransportOptions<TName extends string = string> extends 
   readonly routes?: TriggerRoutes<TName>;
   /** The dispatcher task's id (default `"herald-dispatch"`), or `false` when every event must have a route. */
   readonly dispatcher?: string | false;
-  /** The SDK's retry settings for each request (default: 5 attempts with backoff from 1 s). */
-  readonly retry?: TriggerRequestOptions["retry"];
+  /**
+   * Retry settings for each request, in the SDK's shape (default: 5 attempts, backoff from 1 s by
+   * ×1.6, at most 30 s). herald retries, not the SDK: a `retry-after` or `x-ratelimit-reset` reply
+   * sets the wait, and no wait runs past `timeoutMs`.
+   */
+  readonly retry?: RetryOptions;
+  /**
+   * The deadline of one send, in ms, every request and retry wait included (default 30,000). When
+   * it passes, or the send's `signal` aborts, the send rejects with a retryable TransportError;
+   * sending the same event id again later starts no task twice.
+   */
+  readonly timeoutMs?: number;
   /** Tags added to every run after herald's own (Trigger.dev keeps 10 at most); the dispatcher passes them on to its subscriber runs. */
   readonly tags?: readonly string[];
   /** How long Trigger.dev remembers an idempotency key, like `"30d"` (its default applies when absent); give the dispatcher the same. */
@@ -35,7 +49,7 @@ export interface TriggerReceipt extends Receipt {
 /** herald's Trigger.dev transport: every subscriber is a Trigger.dev task, so `on()` is not available. */
 export interface TriggerTransport extends Transport {
   readonly name: "trigger";
-  deliver(envelopes: readonly Envelope[]): Promise<readonly TriggerReceipt[]>;
+  deliver(envelopes: readonly Envelope[], options?: DeliverOptions): Promise<readonly TriggerReceipt[]>;
   /** Resolves when no delivery is in flight. */
   drain(): Promise<void>;
   /** New deliveries reject; resolves when those in flight have settled. */
@@ -62,12 +76,10 @@ export function triggerTransport<TName extends string = string>(
   if (dispatcher !== false && (typeof dispatcher !== "string" || dispatcher === "")) {
     throw new InvalidOptionsError("dispatcher must be a task id or false");
   }
-  const maxBatchSize = options.maxBatchSize ?? MAX_BATCH_SIZE;
-  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1 || maxBatchSize > MAX_BATCH_SIZE) {
-    throw new InvalidOptionsError(`maxBatchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`);
-  }
-  const requestOptions = options.retry === undefined ? undefined : { retry: options.retry };
-  const api = resolveTriggerApi(options, requestOptions);
+  const maxBatchSize = wholeNumber("maxBatchSize", options.maxBatchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE);
+  const timeoutMs = wholeNumber("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  if (options.retry?.maxAttempts !== undefined) wholeNumber("retry.maxAttempts", options.retry.maxAttempts);
+  const api = resolveTriggerApi(options, SDK_REQUEST_OPTIONS);
   const targetsOf = (envelope: Envelope): readonly string[] => {
     const routed = routes.get(envelope.name);
     if (routed) return routed;
@@ -78,39 +90,33 @@ export function triggerTransport<TName extends string = string>(
     }
     return [dispatcher];
   };
-  let inFlight = 0;
-  let idle: (() => void)[] = [];
+  const inFlight = createPendingCounter();
   let closed = false;
-  const settled = (): Promise<void> =>
-    inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve));
 
   return {
     name: "trigger",
-    async deliver(envelopes) {
+    async deliver(envelopes, deliverOptions) {
       if (closed) throw new TransportError("The trigger transport is closed", { retryable: false });
-      inFlight++;
+      const deadline = { at: Date.now() + timeoutMs, timeoutMs, signal: deliverOptions?.signal };
+      inFlight.begin();
       try {
         const runs = await planRuns(envelopes, targetsOf, {
           delay: true,
           ...(options.tags ? { tags: options.tags } : {}),
           ...(options.idempotencyKeyTTL ? { idempotencyKeyTTL: options.idempotencyKeyTTL } : {}),
         });
-        const results = await sendRuns(api, runs, { requestOptions, maxBatchSize });
+        const results = await sendRuns(api, runs, { retry: options.retry, maxBatchSize, deadline });
         const byEvent = new Map<Envelope, RunResult[]>();
         runs.forEach((run, i) => byEvent.set(run.envelope, [...(byEvent.get(run.envelope) ?? []), results[i]!]));
         return envelopes.map((envelope) => toReceipt(envelope, byEvent.get(envelope) ?? []));
       } finally {
-        if (--inFlight === 0) {
-          const waiting = idle;
-          idle = [];
-          for (const resolve of waiting) resolve();
-        }
+        inFlight.end();
       }
     },
-    drain: settled,
+    drain: () => inFlight.idle(),
     async close() {
       closed = true;
-      await settled();
+      await inFlight.idle();
     },
   };
 }
@@ -118,15 +124,10 @@ export function triggerTransport<TName extends string = string>(
 function toReceipt(envelope: Envelope, results: readonly RunResult[]): TriggerReceipt {
   const runIds = results.flatMap((result) => (result.runId === undefined ? [] : [result.runId]));
   const batchId = results.find((result) => result.batchId !== undefined)?.batchId;
-  return {
-    id: envelope.id,
-    name: envelope.name,
-    timestamp: envelope.timestamp,
-    ...(envelope.deliverAt === undefined ? {} : { deliverAt: envelope.deliverAt }),
-    duplicate: results.length > 0 && results.every((result) => result.cached),
+  return receiptOf(envelope, results.length > 0 && results.every((result) => result.cached), {
     ...(runIds.length > 0 ? { runIds } : {}),
     ...(batchId === undefined ? {} : { batchId }),
-  };
+  });
 }
 
 function checkRoutes(routes: TriggerRoutes | undefined): Map<string, readonly string[]> {

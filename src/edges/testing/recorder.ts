@@ -1,6 +1,7 @@
 import type { AnyCatalog, DataMap, EventCatalog, EventName } from "../../catalog/types.js";
 import type { Envelope } from "../../core/envelope.js";
 import type { EngineActivity } from "../../delivery/embedded/engine.js";
+import { receiptOf } from "../../delivery/receipt.js";
 import type { Receipt, Transport } from "../../delivery/transport.js";
 
 /** A transport that keeps every envelope it is given, and optionally passes it on. */
@@ -22,16 +23,10 @@ export function createRecordingTransport(options: { forward?: Transport } = {}):
     name: inner ? `recording(${inner.name})` : "recording",
     sent,
     clear: () => void sent.splice(0),
-    async deliver(envelopes): Promise<readonly Receipt[]> {
+    async deliver(envelopes, options): Promise<readonly Receipt[]> {
       sent.push(...envelopes);
-      if (inner) return inner.deliver(envelopes);
-      return envelopes.map((e) => ({
-        id: e.id,
-        name: e.name,
-        timestamp: e.timestamp,
-        ...(e.deliverAt ? { deliverAt: e.deliverAt } : {}),
-        duplicate: false,
-      }));
+      if (inner) return inner.deliver(envelopes, options);
+      return envelopes.map((e) => receiptOf(e, false));
     },
     drain: () => inner?.drain?.() ?? Promise.resolve(),
     close: () => inner?.close?.() ?? Promise.resolve(),

@@ -6,6 +6,7 @@ import {
   type TriggerClientOptions,
   type TriggerRequestOptions,
 } from "../../delivery/trigger/client.js";
+import { DEFAULT_TIMEOUT_MS, SDK_REQUEST_OPTIONS } from "../../delivery/trigger/attempts.js";
 import { planRuns } from "../../delivery/trigger/plan.js";
 import { sendRuns } from "../../delivery/trigger/send.js";
 import { DEFAULT_DISPATCHER_ID } from "../../delivery/trigger/transport.js";
@@ -111,14 +112,13 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
     idempotencyKeyTTL,
     ...settings
   } = options;
-  const requestOptions = requestRetry === undefined ? undefined : { retry: requestRetry };
   const api = resolveTriggerApi(
     {
       ...(client ? { client } : {}),
       ...(baseURL === undefined ? {} : { baseURL }),
       ...(accessToken === undefined ? {} : { accessToken }),
     },
-    requestOptions,
+    SDK_REQUEST_OPTIONS,
   );
   return task({
     ...settings,
@@ -141,7 +141,8 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
         ...(idempotencyKeyTTL === undefined ? {} : { idempotencyKeyTTL }),
       });
       try {
-        const results = await sendRuns(api, runs, { requestOptions });
+        const deadline = { at: Date.now() + DEFAULT_TIMEOUT_MS, timeoutMs: DEFAULT_TIMEOUT_MS, signal: undefined };
+        const results = await sendRuns(api, runs, { retry: requestRetry, deadline });
         const runIds = results.flatMap((result) => (result.runId === undefined ? [] : [result.runId]));
         const batchId = results[0]?.batchId;
         return {

@@ -138,7 +138,7 @@ describe("createEventHandler: every refusal has its status and code, and sends n
       "an empty id",
       () => jsonRequest({ event: "test.event", payload: { message: "m" }, id: "" }),
       400,
-      "INVALID_OPTIONS",
+      "INVALID_EVENT_ID",
     ],
     [
       "a header id that differs from the body's",

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { IdempotencyConflictError } from "../../../src/core/errors.js";
+import { createTestEngine, envelope } from "../../helpers/engine.js";
+
+const chosen = { chosenIds: true } as const;
+
+describe("a reused event id", () => {
+  it("with the same name and payload is a duplicate: one run, a receipt that says so", async () => {
+    const { engine, clock } = createTestEngine();
+    let runs = 0;
+    engine.subscribe("a.b", () => void runs++);
+    const [first] = await engine.deliver([envelope("a.b", { x: 1, y: [1, 2] }, { id: "k1" })], chosen);
+    // key order does not make another payload
+    const [again] = await engine.deliver([envelope("a.b", { y: [1, 2], x: 1 }, { id: "k1" })], chosen);
+    await clock.advance(0);
+    expect([first!.duplicate, again!.duplicate, runs]).toEqual([false, true, 1]);
+  });
+
+  it.each([
+    ["another payload", envelope("a.b", { x: 2 }, { id: "k1" }), /was reused: it was first used with another payload/],
+    [
+      "another event name",
+      envelope("c.d", { x: 1 }, { id: "k1" }),
+      /was reused: it was first used by an event named a\.b/,
+    ],
+  ])("with %s is refused with IdempotencyConflictError, and the first event stands", async (_, second, message) => {
+    const { engine, clock } = createTestEngine();
+    const seen: unknown[] = [];
+    engine.subscribe("a.b", (d) => void seen.push(d.envelope.payload));
+    engine.subscribe("c.d", (d) => void seen.push(d.envelope.payload));
+    await engine.deliver([envelope("a.b", { x: 1 }, { id: "k1" })], chosen);
+    const error = await engine.deliver([second], chosen).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyConflictError);
+    expect(error).toMatchObject({ code: "IDEMPOTENCY_CONFLICT", id: "k1", message: expect.stringMatching(message) });
+    await clock.advance(0);
+    expect(seen).toEqual([{ x: 1 }]);
+    expect(engine.history.list().map((r) => r.event.name)).toEqual(["a.b"]);
+  });
+
+  it("refuses a whole batch when one member conflicts, with the engine or with the batch itself", async () => {
+    const { engine } = createTestEngine();
+    await engine.deliver([envelope("a.b", { x: 1 }, { id: "k1" })], chosen);
+    await expect(
+      engine.deliver([envelope("a.b", {}, { id: "fresh" }), envelope("a.b", { x: 9 }, { id: "k1" })], chosen),
+    ).rejects.toThrow(IdempotencyConflictError);
+    await expect(
+      engine.deliver([envelope("a.b", { x: 1 }, { id: "k2" }), envelope("a.b", { x: 2 }, { id: "k2" })], chosen),
+    ).rejects.toThrow(IdempotencyConflictError);
+    expect(engine.history.get("fresh")).toBeUndefined();
+    expect(engine.history.get("k2")).toBeUndefined();
+  });
+
+  it("compares names only for a payload JSON cannot express", async () => {
+    const { engine } = createTestEngine();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await engine.deliver([envelope("a.b", cyclic, { id: "k1" })], chosen);
+    const [receipt] = await engine.deliver([envelope("a.b", { other: true }, { id: "k1" })], chosen);
+    expect(receipt!.duplicate).toBe(true);
+    await expect(engine.deliver([envelope("c.d", {}, { id: "k1" })], chosen)).rejects.toThrow(IdempotencyConflictError);
+  });
+
+  it("is not checked when the caller chose no id (generated ids never collide): a plain duplicate", async () => {
+    const { engine } = createTestEngine();
+    await engine.deliver([envelope("a.b", { x: 1 }, { id: "k1" })]);
+    const [receipt] = await engine.deliver([envelope("a.b", { x: 2 }, { id: "k1" })]);
+    expect(receipt!.duplicate).toBe(true);
+  });
+});
