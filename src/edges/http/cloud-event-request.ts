@@ -7,7 +7,8 @@ import { HttpProblem } from "./respond.js";
 /** How a request carries a CloudEvent: the whole event as the JSON body, or attributes in `ce-*` headers and the data as the body. */
 export type CloudEventMode = "structured" | "binary";
 
-const STRUCTURED = "application/cloudevents+json";
+/** The media type of a structured-mode CloudEvent. */
+export const STRUCTURED = "application/cloudevents+json";
 /** The media type of a CloudEvents JSON batch (JSON format, section 4). */
 export const BATCH = "application/cloudevents-batch+json";
 

@@ -66,7 +66,7 @@ const cases: [string, string, RequestInit, number, string | undefined][] = [
     "/open",
     { method: "POST", headers: json, body: '{"event":"test.event","payload":{"message":"m"},"id":7}' },
     400,
-    "INVALID_OPTIONS",
+    "INVALID_EVENT_ID",
   ],
   [
     "an unknown event",

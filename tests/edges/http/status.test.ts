@@ -10,7 +10,7 @@ describe("HTTP_ERRORS", () => {
   });
 
   it("answers a client's mistakes with a 4xx, and only failures past the client with a 5xx", () => {
-    const serverSide = new Set(["TRANSPORT_FAILED", "INTERNAL_ERROR", "UNSUPPORTED_SCHEMA"]);
+    const serverSide = new Set(["TRANSPORT_FAILED", "INTERNAL_ERROR", "UNSUPPORTED_SCHEMA", "HANDLER_TIMEOUT"]);
     for (const code of all) {
       const { status } = HTTP_ERRORS[code];
       if (serverSide.has(code)) expect(status, code).toBeGreaterThanOrEqual(500);
