@@ -1,12 +1,13 @@
 import { resolveDeliverAt } from "../core/delay.js";
-import { createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
+import { attributesOf } from "../core/cloud-event.js";
+import { type CloudEventAttributes, createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
 import { InvalidOptionsError, UnknownEventError } from "../core/errors.js";
 import { type AnySchema, validate } from "../core/schema.js";
 import type { EventDefinition } from "./define-event.js";
 import type { LooseSendOptions } from "./types.js";
 import { parseVersion } from "./versions.js";
 
-const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version"]);
+const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "attributes"]);
 
 /** One event as the catalog keeps it: computed once in defineEvents, read on every send. */
 export interface CompiledEvent {
@@ -53,6 +54,7 @@ export function prepare(
   const event = name as string;
   let id: string | undefined;
   let deliverAt: number | undefined;
+  let attributes: CloudEventAttributes | undefined;
   const now = compiled.now();
   if (options !== undefined) {
     if (typeof options !== "object" || options === null)
@@ -60,18 +62,20 @@ export function prepare(
     for (const key in options) {
       if (!OPTION_KEYS.has(key))
         throw new InvalidOptionsError(
-          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt or version)`,
+          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt, version or attributes)`,
         );
     }
     id = options.id;
     if (id !== undefined && (typeof id !== "string" || id === ""))
       throw new InvalidOptionsError(`${event}: id must be a non-empty string`);
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
+    // checked again, as fromCloudEvent checks them: a loose send may come from anywhere
+    if (options.attributes !== undefined) attributes = attributesOf(options.attributes);
   }
   // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
   if (id === undefined && origin) id = `${origin.lineage.causationId}/${origin.next++}`;
   const build = (value: unknown): Envelope =>
-    createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version });
+    createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version, attributes });
   const value =
     options?.version === undefined
       ? validate(event, schema, payload)

@@ -10,7 +10,8 @@ import {
 } from "../../core/errors.js";
 import type { Receipt } from "../../delivery/transport.js";
 import { createAuthenticator, type HandlerAuth } from "./auth.js";
-import { type EventRequestBody, isJsonMediaType, parseEventRequest, readBody } from "./body.js";
+import { isJsonMediaType } from "../../core/json-media-type.js";
+import { type EventRequestBody, parseEventRequest, readBody } from "./body.js";
 import {
   BatchMemberError,
   type EventsSentBody,
