@@ -1,4 +1,5 @@
 import { IdempotencyConflictError } from "../../core/errors.js";
+import { HttpProblem } from "./respond.js";
 
 /** 10,000, the default {@link EventHandlerOptions.maxRememberedIds}: as many ids as the embedded engine dedupes. */
 export const DEFAULT_MAX_REMEMBERED_IDS = 10_000;
@@ -56,7 +57,14 @@ const encoder = new TextEncoder();
  * as JSON (key order counts), hashed with SHA-256 so memory holds 44 characters whatever the size.
  */
 export async function fingerprintOf(event: string, version: unknown, payload: unknown): Promise<string> {
-  const text = `${event}\n${String(version ?? "")}\n${JSON.stringify(payload) ?? ""}`;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch {
+    // JSON.stringify recurses: a payload nested some thousands deep overflows the stack (a RangeError, once a 500)
+    throw new HttpProblem("INVALID_BODY", "The payload is nested too deeply");
+  }
+  const text = `${event}\n${String(version ?? "")}\n${json ?? ""}`;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
   return btoa(String.fromCharCode(...digest));
 }
