@@ -23,7 +23,12 @@ export {
   type EventSentBody,
 } from "./edges/http/handler.js";
 export { DEFAULT_MAX_REMEMBERED_IDS } from "./edges/http/idempotency.js";
-export { type NodeRequestListener, toNodeHandler } from "./edges/http/node.js";
+export {
+  type NodeIncomingMessage,
+  type NodeRequestListener,
+  type NodeServerResponse,
+  toNodeHandler,
+} from "./edges/http/node.js";
 export type { ErrorBody } from "./edges/http/respond.js";
 export {
   HTTP_ERROR_CODES,
