@@ -17,11 +17,18 @@ export {
   createEventHandler,
   DEFAULT_MAX_BATCH_EVENTS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_RETRY_AFTER_SECONDS,
   type EventHandlerOptions,
   type EventRequestHandler,
   type EventSentBody,
 } from "./edges/http/handler.js";
-export { type NodeRequestListener, toNodeHandler } from "./edges/http/node.js";
+export { DEFAULT_MAX_REMEMBERED_IDS } from "./edges/http/idempotency.js";
+export {
+  type NodeIncomingMessage,
+  type NodeRequestListener,
+  type NodeServerResponse,
+  toNodeHandler,
+} from "./edges/http/node.js";
 export type { ErrorBody } from "./edges/http/respond.js";
 export {
   HTTP_ERROR_CODES,

@@ -1,5 +1,6 @@
 import { resolveDeliverAt } from "../core/delay.js";
-import { createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
+import { attributesOf } from "../core/cloud-event.js";
+import { type CloudEventAttributes, createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
 import { eventIdProblem, InvalidEventIdError, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
 import { fnv1a64 } from "../core/hash.js";
 import { type AnySchema, validate } from "../core/schema.js";
@@ -8,7 +9,7 @@ import type { EventDefinition } from "./define-event.js";
 import type { LooseSendOptions } from "./types.js";
 import { parseVersion } from "./versions.js";
 
-const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal"]);
+const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal", "attributes"]);
 
 /** One event as the catalog keeps it: computed once in defineEvents, read on every send. */
 export interface CompiledEvent {
@@ -55,6 +56,7 @@ export function prepare(
   const event = name as string;
   let id: string | undefined;
   let deliverAt: number | undefined;
+  let attributes: CloudEventAttributes | undefined;
   const now = compiled.now();
   if (options !== undefined) {
     if (typeof options !== "object" || options === null)
@@ -62,7 +64,7 @@ export function prepare(
     for (const key in options) {
       if (!OPTION_KEYS.has(key))
         throw new InvalidOptionsError(
-          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt, version or signal)`,
+          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt, version, signal or attributes)`,
         );
     }
     id = options.id;
@@ -73,10 +75,12 @@ export function prepare(
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
       throw new InvalidOptionsError(`${event}: signal must be an AbortSignal`);
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
+    // checked again, as fromCloudEvent checks them: a loose send may come from anywhere
+    if (options.attributes !== undefined) attributes = attributesOf(options.attributes);
   }
   if (id === undefined && origin) id = childId(origin.lineage.causationId, origin.next++);
   const build = (value: unknown): Envelope =>
-    createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version });
+    createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version, attributes });
   const value =
     options?.version === undefined
       ? validate(event, schema, payload)

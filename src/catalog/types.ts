@@ -1,5 +1,5 @@
 import type { Delay } from "../core/delay.js";
-import type { Envelope } from "../core/envelope.js";
+import type { CloudEventAttributes, Envelope } from "../core/envelope.js";
 import type { BadEventName, DottedName } from "../core/names.js";
 import type { Receipt, SubscribeOptions, Transport } from "../delivery/transport.js";
 import type { AsyncAPIDocument, AsyncAPIOptions } from "./async-api.js";
@@ -126,6 +126,11 @@ export type SendOptions = SendIdentity & (SendDelay | SendAt);
 export type LooseSendOptions = SendOptions & {
   /** The payload's schema version, from 1. Default: the newest. */
   readonly version?: number;
+  /**
+   * CloudEvents attributes to keep on the envelope (a producer's `source`, `time`, `subject`,
+   * extensions), as the HTTP edge passes them on; `toCloudEvent` gives them back.
+   */
+  readonly attributes?: CloudEventAttributes;
 };
 
 // a payload that accepts `undefined` may be left out

@@ -1,5 +1,27 @@
-import type { Envelope } from "./envelope.js";
+import type { CloudEventAttributes, Envelope } from "./envelope.js";
 import { InvalidCloudEventError } from "./errors.js";
+import { isJsonMediaType } from "./json-media-type.js";
+
+/** The most producer attributes an envelope keeps (`source`, `time`, `subject`, `dataschema` and extensions). */
+export const MAX_CLOUD_EVENT_ATTRIBUTES = 32;
+/** The longest attribute value an envelope keeps, in characters. */
+export const MAX_CLOUD_EVENT_ATTRIBUTE_LENGTH = 2048;
+
+// attributes herald maps onto the envelope itself, or that describe the data: never kept as attributes
+const MAPPED = new Set([
+  "specversion",
+  "id",
+  "type",
+  "data",
+  "data_base64",
+  "datacontenttype",
+  "correlationid",
+  "causationid",
+  "deliverat",
+  "schemaversion",
+]);
+// the CloudEvents 1.0 attribute name rule (lower-case letters and digits; 20 characters at most)
+const ATTRIBUTE_NAME = /^[a-z0-9]{1,20}$/;
 
 /**
  * A CloudEvents 1.0 event in structured JSON form. herald's lineage and schema version travel as
@@ -29,16 +51,21 @@ export interface CloudEvent<TData = unknown> {
 
 /** Options of {@link toCloudEvent}. */
 export interface ToCloudEventOptions {
-  /** The `source` attribute: a URI-reference naming the service that sent the event. */
+  /**
+   * The `source` attribute: a URI-reference naming the service that sent the event. An envelope
+   * read from a CloudEvent keeps its producer's `source`, which wins.
+   */
   readonly source: string;
-  /** The `subject` attribute: what the event is about within the source, e.g. a user id. */
+  /** The `subject` attribute: what the event is about within the source, e.g. a user id. The producer's wins. */
   readonly subject?: string;
 }
 
 /**
  * Turns a herald envelope into a CloudEvents 1.0 structured event (JSON data). The envelope's
  * name is the `type`, its id the `id`, its timestamp the `time`; lineage, due time and schema
- * version become extension attributes, so {@link fromCloudEvent} gives the envelope back.
+ * version become extension attributes, so {@link fromCloudEvent} gives the envelope back. An
+ * envelope read from a CloudEvent gives its producer's attributes back (`source`, `time`,
+ * `subject`, `dataschema`, extensions such as `traceparent`).
  * @throws InvalidCloudEventError when `source` is empty
  * @example
  * await fetch(url, { method: "POST", headers: { "content-type": "application/cloudevents+json" },
@@ -52,12 +79,14 @@ export function toCloudEvent<TData>(
   if (typeof options?.source !== "string" || options.source === "")
     throw new InvalidCloudEventError("toCloudEvent needs a non-empty `source`, a URI-reference such as /billing");
   return {
-    specversion: "1.0",
-    id: envelope.id,
-    source: options.source,
-    type: envelope.name,
     time: envelope.timestamp,
     ...(options.subject === undefined ? {} : { subject: options.subject }),
+    source: options.source,
+    // the producer's attributes win over the defaults above, and lose to the ones herald maps below
+    ...envelope.attributes,
+    specversion: "1.0",
+    id: envelope.id,
+    type: envelope.name,
     datacontenttype: "application/json",
     ...(envelope.payload === undefined ? {} : { data: envelope.payload }),
     correlationid: envelope.correlationId,
@@ -68,11 +97,14 @@ export function toCloudEvent<TData>(
 }
 
 /**
- * Reads a CloudEvents 1.0 event (structured JSON, or binary-mode attributes with the body as
- * `data`) into a herald envelope. The data is not validated here: that is the catalog's job when
- * the event is sent. A missing `time` means now.
+ * Reads a CloudEvents 1.0 event (structured JSON, binary-mode attributes with the body as `data`,
+ * or an instance of the `cloudevents` SDK) into a herald envelope. The data is not validated here:
+ * that is the catalog's job when the event is sent. A missing `time` means now. The producer's
+ * `source`, `time`, `subject`, `dataschema` and extension attributes are kept in
+ * `envelope.attributes` (at most {@link MAX_CLOUD_EVENT_ATTRIBUTES}); an attribute whose value is
+ * `undefined` or `null` counts as absent, as the SDK leaves unused ones.
  * @throws InvalidCloudEventError for another spec version, a missing or malformed `id`, `source`
- * or `type`, non-JSON or base64 data, or a malformed extension herald reads
+ * or `type`, non-JSON or base64 data, a malformed extension herald reads, or attributes past the bounds
  */
 export function fromCloudEvent(value: unknown, now: () => number = Date.now): Envelope {
   if (typeof value !== "object" || value === null || Array.isArray(value))
@@ -83,9 +115,11 @@ export function fromCloudEvent(value: unknown, now: () => number = Date.now): En
   const id = requiredString(event, "id");
   requiredString(event, "source");
   const type = requiredString(event, "type");
-  if ("data_base64" in event) throw new InvalidCloudEventError("data_base64 is not supported: send the data as JSON");
+  // the SDK's instances carry an own data_base64: undefined; only a value means base64 data
+  if (event.data_base64 !== undefined && event.data_base64 !== null)
+    throw new InvalidCloudEventError("data_base64 is not supported: send the data as JSON");
   const contentType = optionalString(event, "datacontenttype");
-  if (contentType !== undefined && !isJsonType(contentType))
+  if (contentType !== undefined && !isJsonMediaType(contentType))
     throw new InvalidCloudEventError(
       `datacontenttype ${JSON.stringify(contentType)} is not JSON: herald payloads are JSON`,
     );
@@ -103,13 +137,34 @@ export function fromCloudEvent(value: unknown, now: () => number = Date.now): En
     correlationId: optionalString(event, "correlationid") ?? id,
     ...(causationId === undefined ? {} : { causationId }),
     ...(version === undefined ? {} : { version }),
+    attributes: attributesOf(event),
   };
 }
 
-/** True for `application/json` and `application/*+json`, with any parameters. */
-export function isJsonType(contentType: string): boolean {
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
-  return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type) || type === "text/json";
+/**
+ * The attributes an envelope keeps of a CloudEvent: every own attribute herald does not map
+ * itself, checked against the spec's name rule and herald's bounds.
+ * @throws InvalidCloudEventError for a name outside `[a-z0-9]{1,20}`, a value that is not a string, integer or boolean, or more or longer attributes than the bounds
+ */
+export function attributesOf(event: Readonly<Record<string, unknown>>): CloudEventAttributes {
+  const attributes: Record<string, string | number | boolean> = {};
+  let count = 0;
+  for (const name of Object.keys(event)) {
+    const value = event[name];
+    if (MAPPED.has(name) || value == null) continue;
+    const problem = !ATTRIBUTE_NAME.test(name)
+      ? "a name of 1 to 20 lower-case letters or digits"
+      : ++count > MAX_CLOUD_EVENT_ATTRIBUTES
+        ? `at most ${MAX_CLOUD_EVENT_ATTRIBUTES} attributes`
+        : typeof value === "string"
+          ? value.length > MAX_CLOUD_EVENT_ATTRIBUTE_LENGTH && `at most ${MAX_CLOUD_EVENT_ATTRIBUTE_LENGTH} characters`
+          : typeof value !== "boolean" && !Number.isSafeInteger(value) && "a string, an integer or a boolean";
+    if (problem)
+      throw new InvalidCloudEventError(`CloudEvent attribute ${JSON.stringify(name.slice(0, 40))}: needs ${problem}`);
+    // defineProperty, not assignment: whatever the name, it stays an own key and never reaches a prototype
+    Object.defineProperty(attributes, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return attributes;
 }
 
 function requiredString(event: Record<string, unknown>, key: string): string {

@@ -14,8 +14,11 @@ type DurationUnit = "ms" | "s" | "m" | "h" | "d" | "w";
 /** A duration string: one or more `<number><unit>` parts, units `ms s m h d w` (`"90s"`, `"1h30m"`, `"2d"`). */
 export type DurationString = `${number}${DurationUnit}${string}`;
 
-/** How long to wait before delivery: a {@link DelayObject} or a {@link DurationString}. */
-export type Delay = DelayObject | DurationString;
+/**
+ * How long to wait before delivery: a {@link DelayObject}, a {@link DurationString}, or `0` for
+ * now (the one amount that needs no unit).
+ */
+export type Delay = DelayObject | DurationString | 0;
 
 /** The longest delay herald accepts: 365 days. Longer waits belong in a scheduler, not a queue. */
 export const MAX_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
@@ -28,21 +31,25 @@ const UNIT_MS: Record<string, number> = {
   d: 86_400_000,
   w: 604_800_000,
 };
-const OBJECT_MS: Record<string, number> = {
-  seconds: UNIT_MS.s!,
-  minutes: UNIT_MS.m!,
-  hours: UNIT_MS.h!,
-  days: UNIT_MS.d!,
-  weeks: UNIT_MS.w!,
-};
+// a Map, not an object literal: a key from the user's object ("constructor", "__proto__",
+// "toString") must find nothing, where a lookup on {} finds Object.prototype's members
+const OBJECT_MS: ReadonlyMap<string, number> = new Map([
+  ["seconds", UNIT_MS.s!],
+  ["minutes", UNIT_MS.m!],
+  ["hours", UNIT_MS.h!],
+  ["days", UNIT_MS.d!],
+  ["weeks", UNIT_MS.w!],
+]);
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
 
 /**
- * Turns a delay into milliseconds.
- * @throws InvalidDelayError for an unknown unit or key, a negative or non-finite amount, or more than {@link MAX_DELAY_MS}.
+ * Turns a delay into milliseconds. `0`, `"0s"` and `{ seconds: 0 }` are 0: now. An object is read
+ * by its own enumerable keys only.
+ * @throws InvalidDelayError for an unknown unit or key, a number other than 0, a negative or non-finite amount, or more than {@link MAX_DELAY_MS}.
  * @example parseDelay("1h30m") // 5_400_000
  */
 export function parseDelay(delay: Delay): number {
+  if (delay === 0) return 0;
   const ms = typeof delay === "string" ? parseString(delay) : parseObject(delay);
   if (ms > MAX_DELAY_MS) throw new InvalidDelayError(`Delay ${describe(delay)} is longer than the maximum of 365 days`);
   return ms;
@@ -68,13 +75,16 @@ function parseString(text: string): number {
 
 function parseObject(delay: unknown): number {
   if (typeof delay !== "object" || delay === null || Array.isArray(delay)) {
+    const hint =
+      typeof delay === "number" ? ' (a number other than 0 has no unit: write "90s" or { seconds: 90 })' : "";
     throw new InvalidDelayError(
-      `Delay must be an object like { hours: 1 } or a string like "1h", got ${describe(delay)}`,
+      `Delay must be an object like { hours: 1 } or a string like "1h", got ${describe(delay)}${hint}`,
     );
   }
   let total = 0;
+  // Object.entries reads own enumerable keys only; JSON.parse makes "__proto__" an own key, found here and refused
   for (const [key, amount] of Object.entries(delay)) {
-    const unit = OBJECT_MS[key];
+    const unit = OBJECT_MS.get(key);
     if (unit === undefined) {
       throw new InvalidDelayError(
         `Unknown delay unit ${JSON.stringify(key)}: use seconds, minutes, hours, days or weeks`,

@@ -25,7 +25,16 @@ export interface Envelope<TName extends string = string, TPayload = unknown> {
    * version is 1, its newest).
    */
   readonly version?: number;
+  /**
+   * For an event read from a CloudEvent: its producer's attributes that herald does not map
+   * itself (`source`, `time`, `subject`, `dataschema`, extensions such as `traceparent`), given
+   * back by `toCloudEvent`. Bounded: at most 32, names of 1 to 20 lower-case letters or digits.
+   */
+  readonly attributes?: CloudEventAttributes;
 }
+
+/** CloudEvents attributes as an envelope keeps them: the spec's names, and string, integer or boolean values. */
+export type CloudEventAttributes = Readonly<Record<string, string | number | boolean>>;
 
 /** The lineage a handler's `ctx.sendEvent` passes on to the events it sends. */
 export interface Lineage {
@@ -55,6 +64,7 @@ export function createEnvelope<TName extends string, TPayload>(input: {
   deliverAt?: number | undefined;
   lineage?: Lineage | undefined;
   version?: number | undefined;
+  attributes?: CloudEventAttributes | undefined;
 }): Envelope<TName, TPayload> {
   const id = input.id ?? createEventId(input.now);
   const envelope: { -readonly [K in keyof Envelope<TName, TPayload>]: Envelope<TName, TPayload>[K] } = {
@@ -67,5 +77,6 @@ export function createEnvelope<TName extends string, TPayload>(input: {
   if (input.deliverAt !== undefined) envelope.deliverAt = new Date(input.deliverAt).toISOString();
   if (input.lineage) envelope.causationId = input.lineage.causationId;
   if (input.version !== undefined) envelope.version = input.version;
+  if (input.attributes !== undefined) envelope.attributes = input.attributes;
   return envelope;
 }

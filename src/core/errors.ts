@@ -220,10 +220,19 @@ export function describeError(error: unknown): string {
   }
 }
 
+/**
+ * An issue's path as plain keys: Standard Schema allows a segment to be `{ key }` (valibot writes
+ * them so), and this is the one place that unwraps them. Empty for an issue at the root.
+ */
+export function issuePath(issue: StandardSchemaV1.Issue): PropertyKey[] {
+  const path = issue.path;
+  if (path === undefined) return [];
+  return path.map((segment) => (typeof segment === "object" && segment !== null ? segment.key : segment));
+}
+
 /** `email: Invalid email address`, or the message alone for an issue at the root. */
 export function formatIssue(issue: StandardSchemaV1.Issue): string {
-  const path = (issue.path ?? [])
-    .map((segment) => (typeof segment === "object" ? segment.key : segment))
+  const path = issuePath(issue)
     .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
     .join("");
   return path ? `${path}: ${issue.message}` : issue.message;

@@ -1,12 +1,12 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { EventValidationError } from "./errors.js";
+import { EventValidationError, issuePath } from "./errors.js";
 
 /** Any Standard Schema v1 validator: zod 4, valibot, arktype, … */
 export type AnySchema = StandardSchemaV1;
 
 /**
  * Validates `value` against `schema` and returns the schema's output.
- * @throws EventValidationError naming `event` and every failing path.
+ * @throws EventValidationError naming `event` and every failing path; each issue's `path` holds plain keys (`PropertyKey`s), whatever the validator wrote.
  */
 export function validate(event: string, schema: AnySchema, value: unknown): unknown | Promise<unknown> {
   const result = schema["~standard"].validate(value);
@@ -15,8 +15,15 @@ export function validate(event: string, schema: AnySchema, value: unknown): unkn
 }
 
 function unwrap(event: string, result: StandardSchemaV1.Result<unknown>): unknown {
-  if (result.issues) throw new EventValidationError(event, result.issues);
+  if (result.issues) throw new EventValidationError(event, result.issues.map(plainPath));
   return result.value;
+}
+
+// valibot writes path segments as { key, ... } objects: normalised here, once, so `issue.path.join(".")` reads right
+function plainPath(issue: StandardSchemaV1.Issue): StandardSchemaV1.Issue {
+  const path = issue.path;
+  if (path === undefined || !path.some((segment) => typeof segment === "object" && segment !== null)) return issue;
+  return { ...issue, path: issuePath(issue) };
 }
 
 /** True when `value` is a Standard Schema v1 validator. */

@@ -23,8 +23,9 @@ describe("DurationString", () => {
 });
 
 describe("Delay", () => {
-  test("is an object of parts or a duration string", () => {
-    expectTypeOf<Delay>().toEqualTypeOf<DelayObject | DurationString>();
+  test("is an object of parts, a duration string, or 0 for now", () => {
+    expectTypeOf<Delay>().toEqualTypeOf<DelayObject | DurationString | 0>();
+    expectTypeOf<0>().toExtend<Delay>();
     expectTypeOf<{ hours: 1; minutes: 30 }>().toExtend<Delay>();
     expectTypeOf<{ seconds: 1; minutes: 1; hours: 1; days: 1; weeks: 1 }>().toExtend<Delay>();
     expectTypeOf<"2d">().toExtend<Delay>();

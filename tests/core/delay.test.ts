@@ -56,6 +56,41 @@ describe("parseDelay with objects", () => {
   it.each([null, 5, [1], true])("rejects the non-object %j", (delay) => {
     expect(invalid(() => parseDelay(delay as unknown as Delay))).toMatch(/Delay must be an object/);
   });
+
+  it.each([
+    ["constructor", { constructor: 1 }],
+    ["toString", { toString: 1 }],
+    ["hasOwnProperty", { hasOwnProperty: 2 }],
+    ["valueOf", { valueOf: 3 }],
+    ["__proto__ (as JSON.parse makes it: an own key)", JSON.parse('{"__proto__": 1}')],
+    ["__proto__ beside a real unit", JSON.parse('{"hours": 1, "__proto__": {"hours": 2}}')],
+  ])("refuses a key that only Object.prototype knows: %s", (_, delay) => {
+    // before: the lookup found Object.prototype's member, the amount became NaN, and a RangeError followed
+    expect(invalid(() => parseDelay(delay as Delay))).toMatch(/Unknown delay unit/);
+  });
+
+  it("ignores inherited keys: only the object's own units count", () => {
+    const delay = Object.create({ hours: 5 }) as Record<string, number>;
+    delay.minutes = 1;
+    expect(parseDelay(delay as Delay)).toBe(MINUTE);
+  });
+});
+
+describe("a delay of 0", () => {
+  it.each<[string, Delay]>([
+    ["the number 0", 0],
+    ['"0s"', "0s"],
+    ['"0ms"', "0ms"],
+    ["{ seconds: 0 }", { seconds: 0 }],
+    ["{}", {}],
+  ])("%s is 0 ms, and resolves to now", (_, delay) => {
+    expect(parseDelay(delay)).toBe(0);
+    expect(resolveDeliverAt(Date.UTC(2026, 0, 1), delay, undefined)).toBeUndefined();
+  });
+
+  it("refuses other bare numbers, saying why", () => {
+    expect(invalid(() => parseDelay(90 as unknown as Delay))).toMatch(/a string like "1h", or 0, got 90/);
+  });
 });
 
 describe("parseDelay with strings", () => {

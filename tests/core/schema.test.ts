@@ -49,6 +49,31 @@ describe("validate", () => {
     expect(validate("a.b", schema, { n: 1 })).toEqual({ n: 1 });
     expect(() => validate("a.b", schema, { n: "1" })).toThrow(/^a\.b: n: /);
   });
+
+  it("normalises valibot's object path segments to plain keys on the error's issues", () => {
+    const schema = v.object({ items: v.array(v.object({ sku: v.string() })) });
+    let error: EventValidationError | undefined;
+    try {
+      validate("order.placed", schema, { items: [{ sku: "a" }, { sku: 2 }] });
+    } catch (caught) {
+      error = caught as EventValidationError;
+    }
+    // before: the segments were valibot's { type, origin, input, key, value } objects, and join(".") printed [object Object]
+    expect(error?.issues.map((issue) => issue.path)).toEqual([["items", 1, "sku"]]);
+    expect(error?.issues[0]!.path!.join(".")).toBe("items.1.sku");
+    expect(error?.message).toMatch(/^order\.placed: items\[1\]\.sku: /);
+  });
+
+  it("keeps a zod issue as it is (its path already holds plain keys)", () => {
+    const schema = z.object({ n: z.number() });
+    try {
+      validate("a.b", schema, { n: "x" });
+    } catch (caught) {
+      const [issue] = (caught as EventValidationError).issues;
+      expect(issue).toMatchObject({ path: ["n"], code: "invalid_type" });
+    }
+    expect.assertions(1);
+  });
 });
 
 describe("isSchema", () => {

@@ -123,6 +123,32 @@ describe("a consumer's type check", () => {
     ]);
   });
 
+  it("type-checks herald/http for a Web-only consumer: lib dom, no @types/node, .d.ts files checked", () => {
+    // edge runtimes, Deno, Bun: before, herald/http's declarations imported node:http (TS2307 here)
+    write({
+      "web.ts": [
+        'import { createEventHandler, toNodeHandler, type EventRequestHandler } from "herald/http";',
+        'import { defineEvents } from "herald";',
+        'import { z } from "zod";',
+        'const events = defineEvents({ "user.created": z.object({ userId: z.string() }) });',
+        'export const POST: EventRequestHandler = createEventHandler(events, { auth: { token: "t" } });',
+        "export const listener = toNodeHandler(POST);",
+        "",
+      ].join("\n"),
+    });
+    typecheck(
+      "tsconfig.web.json",
+      {
+        module: "esnext",
+        moduleResolution: "bundler",
+        lib: ["ES2022", "DOM", "DOM.Iterable"],
+        types: [],
+        skipLibCheck: false,
+      },
+      ["web.ts"],
+    );
+  });
+
   it("emits declarations for a module exporting its inferred catalog (no TS2742)", () => {
     typecheck(
       "tsconfig.emit.json",

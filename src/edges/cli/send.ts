@@ -52,6 +52,8 @@ export async function sendCommand(args: readonly string[], io: CliIo): Promise<n
     ...(values.delay === undefined ? {} : { delay: parseDelayArg(values.delay) }),
     ...(values["deliver-at"] === undefined ? {} : { deliverAt: values["deliver-at"] }),
     ...(version === undefined ? {} : { version }),
+    // a signature covers the body only: the id goes inside it, or a replay with a fresh key would be a new event
+    ...(secret && values.id !== undefined ? { id: values.id } : {}),
   });
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;

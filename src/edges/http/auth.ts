@@ -27,6 +27,8 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /** Checks a request in two steps: its headers before the body is read, then the body's signature. */
 export interface Authenticator {
+  /** True for signature auth: only the body is signed, so nothing that names the event may come from a header. */
+  readonly signed: boolean;
   headers(request: Request): void;
   body(request: Request, raw: Uint8Array): Promise<void>;
 }
@@ -35,13 +37,14 @@ const encoder = new TextEncoder();
 
 /** Builds the {@link Authenticator} for `auth`. @throws InvalidOptionsError when `auth` is absent or malformed */
 export function createAuthenticator(auth: unknown, now: () => number = Date.now): Authenticator {
-  if (auth === "none") return { headers: () => undefined, body: async () => undefined };
+  if (auth === "none") return { signed: false, headers: () => undefined, body: async () => undefined };
   if (typeof auth === "object" && auth !== null && "token" in auth && "secret" in auth) {
     throw new InvalidOptionsError("auth takes { token } or { secret }, not both");
   }
   if (typeof auth === "object" && auth !== null && "token" in auth) {
     const tokens = list("token", auth.token).map((token) => encoder.encode(token));
     return {
+      signed: false,
       headers(request) {
         const match = /^bearer +(\S+) *$/i.exec(request.headers.get("authorization") ?? "");
         const given = encoder.encode(match?.[1] ?? "");
@@ -67,6 +70,7 @@ export function createAuthenticator(auth: unknown, now: () => number = Date.now)
       );
     }
     return {
+      signed: true,
       headers(request) {
         const timestamp = request.headers.get(TIMESTAMP_HEADER) ?? "";
         const signature = request.headers.get(SIGNATURE_HEADER) ?? "";

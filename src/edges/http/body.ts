@@ -11,12 +11,6 @@ export type EventRequestBody = LooseSendOptions & {
 
 const FIELDS = new Set(["event", "payload", "delay", "deliverAt", "id", "version"]);
 
-/** True for `application/json` and `application/*+json`, with any parameters. */
-export function isJsonMediaType(contentType: string | null): boolean {
-  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
-}
-
 /**
  * Reads the body, counting bytes as they arrive: a declared `Content-Length` over `limit` is
  * refused before reading, and a body that grows past it (chunked, or lying about its length) is

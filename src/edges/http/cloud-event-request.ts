@@ -7,7 +7,8 @@ import { HttpProblem } from "./respond.js";
 /** How a request carries a CloudEvent: the whole event as the JSON body, or attributes in `ce-*` headers and the data as the body. */
 export type CloudEventMode = "structured" | "binary";
 
-const STRUCTURED = "application/cloudevents+json";
+/** The media type of a structured-mode CloudEvent. */
+export const STRUCTURED = "application/cloudevents+json";
 /** The media type of a CloudEvents JSON batch (JSON format, section 4). */
 export const BATCH = "application/cloudevents-batch+json";
 
@@ -54,18 +55,38 @@ export function toEventRequest(envelope: Envelope): EventRequestBody {
     id: envelope.id,
     ...(envelope.deliverAt === undefined ? {} : { deliverAt: envelope.deliverAt }),
     ...(envelope.version === undefined ? {} : { version: envelope.version }),
+    ...(envelope.attributes === undefined ? {} : { attributes: envelope.attributes }),
   };
 }
 
-// `ce-<name>` headers, percent-decoded as the HTTP binding asks (3.1.3.2)
+// the attributes herald reads: a value of these that does not percent-decode is refused
+const READ = new Set([
+  "specversion",
+  "id",
+  "source",
+  "type",
+  "correlationid",
+  "causationid",
+  "deliverat",
+  "schemaversion",
+]);
+
+// `ce-<name>` headers, percent-decoded as the HTTP binding asks (3.1.3.2). Producers that do not
+// encode (the cloudevents SDK writes "100% paid" as it is) send values that do not decode: an
+// attribute herald only passes on is kept as written, since failing a request over it helps no one
 function attributesOf(headers: Headers): Record<string, string> {
   const attributes: Record<string, string> = {};
   headers.forEach((value, key) => {
     if (!key.startsWith("ce-") || key.length === 3) return;
-    try {
-      attributes[key.slice(3)] = decodeURIComponent(value);
-    } catch {
-      throw new InvalidCloudEventError(`The header ${key} is not validly percent-encoded`);
+    const name = key.slice(3);
+    if (!value.includes("%")) attributes[name] = value;
+    else {
+      try {
+        attributes[name] = decodeURIComponent(value);
+      } catch {
+        if (READ.has(name)) throw new InvalidCloudEventError(`The header ${key} is not validly percent-encoded`);
+        attributes[name] = value;
+      }
     }
   });
   return attributes;

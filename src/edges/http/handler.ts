@@ -1,20 +1,30 @@
 import type { AnyCatalog, EventName } from "../../catalog/types.js";
 import {
+  eventIdProblem,
   type EventValidationError,
+  InvalidEventIdError,
   InvalidOptionsError,
   isHeraldError,
+  issuePath,
   type TransportError,
 } from "../../core/errors.js";
 import type { Receipt } from "../../delivery/transport.js";
 import { createAuthenticator, type HandlerAuth } from "./auth.js";
-import { isJsonMediaType, parseEventRequest, readBody } from "./body.js";
+import { isJsonMediaType } from "../../core/json-media-type.js";
+import { type EventRequestBody, parseEventRequest, readBody } from "./body.js";
 import {
   BatchMemberError,
   type EventsSentBody,
   parseCloudEventBatch,
   sendCloudEventBatch,
 } from "./cloud-event-batch.js";
-import { cloudEventMode, parseCloudEventRequest } from "./cloud-event-request.js";
+import { cloudEventMode, parseCloudEventRequest, STRUCTURED } from "./cloud-event-request.js";
+import {
+  createIdempotencyMemory,
+  DEFAULT_MAX_REMEMBERED_IDS,
+  fingerprintOf,
+  type IdempotencyMemory,
+} from "./idempotency.js";
 import { HttpProblem, jsonResponse, problemResponse } from "./respond.js";
 
 /** Options of {@link createEventHandler}. */
@@ -27,6 +37,12 @@ export interface EventHandlerOptions<TName extends string = string> {
   readonly maxBodyBytes?: number;
   /** The most events a CloudEvents batch may hold; a longer one gets 413 `PAYLOAD_TOO_LARGE`. Default 100. */
   readonly maxBatchEvents?: number;
+  /**
+   * How many client-chosen ids (body `id`, CloudEvent `id`, `Idempotency-Key`) the handler keeps a
+   * fingerprint of (name, version, payload), to answer 409 `IDEMPOTENCY_CONFLICT` when one comes
+   * back with another event. The oldest is forgotten first. Default 10,000.
+   */
+  readonly maxRememberedIds?: number;
   /**
    * Receives what a response does not show: transport failures and unexpected errors, for your
    * logs. Default: `console.error`.
@@ -48,6 +64,9 @@ export interface EventSentBody {
 
 /** 1 MiB, the default {@link EventHandlerOptions.maxBodyBytes}. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** 5, the `Retry-After` (in seconds) of a 503 when the transport does not say how long to wait. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /** 100, the default {@link EventHandlerOptions.maxBatchEvents}. */
 export const DEFAULT_MAX_BATCH_EVENTS = 100;
@@ -102,6 +121,10 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
     }
   };
 
+  const memory = createIdempotencyMemory(
+    checkLimit("maxRememberedIds", options.maxRememberedIds ?? DEFAULT_MAX_REMEMBERED_IDS),
+  );
+
   return async (request) => {
     try {
       if (request.method !== "POST")
@@ -113,6 +136,12 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
         );
       authenticator.headers(request);
       const cloudEvent = cloudEventMode(request);
+      // a signature covers the body only: attributes in ce-* headers could be swapped on a captured request
+      if (cloudEvent === "binary" && authenticator.signed)
+        throw new HttpProblem(
+          "UNSUPPORTED_MEDIA_TYPE",
+          `With signature auth, send a CloudEvent in structured mode (Content-Type: ${STRUCTURED}): ce-* headers are not signed`,
+        );
       const contentType = request.headers.get("content-type");
       // a binary-mode CloudEvent without data has no body, and so no content type
       if (!(cloudEvent === "binary" && contentType === null) && !isJsonMediaType(contentType)) {
@@ -130,7 +159,15 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
             "INVALID_OPTIONS",
             "A batch takes no Idempotency-Key header: each CloudEvent's id is its idempotency key",
           );
-        const receipts = await sendCloudEventBatch(events, parseCloudEventBatch(raw, maxBatch, checkAllowed));
+        const batch = parseCloudEventBatch(raw, maxBatch, checkAllowed);
+        const release = await claimBatch(memory, batch);
+        let receipts: readonly Receipt[];
+        try {
+          receipts = await sendCloudEventBatch(events, batch);
+        } catch (error) {
+          release();
+          throw error;
+        }
         const body: EventsSentBody = {
           success: true,
           message: `${receipts.length} event${receipts.length === 1 ? "" : "s"} sent`,
@@ -142,8 +179,17 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
         ? parseCloudEventRequest(request, raw, cloudEvent)
         : parseEventRequest(raw);
       checkAllowed(event);
-      const id = idempotencyKey(request, sendOptions.id);
-      const receipt = await events.send({ name: event, payload, ...sendOptions, ...(id === undefined ? {} : { id }) });
+      const id = idempotencyKey(request, sendOptions.id, authenticator.signed);
+      // only a client-chosen id can be reused: a request without one costs no fingerprint
+      const release =
+        id === undefined ? undefined : memory.claim(id, await fingerprintOf(event, sendOptions.version, payload));
+      let receipt: Receipt;
+      try {
+        receipt = await events.send({ name: event, payload, ...sendOptions, ...(id === undefined ? {} : { id }) });
+      } catch (error) {
+        release?.();
+        throw error;
+      }
       const body: EventSentBody = { success: true, message: `Event ${receipt.name} sent`, result: receipt };
       return jsonResponse(200, body);
     } catch (error) {
@@ -152,17 +198,55 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
   };
 }
 
-function idempotencyKey(request: Request, bodyId: unknown): string | undefined {
+/**
+ * The event id a request names: the body's `id` (or the CloudEvent's), or the `Idempotency-Key`
+ * header, bounded as every client-chosen id is.
+ * @throws InvalidEventIdError for an id {@link eventIdProblem} refuses; HttpProblem INVALID_OPTIONS when the two differ, or for an unsigned header under signature auth
+ */
+function idempotencyKey(request: Request, bodyId: unknown, signed: boolean): string | undefined {
+  if (bodyId !== undefined) checkEventId(bodyId, "The event id");
   const header = request.headers.get("idempotency-key")?.trim();
-  if (header === undefined || header === "") return undefined;
-  if (header.length > 255)
-    throw new HttpProblem("INVALID_OPTIONS", "The Idempotency-Key header is longer than 255 characters");
+  if (header === undefined || header === "") return bodyId as string | undefined;
+  checkEventId(header, "The Idempotency-Key header");
   if (bodyId !== undefined && bodyId !== header)
     throw new HttpProblem(
       "INVALID_OPTIONS",
       'The Idempotency-Key header and the body\'s "id" differ: give one, or the same in both',
     );
+  // the signature covers the body, not the header: a captured request replayed with a fresh key would be a new event
+  if (signed && bodyId === undefined)
+    throw new HttpProblem(
+      "INVALID_OPTIONS",
+      'With signature auth, put the id in the signed body ("id", or the CloudEvent\'s id): the Idempotency-Key header is not signed',
+    );
   return header;
+}
+
+function checkEventId(id: unknown, what: string): void {
+  const problem = eventIdProblem(id);
+  if (problem !== undefined) throw new InvalidEventIdError(`${what} is not a valid event id: ${problem}`);
+}
+
+// all of a batch's ids are claimed before anything is sent, and all are released if one conflicts or the send fails
+async function claimBatch(memory: IdempotencyMemory, batch: readonly EventRequestBody[]): Promise<() => void> {
+  const releases: (() => void)[] = [];
+  const release = (): void => {
+    for (const forget of releases) forget();
+  };
+  try {
+    for (const [index, { event, payload, id, version }] of batch.entries()) {
+      try {
+        checkEventId(id, "The CloudEvent's id");
+        releases.push(memory.claim(id!, await fingerprintOf(event, version, payload)));
+      } catch (error) {
+        throw new BatchMemberError(index, error);
+      }
+    }
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return release;
 }
 
 function checkLimit(name: string, value: number): number {
@@ -191,25 +275,32 @@ function toProblem(error: unknown, request: Request, report: Report): HttpProble
   switch (error.code) {
     case "VALIDATION_FAILED": {
       const { event, issues } = error as EventValidationError;
-      const paths = issues.map((issue) => ({
-        path: (issue.path ?? []).map((segment) => (typeof segment === "object" ? segment.key : segment)),
-        message: issue.message,
-      }));
+      const paths = issues.map((issue) => ({ path: issuePath(issue), message: issue.message }));
       return new HttpProblem(error.code, error.message, { event, issues: paths });
     }
     case "TRANSPORT_FAILED": {
       // the transport's message may name hosts, queues or credentials: it goes to onError, not to the client
       report(error, request);
-      const retryable = (error as TransportError).retryable;
+      const { retryable, retryAfterMs } = error as TransportError;
       return new HttpProblem(
         error.code,
         retryable ? "The event could not be delivered; try again" : "The event could not be delivered",
         { retryable },
+        retryable ? { "retry-after": String(retryAfterSeconds(retryAfterMs)) } : {},
       );
     }
     default:
       return new HttpProblem(error.code, error.message);
   }
+}
+
+/**
+ * The `Retry-After` of a retryable transport failure, in whole seconds: the transport's
+ * `retryAfterMs` rounded up, within 1 s and a day; {@link DEFAULT_RETRY_AFTER_SECONDS} when it gives none.
+ */
+export function retryAfterSeconds(retryAfterMs: number | undefined): number {
+  if (typeof retryAfterMs !== "number" || !Number.isFinite(retryAfterMs)) return DEFAULT_RETRY_AFTER_SECONDS;
+  return Math.min(Math.max(Math.ceil(retryAfterMs / 1000), 1), 86_400);
 }
 
 function logError(error: unknown): void {

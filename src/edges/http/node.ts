@@ -1,8 +1,31 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpProblem, problemResponse } from "./respond.js";
 
+// Written structurally, not imported from node:http: herald/http's declarations must type-check
+// for Web-only consumers (lib dom, no @types/node), and node:http's IncomingMessage and
+// ServerResponse (and Express's) have these members, so they are accepted as they are.
+
+/** What {@link toNodeHandler} reads of a `node:http` `IncomingMessage` (Express's `req` too). */
+export interface NodeIncomingMessage extends AsyncIterable<unknown> {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  /** Header names and values, alternating, as received. */
+  readonly rawHeaders: readonly string[];
+  readonly headers: { readonly host?: string | undefined };
+  /** True once the whole body was read. */
+  readonly complete: boolean;
+}
+
+/** What {@link toNodeHandler} writes on a `node:http` `ServerResponse` (Express's `res` too). */
+export interface NodeServerResponse {
+  statusCode: number;
+  readonly req: NodeIncomingMessage;
+  setHeader(name: string, value: string | readonly string[]): unknown;
+  end(chunk: Uint8Array): unknown;
+  destroy(): unknown;
+}
+
 /** A `node:http` request listener; Express and Connect accept it as a route handler too. */
-export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+export type NodeRequestListener = (req: NodeIncomingMessage, res: NodeServerResponse) => void;
 
 /**
  * Serves a Web-standard handler on `node:http` (or Express): converts the request in, the
@@ -40,7 +63,7 @@ export function toNodeHandler(handler: (request: Request) => Response | Promise<
   };
 }
 
-function toRequest(req: IncomingMessage): Request {
+function toRequest(req: NodeIncomingMessage): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   const method = req.method ?? "GET";
@@ -63,7 +86,7 @@ function toRequest(req: IncomingMessage): Request {
   return new Request(url, { method, headers, body, duplex: "half" } as RequestInit);
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
+async function send(res: NodeServerResponse, response: Response): Promise<void> {
   const body = new Uint8Array(await response.arrayBuffer());
   res.statusCode = response.status;
   response.headers.forEach((value, key) => {

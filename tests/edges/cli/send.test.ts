@@ -54,6 +54,14 @@ describe("herald send", () => {
     ).toBe(1);
   });
 
+  it("with --secret, --id goes inside the signed body, so the server takes it (an unsigned header alone is refused)", async () => {
+    const url = servers.signed!.url;
+    const args = ["send", "test.event", '{"message":"keyed"}', "--url", url, "--secret", "whsec-1", "--id", "cli-7"];
+    const sent = await runCli(args);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(transport.sent.filter((e) => e.id === "cli-7")).toHaveLength(1);
+  });
+
   it("reads the payload from @file, sends --delay, and prints the raw answer with --json", async () => {
     const file = join(tmpdir(), `herald-payload-${process.pid}.json`);
     writeFileSync(file, '{ "orderId": "o-9" }');

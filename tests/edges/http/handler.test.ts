@@ -72,6 +72,16 @@ describe("createEventHandler: success", () => {
     await events.close();
   });
 
+  it.each([0, "0s", { seconds: 0 }])("takes the delay %j as now", async (delay) => {
+    const { events, transport } = recordingCatalog();
+    const { status } = await call(
+      createEventHandler(events, open),
+      jsonRequest({ event: "test.event", payload: { message: "m" }, delay }),
+    );
+    expect(status).toBe(200);
+    expect(transport.sent[0]!.deliverAt).toBeUndefined();
+  });
+
   it("validates once: the schema runs one time per request, in the catalog's send", async () => {
     const check = vi.fn((value: { n: number }) => value.n > 0);
     const transport = createRecordingTransport();
@@ -166,6 +176,15 @@ describe("createEventHandler: every refusal has its status and code, and sends n
       422,
       "INVALID_DELAY",
     ],
+    ...["constructor", "toString", "__proto__", "hasOwnProperty"].map(
+      (key): [string, () => Request, number, string] => [
+        `a delay keyed ${key} (inherited from Object.prototype)`,
+        // written as text: an object literal's __proto__ would set the prototype, JSON.parse makes an own key
+        () => jsonRequest(`{"event":"test.event","payload":{"message":"m"},"delay":{"${key}":1}}`),
+        422,
+        "INVALID_DELAY",
+      ],
+    ),
     [
       "a delay past the maximum",
       () => jsonRequest({ event: "test.event", payload: { message: "m" }, delay: "400d" }),
