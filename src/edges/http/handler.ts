@@ -8,6 +8,7 @@ import {
 import type { Receipt } from "../../delivery/transport.js";
 import { createAuthenticator, type HandlerAuth } from "./auth.js";
 import { isJsonMediaType, parseEventRequest, readBody } from "./body.js";
+import { acceptsLightweightRequest, genuineRequest } from "./fast-path.js";
 import {
   BatchMemberError,
   type EventsSentBody,
@@ -96,13 +97,14 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
   };
   const report = (error: unknown, request: Request): void => {
     try {
-      (options.onError ?? logError)(error, request);
+      (options.onError ?? logError)(error, genuineRequest(request));
     } catch {
       // a failing logger must not turn into a failing response
     }
   };
 
-  return async (request) => {
+  // reads the request only through method, headers and readBody, so toNodeHandler may skip building undici's Request
+  return acceptsLightweightRequest(async (request: Request): Promise<Response> => {
     try {
       if (request.method !== "POST")
         throw new HttpProblem(
@@ -149,7 +151,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
     } catch (error) {
       return errorResponse(error, request, report);
     }
-  };
+  });
 }
 
 function idempotencyKey(request: Request, bodyId: unknown): string | undefined {

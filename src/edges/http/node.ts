@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HttpProblem, problemResponse } from "./respond.js";
+import { ACCEPTS_LIGHTWEIGHT_REQUEST, GENUINE_REQUEST, type LightweightRequest, READ_BODY } from "./fast-path.js";
+import { HttpProblem, problemResponse, responseText } from "./respond.js";
 
 /** A `node:http` request listener; Express and Connect accept it as a route handler too. */
 export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -13,10 +14,12 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
  * @see README.md#nodehttp-and-express
  */
 export function toNodeHandler(handler: (request: Request) => Response | Promise<Response>): NodeRequestListener {
+  const lightweight = (handler as { [ACCEPTS_LIGHTWEIGHT_REQUEST]?: boolean })[ACCEPTS_LIGHTWEIGHT_REQUEST] === true;
   return (req, res) => {
     let request: Request;
     try {
-      request = toRequest(req);
+      // herald's own handler gets a request that builds undici's Request only if asked to; any other a genuine one
+      request = (lightweight ? lightweightRequestOf(req) : undefined) ?? genuineRequestOf(req);
     } catch {
       // undici refuses some methods (CONNECT, TRACE) and header values that node:http lets through
       void send(
@@ -40,16 +43,44 @@ export function toNodeHandler(handler: (request: Request) => Response | Promise<
   };
 }
 
-function toRequest(req: IncomingMessage): Request {
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  // herald's own JSON responses hand over their text: reading it back through the body stream cost more than writing it
+  const text = response.bodyUsed ? undefined : responseText(response);
+  const body = text ?? new Uint8Array(await response.arrayBuffer());
+  res.statusCode = response.status;
+  response.headers.forEach((value, key) => {
+    if (key !== "set-cookie") res.setHeader(key, value);
+  });
+  const cookies = response.headers.getSetCookie?.() ?? [];
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  // the request body may be unread (413): close the connection rather than read the rest of it
+  if (!res.req.complete) res.setHeader("connection", "close");
+  res.end(body);
+}
+
+// methods undici's Request keeps as they are; any other goes through the genuine Request, which
+// refuses CONNECT, TRACE and TRACK just as before
+const PLAIN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
+
+/** The URL a genuine request for `req` gets: its target on its Host, or on localhost when that is unusable. */
+function urlOf(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  } catch {
+    return new URL(req.url?.startsWith("/") ? req.url : "/", "http://localhost");
+  }
+}
+
+/** The request's headers as a `Headers`, in arrival order. @throws TypeError on a value `Headers` refuses */
+function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  return headers;
+}
+
+/** A genuine `Request` for `req`, its body streamed from the socket. @throws TypeError on what undici refuses */
+function genuineRequestOf(req: IncomingMessage, url: URL = urlOf(req), headers: Headers = headersOf(req)): Request {
   const method = req.method ?? "GET";
-  let url: URL;
-  try {
-    url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
-  } catch {
-    url = new URL(req.url?.startsWith("/") ? req.url : "/", "http://localhost");
-  }
   if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
   const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   const body = new ReadableStream<Uint8Array>({
@@ -63,15 +94,140 @@ function toRequest(req: IncomingMessage): Request {
   return new Request(url, { method, headers, body, duplex: "half" } as RequestInit);
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
-  const body = new Uint8Array(await response.arrayBuffer());
-  res.statusCode = response.status;
-  response.headers.forEach((value, key) => {
-    if (key !== "set-cookie") res.setHeader(key, value);
-  });
-  const cookies = response.headers.getSetCookie?.() ?? [];
-  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  // the request body may be unread (413): close the connection rather than read the rest of it
-  if (!res.req.complete) res.setHeader("connection", "close");
-  res.end(body);
+/**
+ * A `Request` (by `instanceof` and by behaviour) for a `node:http` request that builds the genuine
+ * undici `Request` only when something other than `method`, `url`, `headers` or herald's body
+ * reader is used: undici's constructor, with its body stream, cost more than the rest of a request.
+ * The same idea as `@hono/node-server`'s lightweight Request. Returns `undefined` for a method the
+ * fast path does not cover; the caller then builds the genuine request.
+ * @throws TypeError on a header value `Headers` refuses, as the genuine request would
+ */
+function lightweightRequestOf(req: IncomingMessage): LightweightRequest | undefined {
+  if (!PLAIN_METHODS.has(req.method ?? "")) return undefined;
+  return new NodeRequest(req, urlOf(req), headersOf(req)) as unknown as LightweightRequest;
 }
+
+class NodeRequest {
+  readonly #req: IncomingMessage;
+  readonly #url: URL;
+  readonly #headers: Headers;
+  #genuine: Request | undefined;
+  /** Set once the body was read directly, so nothing reads it twice. */
+  #bodyRead = false;
+
+  constructor(req: IncomingMessage, url: URL, headers: Headers) {
+    this.#req = req;
+    this.#url = url;
+    this.#headers = headers;
+  }
+
+  get method(): string {
+    return this.#req.method!;
+  }
+
+  get url(): string {
+    return this.#url.href;
+  }
+
+  get headers(): Headers {
+    return this.#headers;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this[GENUINE_REQUEST]().body;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#bodyRead || (this.#genuine?.bodyUsed ?? false);
+  }
+
+  [GENUINE_REQUEST](): Request {
+    if (this.#genuine) return this.#genuine;
+    if (!this.#bodyRead) return (this.#genuine = genuineRequestOf(this.#req, this.#url, this.#headers));
+    // the body went to the handler: the genuine request's is used and locked, as after a streamed read
+    const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+    const genuine = new Request(this.#url, {
+      method: this.method,
+      headers: this.#headers,
+      body,
+      duplex: "half",
+    } as RequestInit);
+    void genuine.body!.getReader().read();
+    return (this.#genuine = genuine);
+  }
+
+  [READ_BODY](limit: number, tooLarge: () => Error): Promise<Uint8Array> | undefined {
+    if (this.#genuine || this.#bodyRead) return undefined;
+    this.#bodyRead = true;
+    const method = this.method;
+    if (method === "GET" || method === "HEAD") return Promise.resolve(new Uint8Array(0));
+    return readIncoming(this.#req, limit, tooLarge);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](
+    depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return inspect(this[GENUINE_REQUEST](), options);
+  }
+}
+
+/** The body of `req`, from its `data` events, with no more than `limit` bytes kept. */
+function readIncoming(req: IncomingMessage, limit: number, tooLarge: () => Error): Promise<Uint8Array> {
+  // the client went away before the handler read anything: a streamed read would fail the same way
+  if (req.destroyed) return Promise.reject(new HttpProblem("INVALID_BODY", "The request body could not be read"));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      req.off("data", onData).off("end", onEnd).off("error", onFailure).off("close", onFailure);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        done();
+        // stop reading the socket, as a cancelled stream does; the response then closes the connection
+        req.pause();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      // a plain Uint8Array view, as a Web stream would give: Buffer's slice() shares memory where Uint8Array's copies
+      resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+    };
+    const onFailure = (): void => {
+      done();
+      reject(new HttpProblem("INVALID_BODY", "The request body could not be read"));
+    };
+    req.on("data", onData).on("end", onEnd).on("error", onFailure).on("close", onFailure);
+  });
+}
+
+// every other member of Request (signal, clone, text, json, arrayBuffer, ...) is the genuine request's
+for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(Request.prototype))) {
+  if (name === "constructor" || Object.hasOwn(NodeRequest.prototype, name)) continue;
+  Object.defineProperty(NodeRequest.prototype, name, {
+    configurable: true,
+    ...(descriptor.get
+      ? {
+          get(this: LightweightRequest) {
+            return descriptor.get!.call(this[GENUINE_REQUEST]());
+          },
+        }
+      : typeof descriptor.value === "function"
+        ? {
+            writable: true,
+            value(this: LightweightRequest, ...args: unknown[]) {
+              return (descriptor.value as (...a: unknown[]) => unknown).apply(this[GENUINE_REQUEST](), args);
+            },
+          }
+        : { value: descriptor.value }),
+  });
+}
+// instanceof Request, and Object.prototype.toString says "[object Request]"
+Object.setPrototypeOf(NodeRequest.prototype, Request.prototype);

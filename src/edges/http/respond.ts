@@ -40,9 +40,20 @@ export class HttpProblem extends Error {
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
+// the text of each response jsonResponse made, for toNodeHandler to write without reading the body stream back
+const texts = new WeakMap<Response, string>();
+
 /** A JSON response that no cache keeps. */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+  const text = JSON.stringify(body);
+  const response = new Response(text, { status, headers: { ...JSON_HEADERS, ...headers } });
+  texts.set(response, text);
+  return response;
+}
+
+/** The body text of a response made by {@link jsonResponse}; `undefined` for any other response. */
+export function responseText(response: Response): string | undefined {
+  return texts.get(response);
 }
 
 /** The response for a problem: status from the code table, body as {@link ErrorBody}. */
