@@ -1,8 +1,10 @@
 /**
  * The hooks between herald's handler and its node adapter that let `toNodeHandler` skip building
- * a full Web `Request` (undici's constructor was the largest single cost of a request, see
- * docs/performance-http.md). Web-standard: nothing here imports Node, so the handler stays portable.
+ * a Web `Request` and `Response` (undici's constructors, with their body streams, cost more than
+ * the rest of a request; see docs/performance-http.md). Web-standard: nothing here imports Node,
+ * so the handler stays portable.
  */
+import { type Reply, toResponse } from "./respond.js";
 
 /**
  * A method a request may carry to hand over its whole body without a `ReadableStream`:
@@ -14,13 +16,19 @@ export const READ_BODY: unique symbol = Symbol("herald.readBody");
 /** A method of a lightweight request that returns the equivalent genuine `Request`, built on first use. */
 export const GENUINE_REQUEST: unique symbol = Symbol("herald.genuineRequest");
 
-/** Marks a handler that accepts a lightweight request, so `toNodeHandler` may give it one. */
-export const ACCEPTS_LIGHTWEIGHT_REQUEST: unique symbol = Symbol("herald.acceptsLightweightRequest");
+/** Where a handler made by {@link withReplies} keeps the function that answers with a {@link Reply}. */
+export const REPLY_HANDLER: unique symbol = Symbol("herald.replyHandler");
 
 /** What a lightweight request adds to the `Request` it stands for. */
 export interface LightweightRequest extends Request {
   [READ_BODY](limit: number, tooLarge: () => Error): Promise<Uint8Array> | undefined;
   [GENUINE_REQUEST](): Request;
+}
+
+/** A Web-standard handler that can also answer with a plain {@link Reply}, and accepts a lightweight request there. */
+export interface ReplyingHandler {
+  (request: Request): Promise<Response>;
+  readonly [REPLY_HANDLER]: (request: Request) => Promise<Reply>;
 }
 
 /** The genuine `Request` for `request`: itself, or the one a lightweight request stands for. */
@@ -29,8 +37,12 @@ export function genuineRequest(request: Request): Request {
   return typeof genuine === "function" ? genuine.call(request) : request;
 }
 
-/** Marks `handler` as one that reads its request only through `method`, `headers` and `readBody`. */
-export function acceptsLightweightRequest<T extends (request: Request) => unknown>(handler: T): T {
-  Object.defineProperty(handler, ACCEPTS_LIGHTWEIGHT_REQUEST, { value: true });
-  return handler;
+/**
+ * The Web-standard handler for `handle`, which must never reject and must read its request only
+ * through `method`, `headers` and `readBody`, so that a lightweight request serves it.
+ * `toNodeHandler` calls `handle` itself and writes its reply, with no `Response` in between.
+ */
+export function withReplies(handle: (request: Request) => Promise<Reply>): ReplyingHandler {
+  const handler = async (request: Request): Promise<Response> => toResponse(await handle(request));
+  return Object.defineProperty(handler, REPLY_HANDLER, { value: handle }) as ReplyingHandler;
 }

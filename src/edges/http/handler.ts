@@ -8,7 +8,7 @@ import {
 import type { Receipt } from "../../delivery/transport.js";
 import { createAuthenticator, type HandlerAuth } from "./auth.js";
 import { isJsonMediaType, parseEventRequest, readBody } from "./body.js";
-import { acceptsLightweightRequest, genuineRequest } from "./fast-path.js";
+import { genuineRequest, withReplies } from "./fast-path.js";
 import {
   BatchMemberError,
   type EventsSentBody,
@@ -16,7 +16,7 @@ import {
   sendCloudEventBatch,
 } from "./cloud-event-batch.js";
 import { cloudEventMode, parseCloudEventRequest } from "./cloud-event-request.js";
-import { HttpProblem, jsonResponse, problemResponse } from "./respond.js";
+import { HttpProblem, jsonReply, problemReply, type Reply } from "./respond.js";
 
 /** Options of {@link createEventHandler}. */
 export interface EventHandlerOptions<TName extends string = string> {
@@ -103,8 +103,9 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
     }
   };
 
-  // reads the request only through method, headers and readBody, so toNodeHandler may skip building undici's Request
-  return acceptsLightweightRequest(async (request: Request): Promise<Response> => {
+  // answers with a Reply, turned into a Response by withReplies; toNodeHandler writes the Reply itself
+  // and, as this reads the request only through method, headers and readBody, skips undici's Request too
+  const handle = async (request: Request): Promise<Reply> => {
     try {
       if (request.method !== "POST")
         throw new HttpProblem(
@@ -138,7 +139,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
           message: `${receipts.length} event${receipts.length === 1 ? "" : "s"} sent`,
           result: receipts,
         };
-        return jsonResponse(200, body);
+        return jsonReply(200, body);
       }
       const { event, payload, ...sendOptions } = cloudEvent
         ? parseCloudEventRequest(request, raw, cloudEvent)
@@ -147,11 +148,12 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
       const id = idempotencyKey(request, sendOptions.id);
       const receipt = await events.send({ name: event, payload, ...sendOptions, ...(id === undefined ? {} : { id }) });
       const body: EventSentBody = { success: true, message: `Event ${receipt.name} sent`, result: receipt };
-      return jsonResponse(200, body);
+      return jsonReply(200, body);
     } catch (error) {
-      return errorResponse(error, request, report);
+      return errorReply(error, request, report);
     }
-  });
+  };
+  return withReplies(handle);
 }
 
 function idempotencyKey(request: Request, bodyId: unknown): string | undefined {
@@ -175,11 +177,11 @@ function checkLimit(name: string, value: number): number {
 
 type Report = (error: unknown, request: Request) => void;
 
-function errorResponse(error: unknown, request: Request, report: Report): Response {
-  if (!(error instanceof BatchMemberError)) return problemResponse(toProblem(error, request, report));
+function errorReply(error: unknown, request: Request, report: Report): Reply {
+  if (!(error instanceof BatchMemberError)) return problemReply(toProblem(error, request, report));
   // the same body as for a single event, with the refused event's position in the batch
   const { code, message, details, headers } = toProblem(error.error, request, report);
-  return problemResponse(
+  return problemReply(
     new HttpProblem(code, `Batch event ${error.index}: ${message}`, { ...details, index: error.index }, { ...headers }),
   );
 }

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ACCEPTS_LIGHTWEIGHT_REQUEST, GENUINE_REQUEST, type LightweightRequest, READ_BODY } from "./fast-path.js";
-import { HttpProblem, problemResponse, responseText } from "./respond.js";
+import {
+  GENUINE_REQUEST,
+  type LightweightRequest,
+  READ_BODY,
+  REPLY_HANDLER,
+  type ReplyingHandler,
+} from "./fast-path.js";
+import { HttpProblem, problemReply, problemResponse, type Reply } from "./respond.js";
 
 /** A `node:http` request listener; Express and Connect accept it as a route handler too. */
 export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -14,12 +20,12 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
  * @see README.md#nodehttp-and-express
  */
 export function toNodeHandler(handler: (request: Request) => Response | Promise<Response>): NodeRequestListener {
-  const lightweight = (handler as { [ACCEPTS_LIGHTWEIGHT_REQUEST]?: boolean })[ACCEPTS_LIGHTWEIGHT_REQUEST] === true;
+  // herald's own handler: a request that builds undici's Request only if asked to, and a Reply written as is
+  const replying = (handler as Partial<ReplyingHandler>)[REPLY_HANDLER];
   return (req, res) => {
     let request: Request;
     try {
-      // herald's own handler gets a request that builds undici's Request only if asked to; any other a genuine one
-      request = (lightweight ? lightweightRequestOf(req) : undefined) ?? genuineRequestOf(req);
+      request = (replying ? lightweightRequestOf(req) : undefined) ?? genuineRequestOf(req);
     } catch {
       // undici refuses some methods (CONNECT, TRACE) and header values that node:http lets through
       void send(
@@ -35,6 +41,14 @@ export function toNodeHandler(handler: (request: Request) => Response | Promise<
       );
       return;
     }
+    if (replying) {
+      // the same fallbacks as below, with the Reply written directly
+      replying(request)
+        .catch(() => problemReply(new HttpProblem("INTERNAL_ERROR", "The request could not be handled")))
+        .then((reply) => write(res, reply))
+        .catch(() => res.destroy());
+      return;
+    }
     Promise.resolve(request)
       .then(handler)
       .catch(() => problemResponse(new HttpProblem("INTERNAL_ERROR", "The request could not be handled")))
@@ -43,10 +57,16 @@ export function toNodeHandler(handler: (request: Request) => Response | Promise<
   };
 }
 
+/** Writes a reply as `send` writes the equivalent Response: the same status, headers (in `Headers` order) and bytes. */
+function write(res: ServerResponse, reply: Reply): void {
+  res.statusCode = reply.status;
+  for (const key of Object.keys(reply.headers).sort()) res.setHeader(key.toLowerCase(), reply.headers[key]!);
+  if (!res.req.complete) res.setHeader("connection", "close");
+  res.end(reply.text);
+}
+
 async function send(res: ServerResponse, response: Response): Promise<void> {
-  // herald's own JSON responses hand over their text: reading it back through the body stream cost more than writing it
-  const text = response.bodyUsed ? undefined : responseText(response);
-  const body = text ?? new Uint8Array(await response.arrayBuffer());
+  const body = new Uint8Array(await response.arrayBuffer());
   res.statusCode = response.status;
   response.headers.forEach((value, key) => {
     if (key !== "set-cookie") res.setHeader(key, value);

@@ -40,24 +40,22 @@ export class HttpProblem extends Error {
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
-// the text of each response jsonResponse made, for toNodeHandler to write without reading the body stream back
-const texts = new WeakMap<Response, string>();
-
-/** A JSON response that no cache keeps. */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(body);
-  const response = new Response(text, { status, headers: { ...JSON_HEADERS, ...headers } });
-  texts.set(response, text);
-  return response;
+/** A response as data: what {@link toResponse} builds a `Response` from, and what `toNodeHandler` writes directly. */
+export interface Reply {
+  readonly status: number;
+  /** Lowercase names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body, JSON. */
+  readonly text: string;
 }
 
-/** The body text of a response made by {@link jsonResponse}; `undefined` for any other response. */
-export function responseText(response: Response): string | undefined {
-  return texts.get(response);
+/** A JSON reply that no cache keeps. */
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, text: JSON.stringify(body) };
 }
 
-/** The response for a problem: status from the code table, body as {@link ErrorBody}. */
-export function problemResponse(problem: HttpProblem): Response {
+/** The reply for a problem: status from the code table, body as {@link ErrorBody}. */
+export function problemReply(problem: HttpProblem): Reply {
   const body: ErrorBody = {
     success: false,
     error: HTTP_ERRORS[problem.code].error,
@@ -65,5 +63,20 @@ export function problemResponse(problem: HttpProblem): Response {
     message: problem.message,
     ...problem.details,
   };
-  return jsonResponse(statusOf(problem.code, problem.details.retryable), body, problem.headers);
+  return jsonReply(statusOf(problem.code, problem.details.retryable), body, problem.headers);
+}
+
+/** The `Response` for a reply. */
+export function toResponse(reply: Reply): Response {
+  return new Response(reply.text, { status: reply.status, headers: reply.headers });
+}
+
+/** A JSON response that no cache keeps. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return toResponse(jsonReply(status, body, headers));
+}
+
+/** The response for a problem: status from the code table, body as {@link ErrorBody}. */
+export function problemResponse(problem: HttpProblem): Response {
+  return toResponse(problemReply(problem));
 }

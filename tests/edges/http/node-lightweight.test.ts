@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEventHandler, signRequest, toNodeHandler } from "../../../src/http.js";
-import { acceptsLightweightRequest } from "../../../src/edges/http/fast-path.js";
+import { withReplies } from "../../../src/edges/http/fast-path.js";
 import { readBody } from "../../../src/edges/http/body.js";
 import { CURL_BODY, failingCatalog, recordingCatalog, transportFailure } from "./helpers.js";
 import { listen } from "./server.js";
@@ -31,6 +31,10 @@ const servers: Record<string, { url: string; close: () => Promise<void> }> = {};
 beforeAll(async () => {
   servers.open = await listen(toNodeHandler(createEventHandler(events, { auth: "none", maxBodyBytes: LIMIT })));
   servers.bearer = await listen(toNodeHandler(createEventHandler(events, { auth: { token: TOKEN } })));
+  // the same handler behind a wrapper: toNodeHandler then takes the genuine Request/Response path
+  const bearer = createEventHandler(events, { auth: { token: TOKEN }, maxBodyBytes: LIMIT });
+  servers.bearerFast = await listen(toNodeHandler(bearer));
+  servers.bearerGenuine = await listen(toNodeHandler((request) => bearer(request)));
   servers.signed = await listen(toNodeHandler(createEventHandler(events, { auth: { secret: "whsec" } })));
   servers.down = await listen(
     toNodeHandler(
@@ -43,7 +47,7 @@ beforeAll(async () => {
   // a marked handler that looks at the lightweight request the way user code might
   servers.probe = await listen(
     toNodeHandler(
-      acceptsLightweightRequest(async (request: Request): Promise<Response> => {
+      withReplies(async (request) => {
         const s: Seen = {
           lightweight: Object.getPrototypeOf(request) !== Request.prototype,
           instance: request instanceof Request,
@@ -63,7 +67,7 @@ beforeAll(async () => {
           );
         }
         seen = s;
-        return new Response("ok");
+        return { status: 200, headers: {}, text: "ok" };
       }),
     ),
   );
@@ -163,6 +167,39 @@ describe("toNodeHandler with herald's handler (lightweight request)", () => {
     expect(request.headers.get("x-trace")).toBe("t1");
     // passes undici's brand check, which a look-alike object fails
     expect(Reflect.get(Request.prototype, "method", request)).toBe("POST");
+  });
+});
+
+/** Status, headers but the date, and body bytes, as the client receives them. */
+function raw(url: string, method: string, headers: Record<string, string>, body?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}/trigger`, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const lines = res.rawHeaders.flatMap((v, i, all) =>
+          i % 2 === 0 && v.toLowerCase() !== "date" ? [`${v}: ${all[i + 1]}`] : [],
+        );
+        resolve([String(res.statusCode), ...lines, Buffer.concat(chunks).toString("latin1")].join("\n"));
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("the reply written directly", () => {
+  const cases: [string, string, Record<string, string>, string | undefined][] = [
+    ["no token", "POST", json, CURL_BODY],
+    ["bad JSON", "POST", { ...json, authorization: `Bearer ${TOKEN}` }, "{"],
+    ["wrong method", "GET", {}, undefined],
+    ["too large", "POST", { ...json, authorization: `Bearer ${TOKEN}` }, `{"x":"${"y".repeat(LIMIT)}"}`],
+    ["unknown event", "POST", { ...json, authorization: `Bearer ${TOKEN}` }, '{"event":"no.such","payload":{}}'],
+  ];
+  it.each(cases)("is byte for byte what the genuine Response gives: %s", async (_name, method, headers, body) => {
+    const fast = await raw(servers.bearerFast!.url, method, headers, body);
+    expect(fast).toBe(await raw(servers.bearerGenuine!.url, method, headers, body));
+    expect(fast).toMatch(/^[45]\d\d\n/);
   });
 });
 
