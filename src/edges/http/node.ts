@@ -15,6 +15,9 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
  * Serves a Web-standard handler on `node:http` (or Express): converts the request in, the
  * response out, and streams the body so a size limit stops reading early. Put no body parser
  * (`express.json()`) in front of it: the handler reads the raw body itself (signatures need it).
+ * Given herald's own handler (from `createEventHandler`, not wrapped), it builds no undici `Request`
+ * or `Response`: the handler reads the socket directly, with the same size limit, and its reply is
+ * written as is; `onError` still receives a genuine `Request`.
  * @example
  * createServer(toNodeHandler(createEventHandler(events, { auth: { token } }))).listen(3002, "127.0.0.1");
  * @see README.md#nodehttp-and-express
@@ -124,20 +127,20 @@ function genuineRequestOf(req: IncomingMessage, url: URL = urlOf(req), headers: 
  */
 function lightweightRequestOf(req: IncomingMessage): LightweightRequest | undefined {
   if (!PLAIN_METHODS.has(req.method ?? "")) return undefined;
-  return new NodeRequest(req, urlOf(req), headersOf(req)) as unknown as LightweightRequest;
+  return new NodeRequest(req, headersOf(req)) as unknown as LightweightRequest;
 }
 
 class NodeRequest {
   readonly #req: IncomingMessage;
-  readonly #url: URL;
+  // built on first use: herald's handler never reads it
+  #url: URL | undefined;
   readonly #headers: Headers;
   #genuine: Request | undefined;
   /** Set once the body was read directly, so nothing reads it twice. */
   #bodyRead = false;
 
-  constructor(req: IncomingMessage, url: URL, headers: Headers) {
+  constructor(req: IncomingMessage, headers: Headers) {
     this.#req = req;
-    this.#url = url;
     this.#headers = headers;
   }
 
@@ -146,7 +149,7 @@ class NodeRequest {
   }
 
   get url(): string {
-    return this.#url.href;
+    return (this.#url ??= urlOf(this.#req)).href;
   }
 
   get headers(): Headers {
@@ -163,10 +166,11 @@ class NodeRequest {
 
   [GENUINE_REQUEST](): Request {
     if (this.#genuine) return this.#genuine;
-    if (!this.#bodyRead) return (this.#genuine = genuineRequestOf(this.#req, this.#url, this.#headers));
+    if (!this.#bodyRead)
+      return (this.#genuine = genuineRequestOf(this.#req, (this.#url ??= urlOf(this.#req)), this.#headers));
     // the body went to the handler: the genuine request's is used and locked, as after a streamed read
     const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-    const genuine = new Request(this.#url, {
+    const genuine = new Request((this.#url ??= urlOf(this.#req)), {
       method: this.method,
       headers: this.#headers,
       body,
