@@ -1,62 +1,110 @@
 /**
- * The servers the HTTP bench compares, in a child process of its own so the load generator does
- * not share their CPU. Prints one JSON line `{ herald, hono, node }` with each port, then serves
- * until killed. All three parse the same JSON body and validate it with the same zod schema.
+ * One server of the HTTP bench, in a process of its own: `tsx bench/http/servers.ts <variant>`
+ * prints `{"port":N}` once listening, then serves until killed. Every variant does the same job:
+ * parse `{ event, payload }`, check the name against the catalog, validate the payload with the
+ * same zod schema, answer 200 with a receipt `{ success, message, result: { id, name, timestamp } }`.
+ * The baselines are written as their users write them; herald runs on its documented entries.
+ * Answers an IPC message with `process.cpuUsage()`.
  */
-import { createServer, type RequestListener } from "node:http";
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import Fastify from "fastify";
 import { Hono } from "hono";
 import { z } from "zod";
-import { defineEvents, type Transport } from "../../src/index.js";
+import { defineEvents } from "../../src/index.js";
 import { createEventHandler, toNodeHandler } from "../../src/http.js";
 
-export const schema = z.object({ email: z.email(), name: z.string().optional(), userId: z.string() });
+export const TOKEN = "bench-token-0123456789abcdef";
+export const SECRET = "bench-secret-0123456789abcdef";
 
-// receipts only: the bench measures the HTTP edge, not a queue behind it
-const nullTransport: Transport = {
-  name: "null",
-  deliver: async (envelopes) =>
-    envelopes.map((e) => ({ id: e.id, name: e.name, timestamp: e.timestamp, duplicate: false })),
+const schemas = {
+  "user.created": z.object({ email: z.email(), name: z.string().optional(), userId: z.string() }),
+  "user.deleted": z.object({ userId: z.string() }),
 };
-const events = defineEvents({ "user.created": schema }, { transport: nullTransport });
-const herald = toNodeHandler(createEventHandler(events, { auth: "none" }));
+type Name = keyof typeof schemas;
+const isName = (name: unknown): name is Name => typeof name === "string" && Object.hasOwn(schemas, name);
 
-// the baseline: a bare Hono route doing the same parse-and-validate, on the same node:http adapter
-const app = new Hono();
-app.post("/trigger", async (c) => {
-  let body: { event?: unknown; payload?: unknown };
-  try {
-    body = await c.req.json();
-  } catch {
-    return c.json({ error: "Invalid JSON" }, 400);
-  }
-  const result = schema.safeParse(body.payload);
-  if (!result.success) return c.json({ error: "Invalid payload", issues: result.error.issues }, 422);
-  return c.json({ success: true, message: `Event ${String(body.event)} sent` });
-});
-const hono = toNodeHandler(app.fetch);
-
-// no Web Request at all: what the Request/Response conversion costs
-const node: RequestListener = (req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { event: string; payload: unknown };
-    const result = schema.safeParse(body.payload);
-    res.writeHead(result.success ? 200 : 422, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify(
-        result.success ? { success: true, message: `Event ${body.event} sent` } : { error: "Invalid payload" },
-      ),
-    );
-  });
-};
-
-async function listen(listener: RequestListener): Promise<number> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as AddressInfo).port;
+/** What a hand-written route answers: the same receipt herald's handler gives. */
+function receipt(name: string): { success: true; message: string; result: object } {
+  return {
+    success: true,
+    message: `Event ${name} sent`,
+    result: { id: randomUUID(), name, timestamp: new Date().toISOString(), duplicate: false },
+  };
 }
 
-const ports = { herald: await listen(herald), hono: await listen(hono), node: await listen(node) };
-console.log(JSON.stringify(ports));
+type Listen = () => Promise<number>;
+
+function honoApp(): Hono {
+  const app = new Hono();
+  app.post("/trigger", async (c) => {
+    let body: { event?: unknown; payload?: unknown };
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ error: "Invalid JSON" }, 400);
+    }
+    if (!isName(body.event)) return c.json({ error: "Unknown event" }, 404);
+    const result = schemas[body.event].safeParse(body.payload);
+    if (!result.success) return c.json({ error: "Invalid payload", issues: result.error.issues }, 422);
+    return c.json(receipt(body.event));
+  });
+  return app;
+}
+
+function onHonoServer(app: Hono): Listen {
+  return () =>
+    new Promise((resolve) => {
+      serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
+    });
+}
+
+function onNodeServer(listener: Parameters<typeof createServer>[1]): Listen {
+  return () =>
+    new Promise((resolve) => {
+      const server = createServer(listener);
+      server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+    });
+}
+
+// default engine: no transport option, as the documented entry is used
+const events = defineEvents(schemas);
+
+const variants: Record<string, Listen> = {
+  hono: onHonoServer(honoApp()),
+  fastify: async () => {
+    const app = Fastify({ logger: false });
+    app.post("/trigger", async (request, reply) => {
+      const body = request.body as { event?: unknown; payload?: unknown } | null;
+      if (!isName(body?.event)) return reply.code(404).send({ error: "Unknown event" });
+      const result = schemas[body.event].safeParse(body.payload);
+      if (!result.success) return reply.code(422).send({ error: "Invalid payload", issues: result.error.issues });
+      return receipt(body.event);
+    });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    return (app.server.address() as AddressInfo).port;
+  },
+  herald: onNodeServer(toNodeHandler(createEventHandler(events, { auth: "none" }))),
+  "herald-bearer": onNodeServer(toNodeHandler(createEventHandler(events, { auth: { token: TOKEN } }))),
+  "herald-hmac": onNodeServer(toNodeHandler(createEventHandler(events, { auth: { secret: SECRET } }))),
+  "herald-in-hono": (() => {
+    const handler = createEventHandler(events, { auth: "none" });
+    const app = new Hono();
+    app.post("/trigger", (c) => handler(c.req.raw));
+    return onHonoServer(app);
+  })(),
+};
+
+const variant = process.argv[2] ?? "";
+const start = variants[variant];
+if (!start) {
+  console.error(`unknown variant ${JSON.stringify(variant)}: one of ${Object.keys(variants).join(", ")}`);
+  process.exit(2);
+}
+console.log(JSON.stringify({ port: await start() }));
+// the bench asks for this process's CPU time around each round: CPU per request holds steady on a busy machine, req/s does not
+process.on("message", () => process.send?.(process.cpuUsage()));
+// the bench ends this process with SIGTERM; exit cleanly so --cpu-prof writes its profile
+process.on("SIGTERM", () => process.exit(0));

@@ -1,4 +1,5 @@
 import type { LooseSendOptions } from "../../catalog/types.js";
+import { type LightweightRequest, READ_BODY } from "./fast-path.js";
 import { HttpProblem } from "./respond.js";
 
 /** The request body the handler accepts. Only `event` is required; `version` names an older schema version of the payload. */
@@ -21,6 +22,9 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes`, {}, { connection: "close" });
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge();
+  // toNodeHandler's lightweight request reads the socket directly, with the same limit, and no Web stream
+  const direct = (request as Partial<LightweightRequest>)[READ_BODY]?.(limit, tooLarge);
+  if (direct) return direct;
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

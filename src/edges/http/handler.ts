@@ -12,6 +12,7 @@ import type { Receipt } from "../../delivery/transport.js";
 import { createAuthenticator, type HandlerAuth } from "./auth.js";
 import { isJsonMediaType } from "../../core/json-media-type.js";
 import { type EventRequestBody, parseEventRequest, readBody } from "./body.js";
+import { genuineRequest, withReplies } from "./fast-path.js";
 import {
   BatchMemberError,
   type EventsSentBody,
@@ -25,7 +26,7 @@ import {
   fingerprintOf,
   type IdempotencyMemory,
 } from "./idempotency.js";
-import { HttpProblem, jsonResponse, problemResponse } from "./respond.js";
+import { HttpProblem, jsonReply, problemReply, type Reply } from "./respond.js";
 
 /** Options of {@link createEventHandler}. */
 export interface EventHandlerOptions<TName extends string = string> {
@@ -115,7 +116,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
   };
   const report = (error: unknown, request: Request): void => {
     try {
-      (options.onError ?? logError)(error, request);
+      (options.onError ?? logError)(error, genuineRequest(request));
     } catch {
       // a failing logger must not turn into a failing response
     }
@@ -125,7 +126,9 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
     checkLimit("maxRememberedIds", options.maxRememberedIds ?? DEFAULT_MAX_REMEMBERED_IDS),
   );
 
-  return async (request) => {
+  // answers with a Reply, turned into a Response by withReplies; toNodeHandler writes the Reply itself
+  // and, as this reads the request only through method, headers and readBody, skips undici's Request too
+  const handle = async (request: Request): Promise<Reply> => {
     try {
       if (request.method !== "POST")
         throw new HttpProblem(
@@ -173,7 +176,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
           message: `${receipts.length} event${receipts.length === 1 ? "" : "s"} sent`,
           result: receipts,
         };
-        return jsonResponse(200, body);
+        return jsonReply(200, body);
       }
       const { event, payload, ...sendOptions } = cloudEvent
         ? parseCloudEventRequest(request, raw, cloudEvent)
@@ -191,11 +194,12 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
         throw error;
       }
       const body: EventSentBody = { success: true, message: `Event ${receipt.name} sent`, result: receipt };
-      return jsonResponse(200, body);
+      return jsonReply(200, body);
     } catch (error) {
-      return errorResponse(error, request, report);
+      return errorReply(error, request, report);
     }
   };
+  return withReplies(handle);
 }
 
 /**
@@ -257,11 +261,11 @@ function checkLimit(name: string, value: number): number {
 
 type Report = (error: unknown, request: Request) => void;
 
-function errorResponse(error: unknown, request: Request, report: Report): Response {
-  if (!(error instanceof BatchMemberError)) return problemResponse(toProblem(error, request, report));
+function errorReply(error: unknown, request: Request, report: Report): Reply {
+  if (!(error instanceof BatchMemberError)) return problemReply(toProblem(error, request, report));
   // the same body as for a single event, with the refused event's position in the batch
   const { code, message, details, headers } = toProblem(error.error, request, report);
-  return problemResponse(
+  return problemReply(
     new HttpProblem(code, `Batch event ${error.index}: ${message}`, { ...details, index: error.index }, { ...headers }),
   );
 }

@@ -40,13 +40,22 @@ export class HttpProblem extends Error {
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
-/** A JSON response that no cache keeps. */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+/** A response as data: what {@link toResponse} builds a `Response` from, and what `toNodeHandler` writes directly. */
+export interface Reply {
+  readonly status: number;
+  /** Lowercase names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body, JSON. */
+  readonly text: string;
 }
 
-/** The response for a problem: status from the code table, body as {@link ErrorBody}. */
-export function problemResponse(problem: HttpProblem): Response {
+/** A JSON reply that no cache keeps. */
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, text: JSON.stringify(body) };
+}
+
+/** The reply for a problem: status from the code table, body as {@link ErrorBody}. */
+export function problemReply(problem: HttpProblem): Reply {
   const body: ErrorBody = {
     success: false,
     error: HTTP_ERRORS[problem.code].error,
@@ -54,5 +63,20 @@ export function problemResponse(problem: HttpProblem): Response {
     message: problem.message,
     ...problem.details,
   };
-  return jsonResponse(statusOf(problem.code, problem.details.retryable), body, problem.headers);
+  return jsonReply(statusOf(problem.code, problem.details.retryable), body, problem.headers);
+}
+
+/** The `Response` for a reply. */
+export function toResponse(reply: Reply): Response {
+  return new Response(reply.text, { status: reply.status, headers: reply.headers });
+}
+
+/** A JSON response that no cache keeps. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return toResponse(jsonReply(status, body, headers));
+}
+
+/** The response for a problem: status from the code table, body as {@link ErrorBody}. */
+export function problemResponse(problem: HttpProblem): Response {
+  return toResponse(problemReply(problem));
 }
