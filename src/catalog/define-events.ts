@@ -1,14 +1,14 @@
-import type { Envelope } from "../core/envelope.js";
-import { describeError, InvalidOptionsError, isHeraldError, TransportError } from "../core/errors.js";
+import { InvalidOptionsError, TransportError } from "../core/errors.js";
 import { assertEventName } from "../core/names.js";
 import { isSchema, validate } from "../core/schema.js";
 import { createEmbeddedEngine } from "../delivery/embedded/engine.js";
 import type { Receipt, Transport } from "../delivery/transport.js";
 import { checkExamples, contractMethods, requireSync } from "./contract.js";
 import { readDefinition } from "./define-event.js";
-import { type Compiled, type CompiledEvent, eventOf, type Origin, prepare } from "./prepare.js";
-import type { AnySchemas, CheckedNames, EventCatalog, SendOptions } from "./types.js";
-import { latestVersion, upcastEnvelope } from "./versions.js";
+import type { Compiled, CompiledEvent } from "./prepare.js";
+import { attachRuntime, createRuntime, type RuntimeHandler } from "./runtime.js";
+import type { AnySchemas, CheckedNames, EventCatalog } from "./types.js";
+import { latestVersion } from "./versions.js";
 
 /** Options of {@link defineEvents}. */
 export interface DefineEventsOptions {
@@ -51,81 +51,15 @@ export function defineEvents<TSchemas extends AnySchemas>(
   return build<TSchemas>(schemas, compiled, options.transport ?? createEmbeddedEngine());
 }
 
-// the refused event's position in its batch, on the error prepare() made for it (fresh, herald's own)
-function atIndex(error: unknown, index: number): unknown {
-  if (isHeraldError(error)) (error as { index?: number }).index = index;
-  return error;
-}
-
 function build<TSchemas extends AnySchemas>(
   schemas: TSchemas,
   compiled: Compiled,
   transport: Transport,
 ): EventCatalog<TSchemas> {
-  // the transport's clock where it has one: a delay measured on Date.now() never fires on a manual clock
-  const timed: Compiled = transport.now ? { ...compiled, now: () => transport.now!() } : compiled;
-  // a herald error (from this copy or another) already says what went wrong: keep its code
-  const toTransportError = (error: unknown): unknown =>
-    isHeraldError(error)
-      ? error
-      : new TransportError(`${transport.name} transport failed: ${describeError(error)}`, {
-          cause: error,
-          retryable: true,
-        });
-  const failed = (error: unknown): Promise<never> => Promise.reject(toTransportError(error));
-  // one `then` from the transport's promise to the caller's: it maps the result and the failure
-  const deliver = <T>(envelopes: Envelope[], result: (receipts: readonly Receipt[]) => T): Promise<T> => {
-    try {
-      return transport.deliver(envelopes).then(result, failed);
-    } catch (error) {
-      return failed(error);
-    }
-  };
-  const all = (receipts: readonly Receipt[]): readonly Receipt[] => receipts;
-  const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
-  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
-  // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
-  const sendOne = (prepared: () => Envelope | Promise<Envelope>): Promise<Receipt> => {
-    try {
-      const envelope = prepared();
-      return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
-
-  const senders = (origin: Origin | undefined) => ({
-    sendEvent: (name: string, payload?: unknown, options?: SendOptions): Promise<Receipt> =>
-      sendOne(() => prepare(timed, name, payload, options, origin)),
-    send: (message: { name: string; payload?: unknown } & SendOptions): Promise<Receipt> =>
-      sendOne(() => prepareMessage(message, origin)),
-    sendEvents: async (
-      messages: readonly ({ name: string; payload?: unknown } & SendOptions)[],
-    ): Promise<readonly Receipt[]> => {
-      if (!Array.isArray(messages))
-        throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
-      // validate the whole batch before the first envelope leaves
-      const settled = await Promise.allSettled(messages.map(async (message) => prepareMessage(message, origin)));
-      const index = settled.findIndex((result) => result.status === "rejected");
-      if (index !== -1) throw atIndex((settled[index] as PromiseRejectedResult).reason, index);
-      const envelopes = settled.map((result) => (result as PromiseFulfilledResult<Envelope>).value);
-      return envelopes.length === 0 ? [] : deliver(envelopes, all);
-    },
-  });
-
-  function prepareMessage(
-    message: { name: string; payload?: unknown } & SendOptions,
-    origin?: Origin,
-  ): Envelope | Promise<Envelope> {
-    if (typeof message !== "object" || message === null)
-      throw new InvalidOptionsError("An event must be an object { name, payload, ...options }");
-    const { name, payload, ...options } = message;
-    return prepare(timed, name, payload, options, origin);
-  }
-
-  const root = senders(undefined);
+  const runtime = createRuntime(compiled, transport);
+  const root = runtime.senders();
   const on: EventCatalog<AnySchemas>["on"] = (name, handler, options) => {
-    const { definition } = eventOf(compiled, name);
+    runtime.event(name);
     if (!transport.subscribe) {
       throw new TransportError(
         `The ${transport.name} transport runs subscribers elsewhere; on() needs one that runs them in this process`,
@@ -134,17 +68,7 @@ function build<TSchemas extends AnySchemas>(
     }
     return transport.subscribe(
       name,
-      (delivery) => {
-        const context = senders({
-          lineage: { correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id },
-          next: 0,
-        });
-        const run = (event: Envelope): unknown =>
-          handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context } as never);
-        // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
-        const event = upcastEnvelope(definition, delivery.envelope);
-        return event instanceof Promise ? event.then(run) : run(event);
-      },
+      (delivery) => runtime.handle(handler as RuntimeHandler, delivery),
       // the wrapper above is anonymous: name the subscriber after the user's handler
       handler.name && options?.id === undefined ? { ...options, id: handler.name } : options,
     );
@@ -159,7 +83,7 @@ function build<TSchemas extends AnySchemas>(
     send: root.send as never,
     sendEvents: root.sendEvents as never,
     parse(name, value) {
-      return requireSync(name, validate(name, eventOf(compiled, name).schema, value), "parse()");
+      return requireSync(name, validate(name, runtime.event(name).schema, value), "parse()");
     },
     on,
     ...contractMethods(compiled),
@@ -174,5 +98,5 @@ function build<TSchemas extends AnySchemas>(
     drain: () => transport.drain?.() ?? Promise.resolve(),
     close: () => transport.close?.() ?? Promise.resolve(),
   };
-  return catalog as unknown as EventCatalog<TSchemas>;
+  return attachRuntime(catalog, runtime) as unknown as EventCatalog<TSchemas>;
 }

@@ -203,10 +203,52 @@ function describeValue(value: unknown): string {
   }
 }
 
-/** Wraps anything caught into a HeraldError; herald errors pass through untouched. */
-export function toHeraldError(error: unknown): HeraldError {
-  if (isHeraldError(error)) return error;
-  return new TransportError(describeError(error), { cause: error, retryable: false });
+/** What {@link toHeraldError} says about an error herald did not make. */
+export interface ToHeraldErrorOptions {
+  /** What failed, at the start of the message: `"embedded transport"` reads "embedded transport failed: …". */
+  readonly what?: string;
+  /** Whether sending again may succeed. Default `false`. */
+  readonly retryable?: boolean;
+  /** The HTTP status of the failed request, where there was one: kept as `status`, and in the message. */
+  readonly status?: number;
+  /** Said in parentheses after "failed" (default: `HTTP <status>` where a status is given), like `"no response"`. */
+  readonly note?: string;
+}
+
+/**
+ * The one conversion of anything caught into a HeraldError: a herald error (from this copy or
+ * another) already says what went wrong and passes through untouched; anything else becomes a
+ * {@link TransportError} keeping it as `cause`, as {@link wrapError} makes it.
+ */
+export function toHeraldError(error: unknown, options: ToHeraldErrorOptions = {}): HeraldError {
+  return isHeraldError(error) ? error : wrapError(error, options);
+}
+
+/**
+ * Wraps `error` in a {@link TransportError}: "<what> failed (<note>): <message>", with `cause`,
+ * `retryable` and `status`. A TransportError of this copy is returned as it is. For a transport
+ * that treats every other error (a herald error of another kind included) as its own failure.
+ */
+export function wrapError(error: unknown, options: ToHeraldErrorOptions = {}): TransportError {
+  if (error instanceof TransportError) return error;
+  const { what, retryable = false, status } = options;
+  const note = options.note ?? (status === undefined ? undefined : `HTTP ${status}`);
+  const prefix = what === undefined ? "" : `${what} failed${note === undefined ? "" : ` (${note})`}: `;
+  return new TransportError(prefix + describeError(error), {
+    cause: error,
+    retryable,
+    ...(status === undefined ? {} : { status }),
+  });
+}
+
+/**
+ * A copy of a herald error carrying `index`, the position in its batch of the event it refused
+ * (`sendEvents`): `index` stays readonly on the error that was thrown. Anything else is returned as is.
+ */
+export function withIndex(error: unknown, index: number): unknown {
+  if (!isHeraldError(error)) return error;
+  const copy: HeraldError = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error));
+  return Object.defineProperty(copy, "index", { value: index, enumerable: true });
 }
 
 /** The message of anything thrown: an Error's `message`, else the value as a string. Never throws. */

@@ -1,6 +1,7 @@
 import { AbortTaskRunError, type Context, type Task, task, type TaskOptions } from "@trigger.dev/sdk";
+import { runtimeOf } from "../../catalog/runtime.js";
 import type { AnyCatalog } from "../../catalog/types.js";
-import { InvalidOptionsError, isHeraldError, TransportError, UnknownEventError } from "../../core/errors.js";
+import { InvalidOptionsError, isHeraldError, TransportError } from "../../core/errors.js";
 import {
   resolveTriggerApi,
   type TriggerClientOptions,
@@ -60,7 +61,8 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
   tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>,
   options: DispatcherOptions<TId> = {},
 ): DispatcherTask<TId> {
-  const subscribers = collectSubscribers(events, tasks);
+  const runtime = runtimeOf(events);
+  const subscribers = collectSubscribers(runtime.names, tasks);
   const {
     id = DEFAULT_DISPATCHER_ID,
     client,
@@ -87,8 +89,11 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
       if (!isWireEvent(payload))
         throw new AbortTaskRunError("herald-dispatch received a payload that is not a herald event");
       const envelope = fromWireEvent(payload);
-      if (!events.names.includes(envelope.name))
-        throw new AbortTaskRunError(new UnknownEventError(envelope.name, events.names).message);
+      try {
+        runtime.event(envelope.name);
+      } catch (error) {
+        throw new AbortTaskRunError((error as Error).message);
+      }
       const runs = await planRuns([envelope], (event) => subscribers.get(event.name) ?? [], {
         delay: false,
         // the run's own tags are herald's (the same again for its subscribers: eventTags dedupes) plus the sender's `tags`
@@ -122,7 +127,7 @@ function runTags(ctx: Context): readonly string[] {
 }
 
 function collectSubscribers(
-  events: AnyCatalog,
+  names: readonly string[],
   tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>,
 ): Map<string, string[]> {
   const list = Array.isArray(tasks);
@@ -130,7 +135,7 @@ function collectSubscribers(
   const subscribers = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const candidate of candidates) {
-    if (!isEventTask(candidate, events)) {
+    if (!isEventTask(candidate, names)) {
       if (list)
         throw new InvalidOptionsError(
           `createDispatcher: ${describe(candidate)} is not an event task of this catalog (make it with eventTask)`,
@@ -145,14 +150,14 @@ function collectSubscribers(
   return subscribers;
 }
 
-function isEventTask(value: unknown, events: AnyCatalog): value is AnyEventTask {
+function isEventTask(value: unknown, names: readonly string[]): value is AnyEventTask {
   const candidate = value as Partial<AnyEventTask> | null;
   return (
     typeof candidate === "object" &&
     candidate !== null &&
     typeof candidate.id === "string" &&
     typeof candidate.event === "string" &&
-    events.names.includes(candidate.event)
+    names.includes(candidate.event)
   );
 }
 

@@ -1,0 +1,145 @@
+import type { Envelope, Lineage } from "../core/envelope.js";
+import { InvalidOptionsError, toHeraldError, withIndex } from "../core/errors.js";
+import type { Delivery, Receipt, Transport } from "../delivery/transport.js";
+import { type Compiled, type CompiledEvent, eventOf, prepare } from "./prepare.js";
+import type { LooseSendOptions } from "./types.js";
+import { upcastEnvelope } from "./versions.js";
+
+// a global symbol: herald/trigger, herald/testing and the CLI are separate bundles (and a project
+// may hold two copies of herald), yet each reads the runtime of a catalog any of them made
+const RUNTIME: unique symbol = Symbol.for("herald.runtime") as never;
+
+/** A handler as the runtime calls it: the payload (upcast to the newest version) and its context. */
+export type RuntimeHandler = (payload: unknown, ctx: HandlerContext) => unknown;
+
+/** A message of `send` and `sendEvents`: a name, a payload and send options. */
+export type LooseMessage = { readonly name: string; readonly payload?: unknown } & LooseSendOptions;
+
+/** The senders of a catalog, or of a handler's context (then with lineage and derived child ids). */
+export interface Senders {
+  sendEvent(name: string, payload?: unknown, options?: LooseSendOptions): Promise<Receipt>;
+  send(message: LooseMessage): Promise<Receipt>;
+  sendEvents(messages: readonly LooseMessage[]): Promise<readonly Receipt[]>;
+}
+
+/** What a handler gets beside its payload, untyped: the typed view is `EventContext`. */
+export interface HandlerContext extends Senders {
+  readonly event: Envelope;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A catalog's per-event runtime, for herald's own edges (event tasks, the dispatcher, fixtures, the
+ * dashboard): the one place an event is looked up, a send is prepared and a delivery is handled.
+ * Internal: reached through {@link runtimeOf}, never part of the public types.
+ */
+export interface CatalogRuntime {
+  readonly names: readonly string[];
+  /**
+   * The record `defineEvents` compiled for event `name`: its schema, definition and version.
+   * @throws UnknownEventError
+   */
+  event(name: unknown): CompiledEvent;
+  /**
+   * Checks and validates one send and builds its envelope, before anything is sent. `lineage`
+   * chains it to a parent (a CloudEvent's `correlationid` and `causationid` keep their chain).
+   * @throws EventValidationError, UnknownEventError, InvalidOptionsError, InvalidDelayError
+   */
+  prepare(name: unknown, payload: unknown, options?: LooseSendOptions, lineage?: Lineage): Envelope | Promise<Envelope>;
+  /** The catalog's senders; with `lineage`, every send is a child of it and gets an id derived from its parent's. */
+  senders(lineage?: Lineage): Senders;
+  /**
+   * Runs `handler` for one delivery as `events.on` does: upcasts the envelope to the newest version,
+   * then calls the handler with the payload and its context (the envelope, the attempt, senders
+   * with lineage), plus `extra`'s fields (an event task's Trigger.dev `ctx`).
+   * @throws (rejects) UnknownVersionError, EventValidationError where the upcast fails; whatever `handler` throws
+   */
+  handle(handler: RuntimeHandler, delivery: Delivery, extra?: object): unknown;
+}
+
+/**
+ * The runtime of `events`, a catalog made by `defineEvents` (in this copy of herald or another).
+ * @throws InvalidOptionsError for anything else
+ */
+export function runtimeOf(events: unknown): CatalogRuntime {
+  const runtime = (events as { [RUNTIME]?: CatalogRuntime } | null)?.[RUNTIME];
+  if (typeof runtime !== "object" || runtime === null)
+    throw new InvalidOptionsError("Expected a catalog made by defineEvents");
+  return runtime;
+}
+
+/** Puts `runtime` on `catalog` in a slot that neither the types, nor `Object.keys`, nor a spread show. */
+export function attachRuntime<T extends object>(catalog: T, runtime: CatalogRuntime): T {
+  return Object.defineProperty(catalog, RUNTIME, { value: runtime, enumerable: false });
+}
+
+/** Builds the runtime of a compiled catalog delivering through `transport`. */
+export function createRuntime(compiled: Compiled, transport: Transport): CatalogRuntime {
+  // the transport's clock where it has one: a delay measured on Date.now() never fires on a manual clock
+  const timed: Compiled = transport.now ? { ...compiled, now: () => transport.now!() } : compiled;
+  const failed = (error: unknown): Promise<never> =>
+    Promise.reject(toHeraldError(error, { what: `${transport.name} transport`, retryable: true }));
+  // one `then` from the transport's promise to the caller's: it maps the result and the failure
+  const deliver = <T>(envelopes: Envelope[], result: (receipts: readonly Receipt[]) => T): Promise<T> => {
+    try {
+      return transport.deliver(envelopes).then(result, failed);
+    } catch (error) {
+      return failed(error);
+    }
+  };
+  const all = (receipts: readonly Receipt[]): readonly Receipt[] => receipts;
+  const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
+  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
+  // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
+  const sendOne = (prepared: () => Envelope | Promise<Envelope>): Promise<Receipt> => {
+    try {
+      const envelope = prepared();
+      return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  const senders = (lineage?: Lineage): Senders => {
+    // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
+    const origin = lineage && { lineage, next: 0 };
+    const prepareMessage = (message: LooseMessage): Envelope | Promise<Envelope> => {
+      if (typeof message !== "object" || message === null)
+        throw new InvalidOptionsError("An event must be an object { name, payload, ...options }");
+      const { name, payload, ...options } = message;
+      return prepare(timed, name, payload, options, origin);
+    };
+    return {
+      sendEvent: (name, payload, options) => sendOne(() => prepare(timed, name, payload, options, origin)),
+      send: (message) => sendOne(() => prepareMessage(message)),
+      async sendEvents(messages) {
+        if (!Array.isArray(messages))
+          throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
+        // validate the whole batch before the first envelope leaves
+        const settled = await Promise.allSettled(messages.map(async (message) => prepareMessage(message)));
+        const index = settled.findIndex((result) => result.status === "rejected");
+        if (index !== -1) throw withIndex((settled[index] as PromiseRejectedResult).reason, index);
+        const envelopes = settled.map((result) => (result as PromiseFulfilledResult<Envelope>).value);
+        return envelopes.length === 0 ? [] : deliver(envelopes, all);
+      },
+    };
+  };
+
+  return {
+    names: compiled.names,
+    event: (name) => eventOf(compiled, name),
+    prepare: (name, payload, options, lineage) =>
+      prepare(timed, name, payload, options, lineage && { lineage, next: 0 }),
+    senders,
+    handle(handler, delivery, extra) {
+      const { definition } = eventOf(compiled, delivery.envelope.name);
+      const context = senders({ correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id });
+      const run = (event: Envelope): unknown =>
+        handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context, ...extra });
+      // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
+      const event = upcastEnvelope(definition, delivery.envelope);
+      return event instanceof Promise ? event.then(run) : run(event);
+    },
+  };
+}
