@@ -1,4 +1,4 @@
-import { isHeraldError, TransportError } from "../../core/errors.js";
+import { type TransportError, wrapError } from "../../core/errors.js";
 
 interface ApiErrorLike {
   readonly name: string;
@@ -27,19 +27,16 @@ function isRetryableStatus(status: number | undefined): boolean {
  * not from the API (no client configured, a bug) are not retryable either.
  */
 export function toTransportError(error: unknown, what: string): TransportError {
-  if (isHeraldError(error) && error instanceof TransportError) return error;
   const api = findApiError(error);
-  const message = error instanceof Error ? error.message : String(error);
   if (api) {
     const retryable = api.headers?.["x-should-retry"] === "false" ? false : isRetryableStatus(api.status);
-    const status = api.status === undefined ? "no response" : `HTTP ${api.status}`;
-    return new TransportError(`Trigger.dev ${what} failed (${status}): ${message}`, {
-      cause: error,
+    return wrapError(error, {
+      what: `Trigger.dev ${what}`,
       retryable,
-      ...(api.status === undefined ? {} : { status: api.status }),
+      ...(api.status === undefined ? { note: "no response" } : { status: api.status }),
     });
   }
   // the stream phase of a batch gave up on an unsealed batch: sending again completes it
   const retryable = (error as { name?: unknown } | null)?.name === "BatchNotSealedError";
-  return new TransportError(`Trigger.dev ${what} failed: ${message}`, { cause: error, retryable });
+  return wrapError(error, { what: `Trigger.dev ${what}`, retryable });
 }
