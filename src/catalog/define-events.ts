@@ -6,7 +6,7 @@ import type { Receipt, Transport } from "../delivery/transport.js";
 import { checkExamples, contractMethods, requireSync } from "./contract.js";
 import { readDefinition } from "./define-event.js";
 import type { Compiled, CompiledEvent } from "./prepare.js";
-import { attachRuntime, createRuntime, type RuntimeHandler } from "./runtime.js";
+import { createRuntime, RUNTIME, type RuntimeHandler } from "./runtime.js";
 import type { AnySchemas, CheckedNames, EventCatalog } from "./types.js";
 import { latestVersion } from "./versions.js";
 
@@ -74,14 +74,12 @@ function build<TSchemas extends AnySchemas>(
     );
   };
 
-  const catalog: EventCatalog<AnySchemas> = {
+  const catalog: EventCatalog<AnySchemas> & { [RUNTIME]: unknown } = {
     "~types": undefined as never,
     names: compiled.names,
     schemas,
     transport,
-    sendEvent: root.sendEvent as never,
-    send: root.send as never,
-    sendEvents: root.sendEvents as never,
+    ...(root as unknown as Pick<EventCatalog<AnySchemas>, "sendEvent" | "send" | "sendEvents">),
     parse(name, value) {
       return requireSync(name, validate(name, runtime.event(name).schema, value), "parse()");
     },
@@ -97,6 +95,7 @@ function build<TSchemas extends AnySchemas>(
     withTransport: (next) => build(schemas, compiled, next) as never,
     drain: () => transport.drain?.() ?? Promise.resolve(),
     close: () => transport.close?.() ?? Promise.resolve(),
+    [RUNTIME]: runtime,
   };
-  return attachRuntime(catalog, runtime) as unknown as EventCatalog<TSchemas>;
+  return catalog as unknown as EventCatalog<TSchemas>;
 }

@@ -7,7 +7,8 @@ import { upcastEnvelope } from "./versions.js";
 
 // a global symbol: herald/trigger, herald/testing and the CLI are separate bundles (and a project
 // may hold two copies of herald), yet each reads the runtime of a catalog any of them made
-const RUNTIME: unique symbol = Symbol.for("herald.runtime") as never;
+/** The key of a catalog's runtime: a symbol, so `Object.keys`, JSON and the public types never show it. */
+export const RUNTIME: unique symbol = Symbol.for("herald.runtime") as never;
 
 /** A handler as the runtime calls it: the payload (upcast to the newest version) and its context. */
 export type RuntimeHandler = (payload: unknown, ctx: HandlerContext) => unknown;
@@ -35,19 +36,16 @@ export interface HandlerContext extends Senders {
  * Internal: reached through {@link runtimeOf}, never part of the public types.
  */
 export interface CatalogRuntime {
-  readonly names: readonly string[];
   /**
    * The record `defineEvents` compiled for event `name`: its schema, definition and version.
    * @throws UnknownEventError
    */
   event(name: unknown): CompiledEvent;
   /**
-   * Checks and validates one send and builds its envelope, before anything is sent. `lineage`
-   * chains it to a parent (a CloudEvent's `correlationid` and `causationid` keep their chain).
-   * @throws EventValidationError, UnknownEventError, InvalidOptionsError, InvalidDelayError
+   * The catalog's senders: each checks and validates before anything is sent. With `lineage`, every
+   * send is a child of it (a CloudEvent's `correlationid` and `causationid` keep their chain), and a
+   * send without an `id` gets one derived from its parent's, so a retried handler sends the same ids.
    */
-  prepare(name: unknown, payload: unknown, options?: LooseSendOptions, lineage?: Lineage): Envelope | Promise<Envelope>;
-  /** The catalog's senders; with `lineage`, every send is a child of it and gets an id derived from its parent's. */
   senders(lineage?: Lineage): Senders;
   /**
    * Runs `handler` for one delivery as `events.on` does: upcasts the envelope to the newest version,
@@ -69,17 +67,12 @@ export function runtimeOf(events: unknown): CatalogRuntime {
   return runtime;
 }
 
-/** Puts `runtime` on `catalog` in a slot that neither the types, nor `Object.keys`, nor a spread show. */
-export function attachRuntime<T extends object>(catalog: T, runtime: CatalogRuntime): T {
-  return Object.defineProperty(catalog, RUNTIME, { value: runtime, enumerable: false });
-}
-
 /** Builds the runtime of a compiled catalog delivering through `transport`. */
 export function createRuntime(compiled: Compiled, transport: Transport): CatalogRuntime {
   // the transport's clock where it has one: a delay measured on Date.now() never fires on a manual clock
   const timed: Compiled = transport.now ? { ...compiled, now: () => transport.now!() } : compiled;
   const failed = (error: unknown): Promise<never> =>
-    Promise.reject(toHeraldError(error, { what: `${transport.name} transport`, retryable: true }));
+    Promise.reject(toHeraldError(error, { context: `${transport.name} transport failed`, retryable: true }));
   // one `then` from the transport's promise to the caller's: it maps the result and the failure
   const deliver = <T>(envelopes: Envelope[], result: (receipts: readonly Receipt[]) => T): Promise<T> => {
     try {
@@ -127,10 +120,7 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
   };
 
   return {
-    names: compiled.names,
     event: (name) => eventOf(compiled, name),
-    prepare: (name, payload, options, lineage) =>
-      prepare(timed, name, payload, options, lineage && { lineage, next: 0 }),
     senders,
     handle(handler, delivery, extra) {
       const { definition } = eventOf(compiled, delivery.envelope.name);

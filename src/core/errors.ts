@@ -102,7 +102,7 @@ export class TransportError extends HeraldError {
   readonly retryAfterMs: number | undefined;
   constructor(
     message: string,
-    options: { cause?: unknown; retryable: boolean; status?: number; retryAfterMs?: number },
+    options: { cause?: unknown; retryable: boolean; status?: number | undefined; retryAfterMs?: number },
   ) {
     super("TRANSPORT_FAILED", message, { cause: options.cause });
     this.name = "TransportError";
@@ -205,14 +205,12 @@ function describeValue(value: unknown): string {
 
 /** What {@link toHeraldError} says about an error herald did not make. */
 export interface ToHeraldErrorOptions {
-  /** What failed, at the start of the message: `"embedded transport"` reads "embedded transport failed: …". */
-  readonly what?: string;
+  /** What failed, said before the error's message: `"embedded transport failed"`, `"Trigger.dev trigger failed (HTTP 503)"`. */
+  readonly context?: string;
   /** Whether sending again may succeed. Default `false`. */
   readonly retryable?: boolean;
-  /** The HTTP status of the failed request, where there was one: kept as `status`, and in the message. */
-  readonly status?: number;
-  /** Said in parentheses after "failed" (default: `HTTP <status>` where a status is given), like `"no response"`. */
-  readonly note?: string;
+  /** The HTTP status of the failed request, where there was one. */
+  readonly status?: number | undefined;
 }
 
 /**
@@ -225,30 +223,27 @@ export function toHeraldError(error: unknown, options: ToHeraldErrorOptions = {}
 }
 
 /**
- * Wraps `error` in a {@link TransportError}: "<what> failed (<note>): <message>", with `cause`,
- * `retryable` and `status`. A TransportError of this copy is returned as it is. For a transport
- * that treats every other error (a herald error of another kind included) as its own failure.
+ * Wraps `error` in a {@link TransportError}: "<context>: <message>", with `cause`, `retryable` and
+ * `status`. For a transport that counts every error, a herald error of another kind included, as
+ * its own failure.
  */
-export function wrapError(error: unknown, options: ToHeraldErrorOptions = {}): TransportError {
-  if (error instanceof TransportError) return error;
-  const { what, retryable = false, status } = options;
-  const note = options.note ?? (status === undefined ? undefined : `HTTP ${status}`);
-  const prefix = what === undefined ? "" : `${what} failed${note === undefined ? "" : ` (${note})`}: `;
-  return new TransportError(prefix + describeError(error), {
-    cause: error,
-    retryable,
-    ...(status === undefined ? {} : { status }),
-  });
+export function wrapError(
+  error: unknown,
+  { context, retryable = false, status }: ToHeraldErrorOptions,
+): TransportError {
+  const message = describeError(error);
+  return new TransportError(context ? `${context}: ${message}` : message, { cause: error, retryable, status });
 }
 
 /**
- * A copy of a herald error carrying `index`, the position in its batch of the event it refused
- * (`sendEvents`): `index` stays readonly on the error that was thrown. Anything else is returned as is.
+ * A herald error carrying `index`, the position in its batch of the event it refused (`sendEvents`),
+ * made without touching `error` (its `index` stays readonly). It is a new object whose prototype is
+ * `error`: the same class, code, message, stack, cause and data, read through. Anything else is
+ * returned as is.
  */
 export function withIndex(error: unknown, index: number): unknown {
-  if (!isHeraldError(error)) return error;
-  const copy: HeraldError = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error));
-  return Object.defineProperty(copy, "index", { value: index, enumerable: true });
+  // not a property-by-property copy: Object.getOwnPropertyDescriptors & co. cost 52 bytes gzipped at start (bench/size)
+  return isHeraldError(error) ? Object.create(error, { index: { value: index, enumerable: true } }) : error;
 }
 
 /** The message of anything thrown: an Error's `message`, else the value as a string. Never throws. */

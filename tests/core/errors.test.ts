@@ -178,30 +178,25 @@ describe("toHeraldError", () => {
 });
 
 describe("toHeraldError's options", () => {
-  it("says what failed, with the HTTP status or a note, and keeps retryable and status", () => {
+  it("says what failed before the message, and keeps retryable and status", () => {
     const cause = new Error("socket hang up");
-    expect(toHeraldError(cause, { what: "embedded transport", retryable: true })).toMatchObject({
+    expect(toHeraldError(cause, { context: "embedded transport failed", retryable: true })).toMatchObject({
       message: "embedded transport failed: socket hang up",
       retryable: true,
       status: undefined,
       cause,
     });
-    expect(toHeraldError(cause, { what: "Trigger.dev trigger", status: 503 })).toMatchObject({
+    expect(toHeraldError(cause, { context: "Trigger.dev trigger failed (HTTP 503)", status: 503 })).toMatchObject({
       message: "Trigger.dev trigger failed (HTTP 503): socket hang up",
       retryable: false,
       status: 503,
     });
-    expect(toHeraldError(cause, { what: "Trigger.dev trigger", note: "no response" }).message).toBe(
-      "Trigger.dev trigger failed (no response): socket hang up",
-    );
   });
 
-  it("wrapError wraps another herald error too, but returns a TransportError as it is", () => {
-    const transport = new TransportError("down", { retryable: true });
-    expect(wrapError(transport, { what: "x" })).toBe(transport);
+  it("wrapError wraps any error, a herald error of another kind too", () => {
     const options = new InvalidOptionsError("bad");
-    expect(wrapError(options, { what: "x" })).toMatchObject({ code: "TRANSPORT_FAILED", cause: options });
-    expect(toHeraldError(options, { what: "x" })).toBe(options);
+    expect(wrapError(options, { context: "x" })).toMatchObject({ code: "TRANSPORT_FAILED", cause: options });
+    expect(toHeraldError(options, { context: "x" })).toBe(options);
   });
 });
 

@@ -62,7 +62,7 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
   options: DispatcherOptions<TId> = {},
 ): DispatcherTask<TId> {
   const runtime = runtimeOf(events);
-  const subscribers = collectSubscribers(runtime.names, tasks);
+  const subscribers = collectSubscribers(events.names, tasks);
   const {
     id = DEFAULT_DISPATCHER_ID,
     client,

@@ -17,7 +17,7 @@ export interface CatalogEntry {
 export async function describeEvents(catalog: AnyCatalog): Promise<CatalogEntry[]> {
   const runtime = runtimeOf(catalog);
   return Promise.all(
-    runtime.names.map(async (name) => {
+    (catalog.names as readonly string[]).map(async (name) => {
       try {
         return { name, schema: await convertEvent({ name, ...runtime.event(name) }, "input", "draft-2020-12") };
       } catch {
