@@ -1,4 +1,4 @@
-import { type TransportError, wrapError } from "../../core/errors.js";
+import { isHeraldError, TransportError, wrapError } from "../../core/errors.js";
 
 interface ApiErrorLike {
   readonly name: string;
@@ -27,16 +27,15 @@ function isRetryableStatus(status: number | undefined): boolean {
  * not from the API (no client configured, a bug) are not retryable either.
  */
 export function toTransportError(error: unknown, what: string): TransportError {
+  if (isHeraldError(error) && error instanceof TransportError) return error;
   const api = findApiError(error);
   if (api) {
     const retryable = api.headers?.["x-should-retry"] === "false" ? false : isRetryableStatus(api.status);
-    return wrapError(error, {
-      what: `Trigger.dev ${what}`,
-      retryable,
-      ...(api.status === undefined ? { note: "no response" } : { status: api.status }),
-    });
+    const { status } = api;
+    const note = status === undefined ? "no response" : `HTTP ${status}`;
+    return wrapError(error, { context: `Trigger.dev ${what} failed (${note})`, retryable, status });
   }
   // the stream phase of a batch gave up on an unsealed batch: sending again completes it
   const retryable = (error as { name?: unknown } | null)?.name === "BatchNotSealedError";
-  return wrapError(error, { what: `Trigger.dev ${what}`, retryable });
+  return wrapError(error, { context: `Trigger.dev ${what} failed`, retryable });
 }
