@@ -15,7 +15,7 @@ export {
 export type { TriggerApi, TriggerClientOptions, TriggerRequestOptions } from "./delivery/trigger/client.js";
 export { MAX_TAG_LENGTH, MAX_TAGS } from "./delivery/trigger/run-options.js";
 export { MAX_BATCH_SIZE } from "./delivery/trigger/send.js";
-export { isWireEvent, type WireEvent } from "./delivery/trigger/wire.js";
+export type { WireEvent } from "./delivery/trigger/wire.js";
 export {
   type AnyEventTask,
   type EventTask,
@@ -33,5 +33,4 @@ export {
   type EventTaskModule,
 } from "./edges/trigger/dispatcher.js";
 export type { EventHook, EventHookContext, EventTaskHookName, EventTaskHooks } from "./edges/trigger/task-hooks.js";
-export type { LocalEvent, TaskPayload } from "./edges/trigger/task-payload.js";
 export { withTrigger } from "./edges/trigger/with-trigger.js";

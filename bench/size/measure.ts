@@ -64,7 +64,7 @@ export async function measureEntry(source: SizeSource, outdir: string): Promise<
     minify: true,
     format: "esm",
     platform: "node",
-    target: "node18",
+    target: "node20",
     external,
     write: false,
     metafile: true,

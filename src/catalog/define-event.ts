@@ -28,7 +28,7 @@ export interface EventDefinition extends EventMeta {
 
 /** The mark of a schema made by `defineEvent`. */
 export interface DefinedEvent {
-  readonly "~herald": EventDefinition;
+  readonly "~definition": EventDefinition;
 }
 
 /** The last schema of a version list. */
@@ -93,13 +93,13 @@ export function defineEvent(value: unknown, meta?: unknown): DefinedEvent {
   // `~standard` is the newest's own object, so validation runs on the schema that was given
   return Object.create(latest, {
     "~standard": { value: latest["~standard"], enumerable: false },
-    "~herald": { value: Object.freeze(definition), enumerable: false },
+    "~definition": { value: Object.freeze(definition), enumerable: false },
   }) as DefinedEvent;
 }
 
 /** The definition `defineEvent` left on `schema`, if it made it. */
 export function readDefinition(schema: unknown): EventDefinition | undefined {
-  const definition = (schema as Partial<DefinedEvent> | null)?.["~herald"];
+  const definition = (schema as Partial<DefinedEvent> | null)?.["~definition"];
   return typeof definition === "object" && definition !== null && Array.isArray(definition.versions)
     ? definition
     : undefined;

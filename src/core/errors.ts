@@ -102,7 +102,7 @@ export class TransportError extends HeraldError {
   readonly retryAfterMs: number | undefined;
   constructor(
     message: string,
-    options: { cause?: unknown; retryable: boolean; status?: number; retryAfterMs?: number },
+    options: { cause?: unknown; retryable: boolean; status?: number | undefined; retryAfterMs?: number | undefined },
   ) {
     super("TRANSPORT_FAILED", message, { cause: options.cause });
     this.name = "TransportError";
@@ -203,10 +203,54 @@ function describeValue(value: unknown): string {
   }
 }
 
-/** Wraps anything caught into a HeraldError; herald errors pass through untouched. */
-export function toHeraldError(error: unknown): HeraldError {
-  if (isHeraldError(error)) return error;
-  return new TransportError(describeError(error), { cause: error, retryable: false });
+/** What {@link toHeraldError} says about an error herald did not make. */
+export interface ToHeraldErrorOptions {
+  /** What failed, said before the error's message: `"embedded transport failed"`, `"Trigger.dev trigger failed (HTTP 503)"`. */
+  readonly context?: string;
+  /** Whether sending again may succeed. Default `false`. */
+  readonly retryable?: boolean;
+  /** The HTTP status of the failed request, where there was one. */
+  readonly status?: number | undefined;
+  /** How long to wait before sending again, in ms, where the other side said (`retry-after`). */
+  readonly retryAfterMs?: number | undefined;
+}
+
+/**
+ * The one conversion of anything caught into a HeraldError: a herald error (from this copy or
+ * another) already says what went wrong and passes through untouched; anything else becomes a
+ * {@link TransportError} keeping it as `cause`, as {@link wrapError} makes it.
+ */
+export function toHeraldError(error: unknown, options: ToHeraldErrorOptions = {}): HeraldError {
+  return isHeraldError(error) ? error : wrapError(error, options);
+}
+
+/**
+ * Wraps `error` in a {@link TransportError}: "<context>: <message>", with `cause`, `retryable` and
+ * `status`. For a transport that counts every error, a herald error of another kind included, as
+ * its own failure.
+ */
+export function wrapError(
+  error: unknown,
+  { context, retryable = false, status, retryAfterMs }: ToHeraldErrorOptions,
+): TransportError {
+  const message = describeError(error);
+  return new TransportError(context ? `${context}: ${message}` : message, {
+    cause: error,
+    retryable,
+    status,
+    retryAfterMs,
+  });
+}
+
+/**
+ * A herald error carrying `index`, the position in its batch of the event it refused (`sendEvents`),
+ * made without touching `error` (its `index` stays readonly). It is a new object whose prototype is
+ * `error`: the same class, code, message, stack, cause and data, read through. Anything else is
+ * returned as is.
+ */
+export function withIndex(error: unknown, index: number): unknown {
+  // not a property-by-property copy: Object.getOwnPropertyDescriptors & co. cost 52 bytes gzipped at start (bench/size)
+  return isHeraldError(error) ? Object.create(error, { index: { value: index, enumerable: true } }) : error;
 }
 
 /** The message of anything thrown: an Error's `message`, else the value as a string. Never throws. */

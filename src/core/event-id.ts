@@ -14,10 +14,8 @@ const pool = new Uint8Array(4096);
 let used = pool.length;
 
 function refill(): void {
-  const crypto = (globalThis as { crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array } }).crypto;
-  // Node 18 without --experimental-global-webcrypto has no global crypto: ids need uniqueness, not secrecy
-  if (crypto?.getRandomValues) crypto.getRandomValues(pool);
-  else for (let i = 0; i < pool.length; i++) pool[i] = Math.floor(Math.random() * 256);
+  // global Web Crypto: every supported runtime has it (Node 20.19+, Bun, Deno, edge runtimes)
+  crypto.getRandomValues(pool);
   used = 0;
 }
 

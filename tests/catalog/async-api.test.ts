@@ -136,7 +136,7 @@ describe("events.toAsyncAPI", () => {
     expect(messages["user.created-v2"]!.payload).toEqual(expected(userV2, "user.created-v2"));
     expect(messages["user.created"]!.payload).toEqual({
       ...(expected(userV3, "user.created") as object),
-      examples: contractSchemas["user.created"]["~herald"].examples,
+      examples: contractSchemas["user.created"]["~definition"].examples,
     });
     expect(
       parsed!

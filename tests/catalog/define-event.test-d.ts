@@ -53,7 +53,7 @@ describe("defineEvent types", () => {
   test("a versioned definition returns the newest schema's type; metadata is checked", () => {
     const event = defineEvent({ versions: [userV1, userV2], upcast: [(v1) => ({ firstName: v1.fullName, lastName: "", email: v1.email })], owner: "accounts" });
     expectTypeOf(event).toMatchTypeOf<typeof userV2>();
-    expectTypeOf(event["~herald"].owner).toEqualTypeOf<string | undefined>();
+    expectTypeOf(event["~definition"].owner).toEqualTypeOf<string | undefined>();
     defineEvent(userV1, { description: "x", owner: "y", deprecated: "use z" });
     defineEvent(userV1, { examples: [{ fullName: "Ada", email: "ada@example.com" }] });
     // @ts-expect-error an example must be the schema's input

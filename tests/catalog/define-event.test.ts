@@ -12,19 +12,19 @@ describe("defineEvent", () => {
     const valid = { firstName: "Ada", lastName: "L", email: "ada@example.com" };
     expect(event["~standard"].validate(valid)).toEqual({ value: { ...valid, plan: "free" } });
     expect(event["~standard"].validate({ fullName: "Ada L", email: "ada@example.com" })).toHaveProperty("issues");
-    expect(event["~herald"].versions).toHaveLength(3);
-    expect(event["~herald"].versions[2]).toBe(userV3);
-    expect(event["~herald"]).toMatchObject({ description: "A user signed up", owner: "accounts" });
+    expect(event["~definition"].versions).toHaveLength(3);
+    expect(event["~definition"].versions[2]).toBe(userV3);
+    expect(event["~definition"]).toMatchObject({ description: "A user signed up", owner: "accounts" });
     // the newest zod schema's methods still work on it, and the original is left untouched
     expect(event.parse(valid)).toEqual({ ...valid, plan: "free" });
-    expect("~herald" in userV3).toBe(false);
+    expect("~definition" in userV3).toBe(false);
   });
 
   it("wraps any Standard Schema, and two definitions of one schema keep their own metadata", () => {
     const schema = v.object({ id: v.string() });
     const a = defineEvent(schema, { owner: "a" });
     const b = defineEvent(schema, { owner: "b" });
-    expect([a["~herald"].owner, b["~herald"].owner]).toEqual(["a", "b"]);
+    expect([a["~definition"].owner, b["~definition"].owner]).toEqual(["a", "b"]);
     expect(a["~standard"].validate({ id: "x" })).toMatchObject({ value: { id: "x" } });
     expect(a["~standard"].validate({ id: 1 })).toHaveProperty("issues");
   });

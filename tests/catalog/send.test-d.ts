@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, test } from "vitest";
-import type { EventName, InferEvents, LooseSendOptions, Receipt, SendOptions } from "../../src/index.js";
+import type { LooseSendOptions } from "../../src/catalog/types.js";
+import type { EventName, InferEvents, Receipt, SendOptions } from "../../src/index.js";
 import { events, type Events, file, type Names, user } from "../fixtures/typed-catalog.js";
 
 // nothing here runs: `vitest --typecheck` only compiles this file

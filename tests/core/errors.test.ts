@@ -17,6 +17,8 @@ import {
   TransportError,
   toHeraldError,
   UnknownEventError,
+  withIndex,
+  wrapError,
   UnknownVersionError,
   UnsupportedSchemaError,
 } from "../../src/core/errors.js";
@@ -172,6 +174,48 @@ describe("toHeraldError", () => {
     expect(wrapped).toBeInstanceOf(TransportError);
     expect(wrapped.message).toBe("[object Object]");
     expect(wrapped.cause).toBe(bare);
+  });
+});
+
+describe("toHeraldError's options", () => {
+  it("says what failed before the message, and keeps retryable and status", () => {
+    const cause = new Error("socket hang up");
+    expect(toHeraldError(cause, { context: "embedded transport failed", retryable: true })).toMatchObject({
+      message: "embedded transport failed: socket hang up",
+      retryable: true,
+      status: undefined,
+      cause,
+    });
+    expect(toHeraldError(cause, { context: "Trigger.dev trigger failed (HTTP 503)", status: 503 })).toMatchObject({
+      message: "Trigger.dev trigger failed (HTTP 503): socket hang up",
+      retryable: false,
+      status: 503,
+    });
+  });
+
+  it("wrapError wraps any error, a herald error of another kind too", () => {
+    const options = new InvalidOptionsError("bad");
+    expect(wrapError(options, { context: "x" })).toMatchObject({ code: "TRANSPORT_FAILED", cause: options });
+    expect(toHeraldError(options, { context: "x" })).toBe(options);
+  });
+});
+
+describe("withIndex", () => {
+  it("returns a copy carrying the index: same class, code, message, cause and data; the original keeps none", () => {
+    const original = new EventValidationError("user.created", [{ message: "Required", path: ["email"] }]);
+    const copy = withIndex(original, 3) as EventValidationError;
+    expect(copy).not.toBe(original);
+    expect(copy).toBeInstanceOf(EventValidationError);
+    expect(isHeraldError(copy)).toBe(true);
+    expect(copy).toMatchObject({ index: 3, code: original.code, message: original.message, issues: original.issues });
+    expect(copy.stack).toBe(original.stack);
+    expect(original.index).toBeUndefined();
+  });
+
+  it("leaves anything that is not a herald error as it is", () => {
+    const plain = new Error("x");
+    expect(withIndex(plain, 1)).toBe(plain);
+    expect(withIndex("text", 1)).toBe("text");
   });
 });
 

@@ -60,14 +60,25 @@ const { createEmbeddedEngine } = require("herald");
 /** The catalog module a consumer writes; its inferred `events` type must be nameable (no TS2742). */
 export const catalogModule = `
 import { z } from "zod";
-import { defineEvents } from "herald";
+import { defineEvent, defineEvents } from "herald";
 
+export const userV1 = defineEvent(z.object({ fullName: z.string() }), { owner: "accounts" });
+export const profile = defineEvent({
+  versions: [userV1, z.object({ name: z.string() })],
+  upcast: [(v1) => ({ name: v1.fullName })],
+});
 export const events = defineEvents({
   "user.created": z.object({ email: z.email(), name: z.string().optional(), userId: z.string() }),
   "payment.processed": z.object({ amount: z.number().positive(), currency: z.string().length(3), at: z.coerce.date() }),
   "cache.flushed": z.undefined(),
+  "user.profiled": profile,
 });
-export const { sendEvent, send, sendEvents, on } = events;
+// every member a consumer may export as is: each inferred type must be nameable from "herald"
+export const { sendEvent, send, sendEvents, on, chain, parse, upcast, describe, toJSONSchema, toAsyncAPI, withTransport } =
+  events;
+export const handler: Parameters<typeof on<"user.created">>[1] = (user, ctx) => ctx.sendEvent("cache.flushed");
+export const described = events.describe("user.profiled");
+export const schemas = () => events.toJSONSchema();
 `;
 
 /** Uses the types a consumer imports; one line must not compile. */

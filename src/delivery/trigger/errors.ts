@@ -1,4 +1,4 @@
-import { isHeraldError, TransportError } from "../../core/errors.js";
+import { isHeraldError, TransportError, wrapError } from "../../core/errors.js";
 
 interface ApiErrorLike {
   readonly name: string;
@@ -47,20 +47,15 @@ function isRetryableStatus(status: number | undefined): boolean {
 export function toTransportError(error: unknown, what: string): TransportError {
   if (isHeraldError(error) && error instanceof TransportError) return error;
   const api = findApiError(error);
-  const message = error instanceof Error ? error.message : String(error);
   if (api) {
     const told = api.headers?.["x-should-retry"];
     const retryable = told === "false" ? false : told === "true" || isRetryableStatus(api.status);
-    const status = api.status === undefined ? "no response" : `HTTP ${api.status}`;
+    const { status } = api;
+    const note = status === undefined ? "no response" : `HTTP ${status}`;
     const retryAfterMs = retryable ? retryAfterOf(api.headers) : undefined;
-    return new TransportError(`Trigger.dev ${what} failed (${status}): ${message}`, {
-      cause: error,
-      retryable,
-      ...(api.status === undefined ? {} : { status: api.status }),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    });
+    return wrapError(error, { context: `Trigger.dev ${what} failed (${note})`, retryable, status, retryAfterMs });
   }
   // the stream phase of a batch gave up on an unsealed batch: sending again completes it
   const retryable = (error as { name?: unknown } | null)?.name === "BatchNotSealedError";
-  return new TransportError(`Trigger.dev ${what} failed: ${message}`, { cause: error, retryable });
+  return wrapError(error, { context: `Trigger.dev ${what} failed`, retryable });
 }

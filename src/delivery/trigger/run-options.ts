@@ -32,16 +32,6 @@ export function eventMetadata(envelope: Envelope): { herald: Record<string, stri
   return { herald };
 }
 
-type Subtle = Pick<SubtleCrypto, "digest">;
-let subtle: Subtle | Promise<Subtle> | undefined;
-
-function getSubtle(): Subtle | Promise<Subtle> {
-  const global = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
-  // Node 18 has no global Web Crypto unless started with --experimental-global-webcrypto
-  subtle ??= global ?? import("node:crypto").then((crypto) => crypto.webcrypto.subtle as Subtle);
-  return subtle;
-}
-
 /**
  * The idempotency key of one subscriber's run: SHA-256 (hex) of `${eventId}:${taskId}`, the hash
  * `idempotencyKeys.create(key, { scope: "global" })` makes. Hashed here because that function
@@ -49,6 +39,6 @@ function getSubtle(): Subtle | Promise<Subtle> {
  * would grow without bound in a long-lived sender. The SDK sends a 64-character key as is.
  */
 export async function idempotencyKeyFor(eventId: string, taskId: string): Promise<string> {
-  const digest = await (await getSubtle()).digest("SHA-256", new TextEncoder().encode(`${eventId}:${taskId}`));
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${eventId}:${taskId}`));
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

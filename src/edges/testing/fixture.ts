@@ -1,7 +1,8 @@
-import { readDefinition } from "../../catalog/define-event.js";
 import { standardJSONSchema } from "../../catalog/json-schema.js";
+import { runtimeOf } from "../../catalog/runtime.js";
 import type { AnyCatalog, EventName, EventPayload } from "../../catalog/types.js";
-import { formatIssue, InvalidOptionsError, isHeraldError, UnknownEventError } from "../../core/errors.js";
+import type { AnySchema } from "../../core/schema.js";
+import { formatIssue, InvalidOptionsError, isHeraldError } from "../../core/errors.js";
 import type { DeepPartial } from "./recorder.js";
 import { merge, sampleValue } from "./sample-value.js";
 
@@ -24,9 +25,8 @@ export function fixture<TCatalog extends AnyCatalog, TName extends EventName<TCa
   name: TName,
   partial?: DeepPartial<EventPayload<TCatalog, TName>>,
 ): EventPayload<TCatalog, TName> {
-  const schema = events.names.includes(name) ? events.schemas[name] : undefined;
-  if (!schema) throw new UnknownEventError(String(name), events.names);
-  const example = readDefinition(schema)?.examples?.[0];
+  const { schema, definition } = runtimeOf(events).event(name);
+  const example = definition?.examples?.[0];
   const value = example === undefined ? generate(name, schema, partial) : merge(structuredClone(example), partial);
   const result = schema["~standard"].validate(value);
   if (result instanceof Promise) {
@@ -42,7 +42,7 @@ export function fixture<TCatalog extends AnyCatalog, TName extends EventName<TCa
   return value as EventPayload<TCatalog, TName>;
 }
 
-function generate(name: string, schema: AnyCatalog["schemas"][string], partial: unknown): unknown {
+function generate(name: string, schema: AnySchema, partial: unknown): unknown {
   let json: object | undefined;
   try {
     json = standardJSONSchema(name, schema, "input", "draft-2020-12");

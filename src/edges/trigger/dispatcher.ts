@@ -101,7 +101,9 @@ export function createDispatcher<TId extends string = typeof DEFAULT_DISPATCHER_
   tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>,
   options: DispatcherOptions<TId> = {},
 ): DispatcherTask<TId> {
-  const subscribers = isSubscriberMap(tasks) ? readSubscriberMap(events, tasks) : collectSubscribers(events, tasks);
+  const subscribers = isSubscriberMap(tasks)
+    ? readSubscriberMap(events, tasks)
+    : collectSubscribers(events.names, tasks);
   recordDispatcher(events, options.id ?? DEFAULT_DISPATCHER_ID, subscribers);
   const {
     id = DEFAULT_DISPATCHER_ID,
@@ -199,7 +201,7 @@ function readSubscriberMap(
 }
 
 function collectSubscribers(
-  events: AnyCatalog,
+  names: readonly string[],
   tasks: readonly AnyEventTask[] | Readonly<Record<string, unknown>>,
 ): Map<string, string[]> {
   const list = Array.isArray(tasks);
@@ -207,7 +209,7 @@ function collectSubscribers(
   const subscribers = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const candidate of candidates) {
-    if (!isEventTask(candidate, events)) {
+    if (!isEventTask(candidate, names)) {
       if (list)
         throw new InvalidOptionsError(
           `createDispatcher: ${describe(candidate)} is not an event task of this catalog (make it with eventTask)`,
@@ -222,14 +224,14 @@ function collectSubscribers(
   return subscribers;
 }
 
-function isEventTask(value: unknown, events: AnyCatalog): value is AnyEventTask {
+function isEventTask(value: unknown, names: readonly string[]): value is AnyEventTask {
   const candidate = value as Partial<AnyEventTask> | null;
   return (
     typeof candidate === "object" &&
     candidate !== null &&
     typeof candidate.id === "string" &&
     typeof candidate.event === "string" &&
-    events.names.includes(candidate.event)
+    names.includes(candidate.event)
   );
 }
 

@@ -1,7 +1,7 @@
 import { type Context, schemaTask, type Task, type TaskOptions } from "@trigger.dev/sdk";
+import { runtimeOf, type RuntimeHandler } from "../../catalog/runtime.js";
 import type { AnyCatalog, EventContext, EventData, EventName, EventPayload } from "../../catalog/types.js";
 import { UnknownEventError } from "../../core/errors.js";
-import { createLineageRunner } from "./lineage-runner.js";
 import { recordEventTask } from "./subscriber-check.js";
 import { adaptHooks, type EventTaskHooks } from "./task-hooks.js";
 import { taskJsonSchema } from "./task-json-schema.js";
@@ -72,13 +72,10 @@ export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<T
   name: TName,
   options: EventTaskOptions<TCatalog, TName, TId, TOutput>,
 ): EventTask<TId, TName, EventPayload<TCatalog, TName>, TOutput> {
-  if (!events.names.includes(name)) throw new UnknownEventError(String(name), events.names);
-  const { run: handler, ...rest } = options;
-  const runner = createLineageRunner<{ ctx: Context; init?: unknown }>(
-    events,
-    name,
-    handler as (payload: unknown, ctx: object) => unknown,
-  );
+  const runtime = runtimeOf(events);
+  runtime.event(name);
+  const { run, ...rest } = options;
+  const handler = run as RuntimeHandler;
   const jsonSchema = taskJsonSchema(events, name);
   const parser = createPayloadParser(events, name);
   const unwrap = createEventUnwrapper(events, name);
@@ -92,7 +89,8 @@ export function eventTask<TCatalog extends AnyCatalog, TName extends EventName<T
     run: async (payload: TaskPayload, params) => {
       const envelope = await unwrap(payload, params.ctx.run);
       const extra = params.init === undefined ? { ctx: params.ctx } : { ctx: params.ctx, init: params.init };
-      return (await runner(envelope, params.ctx.attempt.number, params.signal, extra)) as Awaited<TOutput>;
+      const delivery = { envelope, attempt: params.ctx.attempt.number, signal: params.signal };
+      return (await runtime.handle(handler, delivery, extra)) as Awaited<TOutput>;
     },
   });
   // while Trigger.dev indexes, a dispatcher of this catalog that leaves this task out fails the index here

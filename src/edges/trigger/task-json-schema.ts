@@ -1,6 +1,6 @@
 import type { JSONSchema } from "@trigger.dev/sdk";
-import { readDefinition } from "../../catalog/define-event.js";
 import { describeSchema, standardJSONSchema } from "../../catalog/json-schema.js";
+import { runtimeOf } from "../../catalog/runtime.js";
 import type { AnyCatalog } from "../../catalog/types.js";
 
 /**
@@ -10,10 +10,10 @@ import type { AnyCatalog } from "../../catalog/types.js";
  * transform): a task file must load whatever its schema holds.
  */
 export function taskJsonSchema(events: AnyCatalog, name: string): JSONSchema | undefined {
-  const schema = events.schemas[name];
+  const event = runtimeOf(events).event(name);
   try {
-    const json = standardJSONSchema(name, schema, "input", "draft-07");
-    return json && (describeSchema(json, { name, schema, definition: readDefinition(schema) }, "input") as JSONSchema);
+    const json = standardJSONSchema(name, event.schema, "input", "draft-07");
+    return json && (describeSchema(json, { name, ...event }, "input") as JSONSchema);
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
-import { readDefinition } from "../../catalog/define-event.js";
 import type { AnyCatalog } from "../../catalog/types.js";
 import { upcastEnvelope } from "../../catalog/versions.js";
+import { runtimeOf } from "../../catalog/runtime.js";
 import type { Envelope } from "../../core/envelope.js";
 import { InvalidOptionsError } from "../../core/errors.js";
 import { validate } from "../../core/schema.js";
@@ -8,7 +8,8 @@ import { fromWireEvent, isWireEvent, type WireEvent } from "../../delivery/trigg
 
 /** A payload validated by the task itself (a dashboard test run, or `task.trigger(payload)`): it takes its identity from the run. */
 export interface LocalEvent {
-  readonly "~herald": 0;
+  // its own mark, not the wire's `~herald`: a local event never leaves the worker
+  readonly "~local": true;
   readonly name: string;
   readonly payload: unknown;
   /** The newest schema version, for a versioned event: the payload was validated as it. */
@@ -25,8 +26,7 @@ export type TaskPayload = WireEvent | LocalEvent;
  * @throws EventValidationError for a plain payload that fails the schema; InvalidOptionsError for a wire event of another event
  */
 export function createPayloadParser(events: AnyCatalog, name: string): (value: unknown) => Promise<TaskPayload> {
-  const schema = events.schemas[name];
-  const versions = readDefinition(schema)?.versions.length ?? 1;
+  const { schema, version } = runtimeOf(events).event(name);
   return async (value) => {
     if (isWireEvent(value) || isLocalEvent(value)) {
       if (value.name !== name)
@@ -35,10 +35,10 @@ export function createPayloadParser(events: AnyCatalog, name: string): (value: u
     }
     // validated as the newest version, and marked so: an envelope without a version is version 1
     return {
-      "~herald": 0,
+      "~local": true,
       name,
       payload: await validate(name, schema, value),
-      ...(versions > 1 ? { version: versions } : {}),
+      ...(version === undefined ? {} : { version }),
     };
   };
 }
@@ -48,7 +48,7 @@ function isLocalEvent(value: unknown): value is LocalEvent {
   return (
     typeof local === "object" &&
     local !== null &&
-    local["~herald"] === 0 &&
+    local["~local"] === true &&
     typeof local.name === "string" &&
     "payload" in local
   );
@@ -62,7 +62,7 @@ export interface RunIdentity {
 
 /** The envelope a run handles: the one sent, or for a local payload one named after the run. */
 export function envelopeOf(payload: TaskPayload, run: RunIdentity): Envelope {
-  if (payload["~herald"] === 1) return fromWireEvent(payload);
+  if (!("~local" in payload)) return fromWireEvent(payload);
   const envelope = {
     id: run.id,
     name: payload.name,
@@ -84,7 +84,7 @@ export type EventUnwrapper = (payload: unknown, run: RunIdentity) => Promise<Env
  * @throws (rejects) UnknownVersionError or EventValidationError where the upcast fails; InvalidOptionsError for a value the schema step did not produce
  */
 export function createEventUnwrapper(events: AnyCatalog, name: string): EventUnwrapper {
-  const definition = readDefinition(events.schemas[name]);
+  const { definition } = runtimeOf(events).event(name);
   const unwrapped = new WeakMap<TaskPayload, Promise<Envelope>>();
   return (payload, run) => {
     if (!((isWireEvent(payload) || isLocalEvent(payload)) && payload.name === name)) {

@@ -20,11 +20,11 @@ async function startDev(fixture: string, ...args: string[]): Promise<{ dev: CliP
 }
 
 describe("herald dev + herald send, as child processes", () => {
-  it("serves a TypeScript catalog with no build step, takes the issue's curl body and herald send, prints events and runs, and stops on SIGINT", async () => {
+  it("serves a TypeScript catalog with no build step, takes the README's curl body and herald send, prints events and runs, and stops on SIGINT", async () => {
     const { dev, url } = await startDev("dev-catalog.ts");
     expect(dev.stdout()).toContain("4 events");
 
-    // the curl call, exactly: POST, Content-Type: application/json, no auth
+    // the README's curl call, exactly: POST, Content-Type: application/json, no auth
     const curl = await fetch(url.replace("127.0.0.1", "localhost"), {
       method: "POST",
       headers: { "Content-Type": "application/json" },

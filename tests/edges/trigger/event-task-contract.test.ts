@@ -53,7 +53,7 @@ describe("eventTask and the catalog as a contract", () => {
     expect(typeof schema).toBe("function");
     expect(schema.toJsonSchema?.()).toEqual(welcome.jsonSchema);
     await expect(schema(ada)).resolves.toEqual({
-      "~herald": 0,
+      "~local": true,
       name: "user.created",
       payload: { ...ada, plan: "free" },
       version: 3,

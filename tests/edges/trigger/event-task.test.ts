@@ -122,7 +122,7 @@ describe("eventTask", () => {
     await processUpload.trigger({ fileId: "f4", size: "7" });
     expect(fake.server.runs[0]).toMatchObject({
       taskId: "process-upload",
-      payload: { "~herald": 0, name: "file.uploaded", payload: { fileId: "f4", size: 7 } },
+      payload: { "~local": true, name: "file.uploaded", payload: { fileId: "f4", size: 7 } },
     });
     await expect(processUpload.trigger({ fileId: "f4" } as never)).rejects.toThrow(EventValidationError);
     // what arrived passes the worker's parse unchanged: size stays a number

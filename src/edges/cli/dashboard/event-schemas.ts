@@ -1,7 +1,6 @@
-import { readDefinition } from "../../../catalog/define-event.js";
 import { convertEvent } from "../../../catalog/json-schema.js";
+import { runtimeOf } from "../../../catalog/runtime.js";
 import type { AnyCatalog } from "../../../catalog/types.js";
-import type { AnySchema } from "../../../core/schema.js";
 
 /** One event of `GET /api/catalog`: its name and, where herald can derive one, its JSON Schema. */
 export interface CatalogEntry {
@@ -18,15 +17,13 @@ export interface CatalogEntry {
 /**
  * The JSON Schema of each event, as a sender writes it (`io: "input"`), converted as
  * `events.toJSONSchema()` and `herald export` convert it, but one event at a time: the catalog
- * method rejects when any schema does not convert, and the form still wants the others. Reading
- * the schemas rather than calling the method also serves a catalog from another copy of herald.
+ * method rejects when any schema does not convert, and the form still wants the others.
  */
 export async function describeEvents(catalog: AnyCatalog): Promise<CatalogEntry[]> {
-  const schemas = catalog.schemas as Readonly<Record<string, AnySchema>>;
+  const runtime = runtimeOf(catalog);
   return Promise.all(
     (catalog.names as readonly string[]).map(async (name) => {
-      const schema = schemas[name]!;
-      const definition = readDefinition(schema);
+      const { schema, definition } = runtime.event(name);
       const meta = {
         ...(typeof definition?.description === "string" ? { description: definition.description } : {}),
         ...(typeof definition?.owner === "string" ? { owner: definition.owner } : {}),

@@ -1,0 +1,159 @@
+import type { Envelope, Lineage } from "../core/envelope.js";
+import { InvalidOptionsError, toHeraldError, withIndex } from "../core/errors.js";
+import type { DeliverOptions, Delivery, Receipt, Transport } from "../delivery/transport.js";
+import { type Compiled, type CompiledEvent, deliverOptionsOf, eventOf, prepare } from "./prepare.js";
+import type { LooseSendOptions } from "./types.js";
+import { upcastEnvelope } from "./versions.js";
+
+// a global symbol: herald/trigger, herald/testing and the CLI are separate bundles (and a project
+// may hold two copies of herald), yet each reads the runtime of a catalog any of them made
+/** The key of a catalog's runtime: a symbol, so `Object.keys`, JSON and the public types never show it. */
+export const RUNTIME: unique symbol = Symbol.for("herald.runtime") as never;
+
+/** A handler as the runtime calls it: the payload (upcast to the newest version) and its context. */
+export type RuntimeHandler = (payload: unknown, ctx: HandlerContext) => unknown;
+
+/** A message of `send` and `sendEvents`: a name, a payload and send options. */
+export type LooseMessage = { readonly name: string; readonly payload?: unknown } & LooseSendOptions;
+
+/** The senders of a catalog, or of a handler's context (then with lineage and derived child ids). */
+export interface Senders {
+  sendEvent(name: string, payload?: unknown, options?: LooseSendOptions): Promise<Receipt>;
+  send(message: LooseMessage): Promise<Receipt>;
+  sendEvents(messages: readonly LooseMessage[]): Promise<readonly Receipt[]>;
+}
+
+/** What a handler gets beside its payload, untyped: the typed view is `EventContext`. */
+export interface HandlerContext extends Senders {
+  readonly event: Envelope;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A catalog's per-event runtime, for herald's own edges (event tasks, the dispatcher, fixtures, the
+ * dashboard): the one place an event is looked up, a send is prepared and a delivery is handled.
+ * Internal: reached through {@link runtimeOf}, never part of the public types.
+ */
+export interface CatalogRuntime {
+  /**
+   * The record `defineEvents` compiled for event `name`: its schema, definition and version.
+   * @throws UnknownEventError
+   */
+  event(name: unknown): CompiledEvent;
+  /**
+   * The catalog's senders: each checks and validates before anything is sent. With `lineage`, every
+   * send is a child of it (a CloudEvent's `correlationid` and `causationid` keep their chain), and a
+   * send without an `id` gets one derived from its parent's, so a retried handler sends the same ids.
+   */
+  senders(lineage?: Lineage): Senders;
+  /**
+   * Runs `handler` for one delivery as `events.on` does: upcasts the envelope to the newest version,
+   * then calls the handler with the payload and its context (the envelope, the attempt, senders
+   * with lineage), plus `extra`'s fields (an event task's Trigger.dev `ctx`).
+   * @throws (rejects) UnknownVersionError, EventValidationError where the upcast fails; whatever `handler` throws
+   */
+  handle(handler: RuntimeHandler, delivery: Delivery, extra?: object): unknown;
+}
+
+/**
+ * The runtime of `events`, a catalog made by `defineEvents` (in this copy of herald or another).
+ * @throws InvalidOptionsError for anything else
+ */
+export function runtimeOf(events: unknown): CatalogRuntime {
+  const runtime = (events as { [RUNTIME]?: CatalogRuntime } | null)?.[RUNTIME];
+  if (typeof runtime !== "object" || runtime === null)
+    throw new InvalidOptionsError("Expected a catalog made by defineEvents");
+  return runtime;
+}
+
+/** Builds the runtime of a compiled catalog delivering through `transport`. */
+export function createRuntime(compiled: Compiled, transport: Transport): CatalogRuntime {
+  // the transport's clock where it has one: a delay measured on Date.now() never fires on a manual clock
+  const timed: Compiled = transport.now ? { ...compiled, now: () => transport.now!() } : compiled;
+  const failed = (error: unknown): Promise<never> =>
+    Promise.reject(toHeraldError(error, { context: `${transport.name} transport failed`, retryable: true }));
+  // one `then` from the transport's promise to the caller's: it maps the result and the failure
+  const deliver = <T>(
+    envelopes: Envelope[],
+    result: (receipts: readonly Receipt[]) => T,
+    how?: DeliverOptions,
+  ): Promise<T> => {
+    try {
+      return (how === undefined ? transport.deliver(envelopes) : transport.deliver(envelopes, how)).then(
+        result,
+        failed,
+      );
+    } catch (error) {
+      return failed(error);
+    }
+  };
+  const all = (receipts: readonly Receipt[]): readonly Receipt[] => receipts;
+  const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
+  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
+  // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
+  const sendOne = (
+    prepared: () => Envelope | Promise<Envelope>,
+    options: LooseSendOptions | undefined,
+  ): Promise<Receipt> => {
+    try {
+      const envelope = prepared();
+      if (options === undefined) return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
+      const how = howOf([options]);
+      const deliverWith = (ready: Envelope): Promise<Receipt> => deliver([ready], first, how);
+      return envelope instanceof Promise ? envelope.then(deliverWith) : deliverWith(envelope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  const senders = (lineage?: Lineage): Senders => {
+    // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
+    const origin = lineage && { lineage, next: 0 };
+    const prepareMessage = (message: LooseMessage): Envelope | Promise<Envelope> => {
+      if (typeof message !== "object" || message === null)
+        throw new InvalidOptionsError("An event must be an object { name, payload, ...options }");
+      const { name, payload, ...options } = message;
+      return prepare(timed, name, payload, options, origin);
+    };
+    return {
+      sendEvent: (name, payload, options) => sendOne(() => prepare(timed, name, payload, options, origin), options),
+      send: (message) => sendOne(() => prepareMessage(message), message),
+      async sendEvents(messages) {
+        if (!Array.isArray(messages))
+          throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
+        // validate the whole batch before the first envelope leaves
+        const settled = await Promise.allSettled(messages.map(async (message) => prepareMessage(message)));
+        const index = settled.findIndex((result) => result.status === "rejected");
+        if (index !== -1) throw withIndex((settled[index] as PromiseRejectedResult).reason, index);
+        const envelopes = settled.map((result) => (result as PromiseFulfilledResult<Envelope>).value);
+        return envelopes.length === 0 ? [] : deliver(envelopes, all, howOf(messages));
+      },
+    };
+  };
+
+  return {
+    event: (name) => eventOf(compiled, name),
+    senders,
+    handle(handler, delivery, extra) {
+      const { definition } = eventOf(compiled, delivery.envelope.name);
+      const context = senders({ correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id });
+      const run = (event: Envelope): unknown =>
+        handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context, ...extra });
+      // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
+      const event = upcastEnvelope(definition, delivery.envelope);
+      return event instanceof Promise ? event.then(run) : run(event);
+    },
+  };
+}
+
+// a chosen id is checked for reuse, a signal aborts the send; the options were validated by prepare()
+function howOf(options: readonly LooseSendOptions[]): DeliverOptions | undefined {
+  let chosenIds = false;
+  const signals: AbortSignal[] = [];
+  for (const option of options) {
+    if (option.id !== undefined) chosenIds = true;
+    if (option.signal !== undefined) signals.push(option.signal);
+  }
+  return deliverOptionsOf(chosenIds, signals);
+}
