@@ -2,15 +2,17 @@
  * A budget on what the `herald` entry loads at start (bench/size, on the build `npm test` makes
  * first): it fails when a change grows the start-up code past the budget, or pulls the JSON
  * Schema / AsyncAPI exporters, which `toJSONSchema()` / `toAsyncAPI()` load on first use, back
- * into it. The target is 6 kB; the entry measures 8.48 kB with the catalog runtime (bench/README.md#size).
+ * into it. The target is 6 kB; the entry measures 10.33 kB after the hostile-input hardening (bench/README.md#size).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type EntrySize, measureEntry, root } from "../../bench/size/measure.js";
 
-// measured 2026-11-30 at 8.48 kB (8.44 before the catalog runtime); room for a small fix, not for a feature
-const BUDGET_KB = 8.5;
+// measured 2026-11-30 at 10.33 kB: 8.48 with the catalog runtime, then +1.85 kB for the hostile-input
+// hardening (id rules, conflict fingerprints, run timeouts, bounded close, kept CloudEvents attributes);
+// room for a small fix, not for a feature
+const BUDGET_KB = 10.5;
 const entry = join(root, "dist/index.js");
 let size: EntrySize;
 
