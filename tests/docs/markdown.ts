@@ -82,9 +82,13 @@ export function anchors(file: string): Set<string> {
   const seen = new Map<string, number>();
   const result = new Set<string>();
   prose(file).forEach((line, index) => {
+    // an explicit HTML anchor (`<a id="coerce"></a>`) is a target too, as GitHub renders it
+    for (const match of line.matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) result.add(match[1]!);
     if (!/^#{1,6}\s/.test(line)) return; // prose() blanks code blocks, so a `#` comment in one is no heading
-    // the heading as rendered: inline code keeps its content, a link its text
-    const text = raw[index]!.replace(/^#{1,6}\s+/, "").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
+    // the heading as rendered: inline code keeps its content, a link its text, an `<a>` tag nothing
+    const text = raw[index]!.replace(/^#{1,6}\s+/, "")
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/<\/?a(?:\s[^>]*)?>/g, "");
     const slug = text
       .trim()
       .toLowerCase()
