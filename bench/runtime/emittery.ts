@@ -33,7 +33,10 @@ if (values.compare !== undefined)
     "herald (compare)",
     ((await import(`${values.compare}/index.ts`)) as { defineEvents: DefineEvents }).defineEvents,
   ]);
-const { default: Emittery } = (await import("emittery")) as { default: new () => EmitterLike };
+// emittery 2 declares Node >= 22, so it is not a devDependency (CI installs with --engine-strict):
+// `npm i --no-save emittery@2.2.0` before running this bench; a variable specifier keeps tsc from resolving it
+const EMITTERY = "emittery";
+const { default: Emittery } = (await import(EMITTERY)) as { default: new () => EmitterLike };
 interface EmitterLike {
   on(name: string, listener: (data: unknown) => unknown): unknown;
   emit(name: string, data: unknown): Promise<void>;

@@ -26,7 +26,7 @@ export interface DefineEventsOptions {
  *   "user.created": z.object({ email: z.email(), userId: z.string() }),
  * });
  * await events.sendEvent("user.created", { email: "a@b.co", userId: "u1" });
- * @see README.md#api
+ * @see docs/catalog.md
  */
 export function defineEvents<TSchemas extends AnySchemas>(
   schemas: TSchemas & CheckedNames<TSchemas>,

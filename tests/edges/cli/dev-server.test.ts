@@ -138,22 +138,24 @@ describe("herald dev's server against hostile clients, over loopback HTTP", () =
     expect(((await stats.json()) as { timeline: { bucketMs: number } }).timeline.bucketMs).toBe(86_400_000);
 
     const depth = 100_000;
-    const deep = `{"event":"any.thing","id":"deep-1","payload":{"data":${"[".repeat(depth)}${"]".repeat(depth)}}}`;
+    // no id: a client-chosen id is fingerprinted for conflicts, and a payload this deep is refused there (400)
+    const deep = `{"event":"any.thing","payload":{"data":${"[".repeat(depth)}${"]".repeat(depth)}}}`;
     const sent = await fetch(`${base}/trigger`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: deep,
     });
     expect(sent.status).toBe(200);
-    await expect.poll(() => lines.find((line) => line.startsWith("→ any.thing deep-1"))).toBeDefined();
-    expect(lines.find((line) => line.startsWith("→ any.thing deep-1"))).toMatch(/nested deeper than 1000 levels/);
-    const detail = await fetch(`${base}/api/events/deep-1`);
+    const id = ((await sent.json()) as { result: { id: string } }).result.id;
+    await expect.poll(() => lines.find((line) => line.startsWith(`→ any.thing ${id}`))).toBeDefined();
+    expect(lines.find((line) => line.startsWith(`→ any.thing ${id}`))).toMatch(/nested deeper than 1000 levels/);
+    const detail = await fetch(`${base}/api/events/${id}`);
     expect(detail.status).toBe(200);
     expect(await detail.json()).toMatchObject({
-      event: { id: "deep-1", payload: "(not shown: nested deeper than 1000 levels)" },
+      event: { id, payload: "(not shown: nested deeper than 1000 levels)" },
       payloadHidden: true,
     });
-    const replay = await fetch(`${base}/api/events/deep-1/replay`, {
+    const replay = await fetch(`${base}/api/events/${id}/replay`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{}",
