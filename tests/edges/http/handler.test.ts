@@ -19,7 +19,7 @@ async function call(
 }
 
 describe("createEventHandler: success", () => {
-  it("sends the issue's curl body and answers 200 { success, message, result }", async () => {
+  it("sends the documented curl body and answers 200 { success, message, result }", async () => {
     const { events, transport } = recordingCatalog();
     const { status, body, response } = await call(createEventHandler(events, open), jsonRequest(CURL_BODY));
     expect(status).toBe(200);
@@ -210,7 +210,7 @@ describe("createEventHandler: every refusal has its status and code, and sends n
     expect(response.headers.get("allow")).toBe("POST");
   });
 
-  it("reports missing fields as the issue shows: { error: 'Missing required fields', missing }", async () => {
+  it("reports missing fields as the design documents them: { error: 'Missing required fields', missing }", async () => {
     const { events } = recordingCatalog();
     const { body } = await call(createEventHandler(events, open), jsonRequest({ payload: {} }));
     expect(body).toMatchObject({ error: "Missing required fields", code: "MISSING_FIELDS", missing: ["event"] });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineEvents, TransportError, type Transport } from "../../../src/index.js";
 import { createRecordingTransport } from "../../../src/testing.js";
 
-/** The schemas the HTTP tests send against; `test.event` is the issue's curl event. */
+/** The schemas the HTTP tests send against; `test.event` is the event of the documented curl call (docs/http.md). */
 export const schemas = {
   "test.event": z.object({ message: z.string() }),
   "user.created": z.object({ email: z.email(), name: z.string().optional(), userId: z.string() }),
@@ -52,5 +52,5 @@ export function jsonRequest(
   });
 }
 
-/** The issue's curl body, byte for byte. */
+/** The documented curl body (docs/http.md), byte for byte. */
 export const CURL_BODY = '{"event":"test.event","payload":{"message":"This is a test event"}}';

@@ -18,7 +18,7 @@ describe("HTTP_ERRORS", () => {
     }
   });
 
-  it("gives the issue's failures distinct statuses where HTTP has one for them", () => {
+  it("gives a request's distinct failures (bad JSON, auth, allow list, unknown event, method, size, media type, payload) distinct statuses", () => {
     const codes = [
       "INVALID_JSON",
       "UNAUTHENTICATED",
@@ -32,7 +32,7 @@ describe("HTTP_ERRORS", () => {
     expect(new Set(codes.map((code) => HTTP_ERRORS[code].status)).size).toBe(codes.length);
   });
 
-  it("uses the issue's title for missing fields", () => {
+  it("titles missing fields 'Missing required fields', as documented", () => {
     expect(HTTP_ERRORS.MISSING_FIELDS).toEqual({ status: 400, error: "Missing required fields" });
   });
 });
