@@ -31,10 +31,6 @@ describe("HTTP_ERRORS", () => {
     ] as const;
     expect(new Set(codes.map((code) => HTTP_ERRORS[code].status)).size).toBe(codes.length);
   });
-
-  it("uses the issue's title for missing fields", () => {
-    expect(HTTP_ERRORS.MISSING_FIELDS).toEqual({ status: 400, error: "Missing required fields" });
-  });
 });
 
 describe("statusOf", () => {
