@@ -4,7 +4,7 @@ import { isHeraldError } from "../../core/errors.js";
 import type { Receipt } from "../../delivery/transport.js";
 import { decodeJson, type EventRequestBody } from "./body.js";
 import { BATCH, toEventRequest } from "./cloud-event-request.js";
-import { HttpProblem } from "./respond.js";
+import { HttpProblem, type ToProblem } from "./respond.js";
 
 /** The body of a 200 response to a CloudEvents batch. */
 export interface EventsSentBody {
@@ -15,28 +15,17 @@ export interface EventsSentBody {
   readonly result: readonly Receipt[];
 }
 
-/** One member of a batch was refused: the handler answers as for `error`, and names `index` (from 0). Nothing was sent. */
-export class BatchMemberError extends Error {
-  readonly index: number;
-  readonly error: unknown;
-  constructor(index: number, error: unknown) {
-    super(`Batch event ${index} was refused`, { cause: error });
-    this.name = "BatchMemberError";
-    this.index = index;
-    this.error = error;
-  }
-}
-
 /**
  * Reads a CloudEvents JSON batch (JSON format, section 4): an array of structured events, each
  * read as a single structured event is, then passed to `check` (the handler's allow list). An
  * empty array is a valid batch.
- * @throws HttpProblem INVALID_JSON, INVALID_BODY (not an array), PAYLOAD_TOO_LARGE (more than `maxEvents`); BatchMemberError around InvalidCloudEventError or what `check` throws
+ * @throws HttpProblem INVALID_JSON, INVALID_BODY (not an array), PAYLOAD_TOO_LARGE (more than `maxEvents`); for a refused member, `toProblem` of its InvalidCloudEventError or of what `check` throws, with its `index`
  */
 export function parseCloudEventBatch(
   raw: Uint8Array,
   maxEvents: number,
   check: (event: string) => void,
+  toProblem: ToProblem,
 ): EventRequestBody[] {
   const value = decodeJson(
     raw,
@@ -61,7 +50,7 @@ export function parseCloudEventBatch(
       check(request.event);
       return request;
     } catch (error) {
-      throw new BatchMemberError(index, error);
+      throw toProblem(error).forBatchMember(index);
     }
   });
 }
@@ -69,18 +58,19 @@ export function parseCloudEventBatch(
 /**
  * Sends a batch with the catalog's `sendEvents`: every event is validated before the first is
  * sent, and none is sent if one fails; the catalog's error names the refused event's `index`.
- * @throws BatchMemberError around the catalog's error (UnknownEventError, EventValidationError, ...); TransportError as it is
+ * @throws HttpProblem: `toProblem` of the catalog's error (UnknownEventError, EventValidationError, ...) with its `index`; TransportError as it is
  */
 export async function sendCloudEventBatch(
   events: AnyCatalog,
   batch: readonly EventRequestBody[],
+  toProblem: ToProblem,
 ): Promise<readonly Receipt[]> {
   const messages = batch.map(({ event, ...message }) => ({ name: event, ...message }));
   try {
     return await events.sendEvents(messages);
   } catch (error) {
     if (isHeraldError(error) && error.code !== "TRANSPORT_FAILED" && error.index !== undefined)
-      throw new BatchMemberError(error.index, error);
+      throw toProblem(error).forBatchMember(error.index);
     throw error;
   }
 }

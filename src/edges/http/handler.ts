@@ -13,12 +13,7 @@ import { createAuthenticator, type HandlerAuth } from "./auth.js";
 import { isJsonMediaType } from "../../core/json-media-type.js";
 import { type EventRequestBody, parseEventRequest, readBody } from "./body.js";
 import { genuineRequest, withReplies } from "./fast-path.js";
-import {
-  BatchMemberError,
-  type EventsSentBody,
-  parseCloudEventBatch,
-  sendCloudEventBatch,
-} from "./cloud-event-batch.js";
+import { type EventsSentBody, parseCloudEventBatch, sendCloudEventBatch } from "./cloud-event-batch.js";
 import { cloudEventMode, parseCloudEventRequest, STRUCTURED } from "./cloud-event-request.js";
 import {
   createIdempotencyMemory,
@@ -26,7 +21,7 @@ import {
   fingerprintOf,
   type IdempotencyMemory,
 } from "./idempotency.js";
-import { HttpProblem, jsonReply, problemReply, type Reply } from "./respond.js";
+import { HttpProblem, jsonReply, problemReply, type Reply, type ToProblem } from "./respond.js";
 
 /** Options of {@link createEventHandler}. */
 export interface EventHandlerOptions<TName extends string = string> {
@@ -162,11 +157,13 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
             "INVALID_OPTIONS",
             "A batch takes no Idempotency-Key header: each CloudEvent's id is its idempotency key",
           );
-        const batch = parseCloudEventBatch(raw, maxBatch, checkAllowed);
-        const release = await claimBatch(memory, batch);
+        // a refused member's error becomes its problem where its index is known
+        const problemOf: ToProblem = (error) => toProblem(error, request, report);
+        const batch = parseCloudEventBatch(raw, maxBatch, checkAllowed, problemOf);
+        const release = await claimBatch(memory, batch, problemOf);
         let receipts: readonly Receipt[];
         try {
-          receipts = await sendCloudEventBatch(events, batch);
+          receipts = await sendCloudEventBatch(events, batch, problemOf);
         } catch (error) {
           release();
           throw error;
@@ -196,7 +193,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
       const body: EventSentBody = { success: true, message: `Event ${receipt.name} sent`, result: receipt };
       return jsonReply(200, body);
     } catch (error) {
-      return errorReply(error, request, report);
+      return problemReply(toProblem(error, request, report));
     }
   };
   return withReplies(handle);
@@ -232,7 +229,11 @@ function checkEventId(id: unknown, what: string): void {
 }
 
 // all of a batch's ids are claimed before anything is sent, and all are released if one conflicts or the send fails
-async function claimBatch(memory: IdempotencyMemory, batch: readonly EventRequestBody[]): Promise<() => void> {
+async function claimBatch(
+  memory: IdempotencyMemory,
+  batch: readonly EventRequestBody[],
+  problemOf: ToProblem,
+): Promise<() => void> {
   const releases: (() => void)[] = [];
   const release = (): void => {
     for (const forget of releases) forget();
@@ -243,7 +244,7 @@ async function claimBatch(memory: IdempotencyMemory, batch: readonly EventReques
         checkEventId(id, "The CloudEvent's id");
         releases.push(memory.claim(id!, await fingerprintOf(event, version, payload)));
       } catch (error) {
-        throw new BatchMemberError(index, error);
+        throw problemOf(error).forBatchMember(index);
       }
     }
   } catch (error) {
@@ -260,15 +261,6 @@ function checkLimit(name: string, value: number): number {
 }
 
 type Report = (error: unknown, request: Request) => void;
-
-function errorReply(error: unknown, request: Request, report: Report): Reply {
-  if (!(error instanceof BatchMemberError)) return problemReply(toProblem(error, request, report));
-  // the same body as for a single event, with the refused event's position in the batch
-  const { code, message, details, headers } = toProblem(error.error, request, report);
-  return problemReply(
-    new HttpProblem(code, `Batch event ${error.index}: ${message}`, { ...details, index: error.index }, { ...headers }),
-  );
-}
 
 function toProblem(error: unknown, request: Request, report: Report): HttpProblem {
   if (error instanceof HttpProblem) return error;

@@ -36,7 +36,23 @@ export class HttpProblem extends Error {
     this.details = details;
     this.headers = headers;
   }
+
+  /**
+   * The same problem for one event of a CloudEvents batch: code, details and headers kept, the
+   * message prefixed with `Batch event <index>: `, and `index` (from 0) added. Nothing in the batch was sent.
+   */
+  forBatchMember(index: number): HttpProblem {
+    return new HttpProblem(
+      this.code,
+      `Batch event ${index}: ${this.message}`,
+      { ...this.details, index },
+      { ...this.headers },
+    );
+  }
 }
+
+/** Turns anything a send throws into the problem the client sees (the handler's, which also reports what it hides). */
+export type ToProblem = (error: unknown) => HttpProblem;
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 

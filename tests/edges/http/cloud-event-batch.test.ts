@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEmbeddedEngine, defineEvents } from "../../../src/index.js";
-import { createEventHandler, DEFAULT_MAX_BATCH_EVENTS, signRequest, toNodeHandler } from "../../../src/http.js";
+import { createEventHandler, signRequest, toNodeHandler } from "../../../src/http.js";
 import { createRecordingTransport } from "../../../src/testing.js";
 import { contractSchemas } from "../../fixtures/contract-schemas.js";
 import { failingCatalog, transportFailure } from "./helpers.js";
@@ -187,7 +187,6 @@ describe("CloudEvents batch mode (application/cloudevents-batch+json)", () => {
   });
 
   it("answers 413 for more events than maxBatchEvents (default 100) or a body over maxBodyBytes", async () => {
-    expect(DEFAULT_MAX_BATCH_EVENTS).toBe(100);
     const over = await batch("/small", [file("s-1"), file("s-2"), file("s-3"), file("s-4")]);
     expect(over.status).toBe(413);
     expect(await over.json()).toMatchObject({

@@ -31,10 +31,6 @@ describe("HTTP_ERRORS", () => {
     ] as const;
     expect(new Set(codes.map((code) => HTTP_ERRORS[code].status)).size).toBe(codes.length);
   });
-
-  it("titles missing fields 'Missing required fields', as documented", () => {
-    expect(HTTP_ERRORS.MISSING_FIELDS).toEqual({ status: 400, error: "Missing required fields" });
-  });
 });
 
 describe("statusOf", () => {
