@@ -25,6 +25,7 @@ export type {
   EventHandler,
   EventName,
   EventPayload,
+  HandlerContext,
   InferEvents,
   OnOptions,
   PayloadMap,

@@ -208,26 +208,40 @@ export interface SendEvents<TPayloads> {
   }): Promise<readonly Receipt[]>;
 }
 
-/** What a handler gets beside its payload. */
-export interface EventContext<TSchemas extends AnySchemas, TName extends keyof TSchemas> {
+/**
+ * What a handler of event `TName` gets beside its payload, typed for that event: its name and data
+ * come first, so an editor's hover reads `HandlerContext<"order.placed", { orderId: string }, …>`.
+ * `TPayloads` is the catalog's name -> input map, for the senders.
+ */
+export interface HandlerContext<TName extends string, TData, TPayloads> {
   /** The envelope: id, name, timestamp, lineage, and the payload again. */
-  readonly event: Envelope<TName & string, DataMap<TSchemas>[TName]>;
+  readonly event: Envelope<TName, TData>;
   /** 1 on the first attempt. */
   readonly attempt: number;
   /** Aborted when the transport shuts down during this attempt. */
   readonly signal: AbortSignal;
   /** Sends the next event of the chain: it carries this event's id as `causationId` and its `correlationId`. */
-  readonly sendEvent: SendEvent<PayloadMap<TSchemas>>;
+  readonly sendEvent: SendEvent<TPayloads>;
   /** The object form of `sendEvent`, with lineage. */
-  readonly send: Send<PayloadMap<TSchemas>>;
+  readonly send: Send<TPayloads>;
   /** A batch, with lineage. */
-  readonly sendEvents: SendEvents<PayloadMap<TSchemas>>;
+  readonly sendEvents: SendEvents<TPayloads>;
 }
+
+// Written out, not as PayloadMap<TSchemas>: an alias's instantiation keeps its name, and a hover
+// then prints `PayloadMap<{ …every schema's zod type… }>`; this anonymous form prints each event's
+// payload instead, computed only for the members the hover shows.
+/** What a handler gets beside its payload: {@link HandlerContext} for event `TName` of the schema map. */
+export type EventContext<TSchemas extends AnySchemas, TName extends keyof TSchemas> = HandlerContext<
+  TName & string,
+  DataMap<TSchemas>[TName],
+  { [K in keyof TSchemas]: InferInput<TSchemas[K]> }
+>;
 
 /** A subscriber: receives the schema's output type. */
 export type EventHandler<TSchemas extends AnySchemas, TName extends keyof TSchemas> = (
   payload: DataMap<TSchemas>[TName],
-  ctx: EventContext<TSchemas, TName>,
+  ctx: HandlerContext<TName & string, DataMap<TSchemas>[TName], { [K in keyof TSchemas]: InferInput<TSchemas[K]> }>,
 ) => unknown;
 
 /** One event's metadata as data: what `events.describe(name)` returns. */
@@ -257,9 +271,9 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
   readonly schemas: TSchemas;
   /** Where events go: the embedded engine unless another was given. */
   readonly transport: Transport;
-  readonly sendEvent: SendEvent<PayloadMap<TSchemas>>;
-  readonly send: Send<PayloadMap<TSchemas>>;
-  readonly sendEvents: SendEvents<PayloadMap<TSchemas>>;
+  readonly sendEvent: SendEvent<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
+  readonly send: Send<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
+  readonly sendEvents: SendEvents<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
   /**
    * Validates `value` as event `name` and returns the schema's output.
    * @throws EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
