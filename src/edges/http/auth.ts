@@ -131,15 +131,8 @@ function list(option: string, value: unknown): string[] {
   return values;
 }
 
-function subtle(): SubtleCrypto {
-  const crypto = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto;
-  // Node 18 has Web Crypto only with --experimental-global-webcrypto; Node 20+, Bun, Deno and edge runtimes have it
-  if (!crypto?.subtle)
-    throw new InvalidOptionsError(
-      "Signature auth needs Web Crypto (globalThis.crypto.subtle): use Node 20+, or Node 18 with --experimental-global-webcrypto",
-    );
-  return crypto.subtle;
-}
+// every supported runtime (Node 20.19+, Bun, Deno, edge runtimes) has Web Crypto as a global
+const subtle = (): SubtleCrypto => crypto.subtle;
 
 function importKey(secret: string): Promise<CryptoKey> {
   return subtle().importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
