@@ -24,11 +24,12 @@ const library = {
   testing: "src/testing.ts",
   http: "src/http.ts",
   trigger: "src/trigger.ts",
+  postgres: "src/postgres.ts",
 };
 
 const shared = {
   // an optional peer: tsup leaves peers external already, but herald/trigger must never bundle the SDK
-  external: ["@trigger.dev/sdk"],
+  external: ["@trigger.dev/sdk", "pg", "pg-boss"],
   dts: true,
   sourcemap: false,
   // package.json engines: Node 20.19+ (global Web Crypto, require(esm)); Node 18 reached end of life in April 2025

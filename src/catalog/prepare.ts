@@ -4,12 +4,13 @@ import { type CloudEventAttributes, createEnvelope, type Envelope, type Lineage 
 import { eventIdProblem, InvalidEventIdError, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
 import { fnv1a64 } from "../core/hash.js";
 import { type AnySchema, validate } from "../core/schema.js";
+import { isTransaction, type Transaction } from "../delivery/transaction.js";
 import type { DeliverOptions } from "../delivery/transport.js";
 import type { EventDefinition } from "./define-event.js";
 import type { LooseSendOptions } from "./types.js";
 import { parseVersion } from "./versions.js";
 
-const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal", "attributes"]);
+const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal", "attributes", "tx"]);
 
 /** One event as the catalog keeps it: computed once in defineEvents, read on every send. */
 export interface CompiledEvent {
@@ -64,7 +65,7 @@ export function prepare(
     for (const key in options) {
       if (!OPTION_KEYS.has(key))
         throw new InvalidOptionsError(
-          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt, version, signal or attributes)`,
+          `${event}: unknown send option ${JSON.stringify(key)} (expected id, delay, deliverAt, version, signal, attributes or tx)`,
         );
     }
     id = options.id;
@@ -74,6 +75,8 @@ export function prepare(
     }
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
       throw new InvalidOptionsError(`${event}: signal must be an AbortSignal`);
+    if (options.tx !== undefined && !isTransaction(options.tx))
+      throw new InvalidOptionsError(`${event}: tx must be a node-postgres client or an object with executeSql(text, values)`);
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
     // checked again, as fromCloudEvent checks them: a loose send may come from anywhere
     if (options.attributes !== undefined) attributes = attributesOf(options.attributes);
@@ -101,11 +104,18 @@ export function childId(parent: string, n: number): string {
 
 /**
  * What a transport needs to know about how a send was made: whether the caller chose an id
- * (checked for reuse), and its abort signal. Undefined for a send with neither, so the hot path
- * allocates nothing. `signals` with several entries (a batch) abort together.
+ * (checked for reuse), its abort signal, and the database transaction it joins. Undefined for a
+ * send with none of them, so the hot path allocates nothing. `signals` with several entries (a
+ * batch) abort together.
  */
-export function deliverOptionsOf(chosenIds: boolean, signals: readonly AbortSignal[]): DeliverOptions | undefined {
-  if (!chosenIds && signals.length === 0) return undefined;
-  if (signals.length === 0) return { chosenIds };
-  return { chosenIds, signal: signals.length === 1 ? signals[0]! : AbortSignal.any([...signals]) };
+export function deliverOptionsOf(
+  chosenIds: boolean,
+  signals: readonly AbortSignal[],
+  tx?: Transaction,
+): DeliverOptions | undefined {
+  if (!chosenIds && signals.length === 0 && tx === undefined) return undefined;
+  const how: { chosenIds: boolean; signal?: AbortSignal; tx?: Transaction } = { chosenIds };
+  if (signals.length > 0) how.signal = signals.length === 1 ? signals[0]! : AbortSignal.any([...signals]);
+  if (tx !== undefined) how.tx = tx;
+  return how;
 }

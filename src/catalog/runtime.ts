@@ -1,5 +1,6 @@
 import type { Envelope, Lineage } from "../core/envelope.js";
 import { InvalidOptionsError, toHeraldError, withIndex } from "../core/errors.js";
+import type { SqlClient, Transaction } from "../delivery/transaction.js";
 import type { DeliverOptions, Delivery, Receipt, Transport } from "../delivery/transport.js";
 import { type Compiled, type CompiledEvent, deliverOptionsOf, eventOf, prepare } from "./prepare.js";
 import type { LooseSendOptions } from "./types.js";
@@ -28,6 +29,7 @@ export interface HandlerContext extends Senders {
   readonly event: Envelope;
   readonly attempt: number;
   readonly signal: AbortSignal;
+  readonly tx?: SqlClient;
 }
 
 /**
@@ -45,8 +47,9 @@ export interface CatalogRuntime {
    * The catalog's senders: each checks and validates before anything is sent. With `lineage`, every
    * send is a child of it (a CloudEvent's `correlationid` and `causationid` keep their chain), and a
    * send without an `id` gets one derived from its parent's, so a retried handler sends the same ids.
+   * With `tx` (a run's transaction), every send without its own `tx` joins it.
    */
-  senders(lineage?: Lineage): Senders;
+  senders(lineage?: Lineage, tx?: SqlClient): Senders;
   /**
    * Runs `handler` for one delivery as `events.on` does: upcasts the envelope to the newest version,
    * then calls the handler with the payload and its context (the envelope, the attempt, senders
@@ -80,6 +83,12 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
     how?: DeliverOptions,
   ): Promise<T> => {
     try {
+      if (how?.tx !== undefined && transport.joinsTransactions !== true)
+        return Promise.reject(
+          new InvalidOptionsError(
+            `The ${transport.name} transport cannot write an event in a database transaction (tx): that needs postgresTransport from herald/postgres`,
+          ),
+        );
       return (how === undefined ? transport.deliver(envelopes) : transport.deliver(envelopes, how)).then(
         result,
         failed,
@@ -95,11 +104,13 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
   const sendOne = (
     prepared: () => Envelope | Promise<Envelope>,
     options: LooseSendOptions | undefined,
+    tx: Transaction | undefined,
   ): Promise<Receipt> => {
     try {
       const envelope = prepared();
-      if (options === undefined) return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
-      const how = howOf([options]);
+      if (options === undefined && tx === undefined)
+        return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
+      const how = howOf(options === undefined ? [] : [options], tx);
       const deliverWith = (ready: Envelope): Promise<Receipt> => deliver([ready], first, how);
       return envelope instanceof Promise ? envelope.then(deliverWith) : deliverWith(envelope);
     } catch (error) {
@@ -107,7 +118,7 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
     }
   };
 
-  const senders = (lineage?: Lineage): Senders => {
+  const senders = (lineage?: Lineage, tx?: SqlClient): Senders => {
     // children get ids derived from the parent's, so a retried handler re-sends the same ids and dedupes
     const origin = lineage && { lineage, next: 0 };
     const prepareMessage = (message: LooseMessage): Envelope | Promise<Envelope> => {
@@ -117,8 +128,9 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
       return prepare(timed, name, payload, options, origin);
     };
     return {
-      sendEvent: (name, payload, options) => sendOne(() => prepare(timed, name, payload, options, origin), options),
-      send: (message) => sendOne(() => prepareMessage(message), message),
+      sendEvent: (name, payload, options) =>
+        sendOne(() => prepare(timed, name, payload, options, origin), options, tx),
+      send: (message) => sendOne(() => prepareMessage(message), message, tx),
       async sendEvents(messages) {
         if (!Array.isArray(messages))
           throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
@@ -127,7 +139,7 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
         const index = settled.findIndex((result) => result.status === "rejected");
         if (index !== -1) throw withIndex((settled[index] as PromiseRejectedResult).reason, index);
         const envelopes = settled.map((result) => (result as PromiseFulfilledResult<Envelope>).value);
-        return envelopes.length === 0 ? [] : deliver(envelopes, all, howOf(messages));
+        return envelopes.length === 0 ? [] : deliver(envelopes, all, howOf(messages, tx));
       },
     };
   };
@@ -137,9 +149,18 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
     senders,
     handle(handler, delivery, extra) {
       const { definition } = eventOf(compiled, delivery.envelope.name);
-      const context = senders({ correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id });
+      const { tx } = delivery;
+      const lineage = { correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id };
+      const context = senders(lineage, tx);
       const run = (event: Envelope): unknown =>
-        handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context, ...extra });
+        handler(event.payload, {
+          event,
+          attempt: delivery.attempt,
+          signal: delivery.signal,
+          ...(tx === undefined ? undefined : { tx }),
+          ...context,
+          ...extra,
+        });
       // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
       const event = upcastEnvelope(definition, delivery.envelope);
       return event instanceof Promise ? event.then(run) : run(event);
@@ -147,13 +168,20 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
   };
 }
 
-// a chosen id is checked for reuse, a signal aborts the send; the options were validated by prepare()
-function howOf(options: readonly LooseSendOptions[]): DeliverOptions | undefined {
+// a chosen id is checked for reuse, a signal aborts the send, a tx is joined (a run's, unless the
+// send names its own); the options were validated by prepare()
+function howOf(options: readonly LooseSendOptions[], runTx?: Transaction): DeliverOptions | undefined {
   let chosenIds = false;
   const signals: AbortSignal[] = [];
+  let tx: Transaction | undefined;
   for (const option of options) {
     if (option.id !== undefined) chosenIds = true;
     if (option.signal !== undefined) signals.push(option.signal);
+    if (option.tx !== undefined) {
+      if (tx !== undefined && tx !== option.tx)
+        throw new InvalidOptionsError("A batch is written in one transaction: give every event the same tx");
+      tx = option.tx;
+    }
   }
-  return deliverOptionsOf(chosenIds, signals);
+  return deliverOptionsOf(chosenIds, signals, tx ?? runTx);
 }

@@ -2,6 +2,7 @@ import type { Delay } from "../core/delay.js";
 import type { CloudEventAttributes, Envelope } from "../core/envelope.js";
 import type { BadEventName, DottedName } from "../core/names.js";
 import type { Receipt, SubscribeOptions, Transport } from "../delivery/transport.js";
+import type { SqlClient, Transaction } from "../delivery/transaction.js";
 import type { AsyncAPIDocument, AsyncAPIOptions } from "./async-api.js";
 import type { EventMeta } from "./define-event.js";
 import type { CatalogJSONSchema, JSONSchemaOptions, OlderVersionSchemas } from "./json-schema.js";
@@ -96,6 +97,13 @@ export interface SendIdentity {
    * retryable TransportError. In `sendEvents`, the batch is one request: any message's signal aborts it.
    */
   readonly signal?: AbortSignal;
+  /**
+   * The database transaction to write the event in (herald/postgres): it is delivered if and only
+   * if that transaction commits. A node-postgres client inside `BEGIN`, or `{ executeSql }` over
+   * an ORM's transaction (docs/postgres.md). Other transports refuse it with InvalidOptionsError.
+   * In a handler on herald/postgres, sends join the run's `ctx.tx` unless given another.
+   */
+  readonly tx?: Transaction;
 }
 
 /** Delivery after a wait. */
@@ -220,6 +228,13 @@ export interface HandlerContext<TName extends string, TData, TPayloads> {
   readonly attempt: number;
   /** Aborted when the transport shuts down during this attempt. */
   readonly signal: AbortSignal;
+  /**
+   * On herald/postgres: the transaction this run is marked complete in. Writes through it commit
+   * together with that mark, so they happen once; a crash before the commit rolls them back and
+   * the run is retried. Events sent from this context join it. Absent on other transports.
+   * @example await ctx.tx?.query("insert into audit(event_id) values ($1)", [ctx.event.id])
+   */
+  readonly tx?: SqlClient;
   /** Sends the next event of the chain: it carries this event's id as `causationId` and its `correlationId`. */
   readonly sendEvent: SendEvent<TPayloads>;
   /** The object form of `sendEvent`, with lineage. */

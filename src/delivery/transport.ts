@@ -1,4 +1,5 @@
 import type { Envelope } from "../core/envelope.js";
+import type { SqlClient, Transaction } from "./transaction.js";
 
 /** What a send returns: at least the event's identity, plus what the transport adds. */
 export interface Receipt {
@@ -21,6 +22,11 @@ export interface Delivery {
   readonly attempt: number;
   /** Aborted when the transport closes while this attempt runs, or when the attempt's time limit passes. */
   readonly signal: AbortSignal;
+  /**
+   * The database transaction this attempt runs in, where the transport has one (herald/postgres):
+   * the run is marked complete in it, so what the handler writes through it commits with that mark.
+   */
+  readonly tx?: SqlClient;
 }
 
 /** A subscriber as a transport sees it: no schema, no types, only envelopes. */
@@ -37,6 +43,8 @@ export interface DeliverOptions {
   readonly chosenIds?: boolean;
   /** Aborts the send: a transport that waits on a network rejects with a retryable TransportError. */
   readonly signal?: AbortSignal;
+  /** The database transaction to write the events in (the send option `tx`); only where `joinsTransactions`. */
+  readonly tx?: Transaction;
 }
 
 /** Options for one subscription. */
@@ -67,6 +75,8 @@ export interface Transport {
    * resolves delays with it, so an injected clock drives both. Default: `Date.now()`.
    */
   now?(): number;
+  /** True for a transport that writes events in the caller's database transaction (the send option `tx`). */
+  readonly joinsTransactions?: boolean;
   /** Accepts a batch as one unit: every envelope is accepted, or the call rejects. */
   deliver(envelopes: readonly Envelope[], options?: DeliverOptions): Promise<readonly Receipt[]>;
   /** Runs `handler` for each delivered envelope named `event`; absent where subscribers live elsewhere. */

@@ -394,7 +394,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
 // validation and usage errors fail the same way every time; a timeout or a transport failure may
 // pass; anything else may opt out with `retryable: false`. Never throws: a getter or a Proxy that
 // throws reads as retryable, like any failure
-function isRetryable(error: unknown): boolean {
+export function isRetryable(error: unknown): boolean {
   try {
     if (isHeraldError(error))
       return (
