@@ -76,7 +76,9 @@ export function prepare(
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
       throw new InvalidOptionsError(`${event}: signal must be an AbortSignal`);
     if (options.tx !== undefined && !isTransaction(options.tx))
-      throw new InvalidOptionsError(`${event}: tx must be a node-postgres client or an object with executeSql(text, values)`);
+      throw new InvalidOptionsError(
+        `${event}: tx must be a node-postgres client or an object with executeSql(text, values)`,
+      );
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
     // checked again, as fromCloudEvent checks them: a loose send may come from anywhere
     if (options.attributes !== undefined) attributes = attributesOf(options.attributes);

@@ -128,8 +128,7 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
       return prepare(timed, name, payload, options, origin);
     };
     return {
-      sendEvent: (name, payload, options) =>
-        sendOne(() => prepare(timed, name, payload, options, origin), options, tx),
+      sendEvent: (name, payload, options) => sendOne(() => prepare(timed, name, payload, options, origin), options, tx),
       send: (message) => sendOne(() => prepareMessage(message), message, tx),
       async sendEvents(messages) {
         if (!Array.isArray(messages))

@@ -87,7 +87,8 @@ export function resolveOptions(options: PostgresTransportOptions): ResolvedOptio
     return wholeNumber(key, value, max);
   };
   const pollingIntervalMs = number("pollingIntervalMs", 2000, DAY_MS);
-  if (pollingIntervalMs < 500) throw new InvalidOptionsError(`pollingIntervalMs must be at least 500, got ${pollingIntervalMs}`);
+  if (pollingIntervalMs < 500)
+    throw new InvalidOptionsError(`pollingIntervalMs must be at least 500, got ${pollingIntervalMs}`);
   const retryBackoff = own("retryBackoff") ?? true;
   if (typeof retryBackoff !== "boolean") throw new InvalidOptionsError("retryBackoff must be true or false");
   const relayWorker = own("relayWorker") ?? true;
@@ -99,7 +100,8 @@ export function resolveOptions(options: PostgresTransportOptions): ResolvedOptio
   if (deadLetterQueue !== undefined && (typeof deadLetterQueue !== "string" || deadLetterQueue === ""))
     throw new InvalidOptionsError("deadLetterQueue must be a queue name");
   const onError = own("onError");
-  if (onError !== undefined && typeof onError !== "function") throw new InvalidOptionsError("onError must be a function");
+  if (onError !== undefined && typeof onError !== "function")
+    throw new InvalidOptionsError("onError must be a function");
   const boss = own("boss");
   if (boss !== undefined && (typeof boss?.fetch !== "function" || typeof boss.createQueue !== "function"))
     throw new InvalidOptionsError("boss must be a pg-boss 10 instance");
@@ -112,7 +114,7 @@ export function resolveOptions(options: PostgresTransportOptions): ResolvedOptio
     maxAttempts: number("maxAttempts", 3, 1000),
     retryDelaySeconds: number("retryDelaySeconds", 1, 86_400),
     retryBackoff,
-    timeoutMs: number("timeoutMs", 15 * 60_000, DAY_MS),
+    timeoutMs: number("timeoutMs", 15 * 60_000, 23 * 3_600_000),
     concurrency: number("concurrency", 4, 1000),
     pollingIntervalMs,
     retentionDays: number("retentionDays", 7, 3650),

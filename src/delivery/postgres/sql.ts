@@ -38,7 +38,8 @@ export const createTables = (s: string): string => `
 `;
 
 // the job a subscriber queue gets: pg-boss's own defaults read from the queue row, as its insertJob does
-const jobColumns = "id, name, data, start_after, retry_limit, retry_delay, retry_backoff, expire_in, keep_until, policy, dead_letter";
+const jobColumns =
+  "id, name, data, start_after, retry_limit, retry_delay, retry_backoff, expire_in, keep_until, policy, dead_letter";
 const jobValues = (id: string, queue: string) => `
     ${id}, ${queue}, ev.envelope, COALESCE(ev.deliver_at, now()),
     COALESCE(q.retry_limit, 2),

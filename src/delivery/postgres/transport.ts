@@ -230,7 +230,8 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       id: envelope.id,
       name: envelope.name,
       envelope,
-      fingerprint: fingerprints[i],
+      // the payload's hash only: the name has its own column, and text cannot hold fingerprintOf's NUL
+      fingerprint: fingerprints[i]?.slice(envelope.name.length + 1) ?? null,
       deliver_at: envelope.deliverAt ?? null,
     }));
     const tx = how?.tx;
@@ -243,9 +244,12 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         const index = envelopes.findIndex((envelope) => envelope.id === row.id);
         const mine = fingerprints[index];
         if (row.fingerprint === null || mine === null || mine === undefined) continue;
-        const conflict = conflictOf(row.fingerprint, mine);
+        const conflict = conflictOf(`${row.name}\0${row.fingerprint}`, mine);
         if (conflict !== undefined)
-          throw new IdempotencyConflictError(row.id, `Event id ${JSON.stringify(row.id)} was already used for ${conflict}`);
+          throw new IdempotencyConflictError(
+            row.id,
+            `Event id ${JSON.stringify(row.id)} was already used for ${conflict}`,
+          );
       }
     }
     const { rows: written } = await run(insertEvents(s, relay !== undefined), [JSON.stringify(rows)]);
@@ -259,7 +263,10 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     async deliver(envelopes, how) {
       if (closed) throw new TransportError("postgres transport is closed", { retryable: false });
       if (how?.signal?.aborted)
-        throw new TransportError("postgres transport: the send was aborted", { retryable: true, cause: how.signal.reason });
+        throw new TransportError("postgres transport: the send was aborted", {
+          retryable: true,
+          cause: how.signal.reason,
+        });
       // a subscription made in this process just before the send must see it
       if (setups.size > 0) await Promise.all(setups);
       let written: Set<string>;
@@ -280,7 +287,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       // subscriber ids name durable queues: the same id in every process and every deploy
       const subscriber = options?.id ?? (handler.name || `${event}#1`);
       if (subscriptions.has(subscriber))
-        throw new InvalidOptionsError(`A subscriber with id ${JSON.stringify(subscriber)} already runs in this process`);
+        throw new InvalidOptionsError(
+          `A subscriber with id ${JSON.stringify(subscriber)} already runs in this process`,
+        );
       const worker = startSubscriber(event, subscriber, handler);
       subscriptions.set(subscriber, worker);
       let active = true;
@@ -321,7 +330,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
   // herald's rows outlive their events by the retention; deleted in bounded chunks
   const retentionSeconds = settings.retentionDays * 86_400;
   const maintenance = setInterval(() => {
-    pool.query(pruneOld(s), [retentionSeconds, 10_000]).catch((error: unknown) => report(databaseError("pruning", error)));
+    pool
+      .query(pruneOld(s), [retentionSeconds, 10_000])
+      .catch((error: unknown) => report(databaseError("pruning", error)));
   }, settings.maintenanceIntervalSeconds * 1000);
   maintenance.unref();
   return transport;

@@ -36,7 +36,8 @@ export interface WorkerOptions {
  * one's mark and then finds it: the handler's writes happen once.
  */
 export function startWorker(options: WorkerOptions): Worker {
-  const { boss, pool, schema, queue, subscriber, handler, concurrency, pollingIntervalMs, timeoutMs, onError } = options;
+  const { boss, pool, schema, queue, subscriber, handler, concurrency, pollingIntervalMs, timeoutMs, onError } =
+    options;
   const running = new Set<AbortController>();
   const settled = new Set<Promise<void>>();
   let stopped = false;
@@ -69,7 +70,10 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          const error = new HandlerTimeoutError(`${subscriber}: attempt ${attempt} took over ${timeoutMs} ms`, timeoutMs);
+          const error = new HandlerTimeoutError(
+            `${subscriber}: attempt ${attempt} took over ${timeoutMs} ms`,
+            timeoutMs,
+          );
           controller.abort(error);
           reject(error);
         }, timeoutMs);
@@ -130,7 +134,14 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       if (stopped) {
         // fetched while stopping: give them back at once rather than leave them active until they expire
-        if (jobs.length > 0) await boss.fail(queue, jobs.map((job) => job.id), { message: "worker stopped" }).catch(() => {});
+        if (jobs.length > 0)
+          await boss
+            .fail(
+              queue,
+              jobs.map((job) => job.id),
+              { message: "worker stopped" },
+            )
+            .catch(() => {});
         break;
       }
       if (jobs.length > 0) {
