@@ -126,7 +126,7 @@ describe("postgresTransport", () => {
       },
       { id: "processor" },
     );
-    const seen: { causationId?: string; correlationId: string }[] = [];
+    const seen: { causationId: string | undefined; correlationId: string }[] = [];
     events.on(
       "file.processed",
       async (_, ctx) => {
