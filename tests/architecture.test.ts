@@ -23,6 +23,9 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 
 // @trigger.dev/sdk is an optional peer dependency: only the trigger subpath may load it
 const TRIGGER_OWNERS = ["src/delivery/trigger/", "src/edges/trigger/", "src/trigger.ts"];
+// pg and pg-boss likewise: only herald/postgres
+const POSTGRES_OWNERS = ["src/delivery/postgres/", "src/postgres.ts"];
+const POSTGRES_PACKAGES = new Set(["pg", "pg-boss"]);
 
 // The HTTP edge runs on any Web runtime; its one Node file converts node:http in and out
 const HTTP_EDGE = "src/edges/http/";
@@ -134,6 +137,11 @@ function checkImports(file: string, imports: readonly ImportRef[]): string[] {
         !TRIGGER_OWNERS.some((owner) => file === owner || file.startsWith(owner))
       )
         problems.push(`${at}: only ${TRIGGER_OWNERS.join(", ")} may import @trigger.dev/*`);
+      if (
+        POSTGRES_PACKAGES.has(specifier) &&
+        !POSTGRES_OWNERS.some((owner) => file === owner || file.startsWith(owner))
+      )
+        problems.push(`${at}: only ${POSTGRES_OWNERS.join(", ")} may import ${specifier}`);
       if (isWebStandard(file))
         problems.push(`${at}: the HTTP edge is Web-standard and imports no package or node: module`);
     }
@@ -197,6 +205,8 @@ function importsOnDisk(file: string): ImportRef[] {
 const reachableFrom = (path: string) => reachablePackages(resolve(ROOT, path), importsOnDisk, resolveOnDisk);
 const triggerPackages = (packages: Map<string, string>): string[] =>
   [...packages.keys()].filter((name) => name.startsWith("@trigger.dev"));
+const postgresPackages = (packages: Map<string, string>): string[] =>
+  [...packages.keys()].filter((name) => POSTGRES_PACKAGES.has(name)).sort();
 const nodeModules = (packages: Map<string, string>): string[] =>
   [...packages].filter(([name]) => name.startsWith("node:")).map(([name, by]) => `${name} (${relative(ROOT, by)})`);
 
@@ -229,6 +239,14 @@ describe("imports of src/", () => {
     expect(triggerPackages(reachableFrom("src/index.ts"))).toEqual([]);
     expect(triggerPackages(reachableFrom("src/testing.ts"))).toEqual([]);
     expect(triggerPackages(reachableFrom("src/trigger.ts"))).toEqual(["@trigger.dev/sdk"]);
+  });
+
+  test("only herald/postgres reaches pg and pg-boss", () => {
+    for (const entry of ["src/index.ts", "src/testing.ts", "src/http.ts", "src/trigger.ts"])
+      expect(postgresPackages(reachableFrom(entry)), entry).toEqual([]);
+    expect(postgresPackages(reachableFrom("src/postgres.ts"))).toEqual(["pg", "pg-boss"]);
+    expect(checkFile("src/catalog/runtime.ts", 'import pg from "pg";')).toHaveLength(1);
+    expect(checkFile("src/delivery/postgres/transport.ts", 'import pg from "pg";')).toEqual([]);
   });
 
   test("the HTTP edge's Web-standard files reach no node: module, even through other layers", () => {
@@ -266,6 +284,17 @@ describe("the build keeps @trigger.dev out of the main entry", () => {
     expect(pkg.dependencies?.["@trigger.dev/sdk"]).toBeUndefined();
     expect(pkg.exports["./trigger"].import).toEqual({ types: "./dist/trigger.d.ts", default: "./dist/trigger.js" });
     expect(pkg.exports["./trigger"].require).toEqual({ types: "./dist/trigger.d.cts", default: "./dist/trigger.cjs" });
+  });
+
+  test("package.json declares pg and pg-boss 10 optional peers and exports herald/postgres", () => {
+    const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8"));
+    for (const name of POSTGRES_PACKAGES) {
+      expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });
+      expect(pkg.dependencies?.[name]).toBeUndefined();
+    }
+    // the statements of herald/postgres write pg-boss 10's tables (schema version 24): no other major
+    expect(pkg.peerDependencies["pg-boss"]).toMatch(/^>=10\.[\d.]+ <11$/);
+    expect(pkg.exports["./postgres"].import).toEqual({ types: "./dist/postgres.d.ts", default: "./dist/postgres.js" });
   });
 });
 

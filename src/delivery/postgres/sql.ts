@@ -2,7 +2,7 @@
 // plain identifier before it is ever written into SQL. herald's own tables live beside pg-boss's:
 //   herald_event  one row per accepted event: dedupe by id, the conflict fingerprint, history
 //   herald_run    one row per (event, subscriber) run that completed, written in the run's transaction
-// Jobs are written straight into pg-boss's job table (schema version 24, pg-boss 10.x; checked at
+// Jobs are written straight into pg-boss's job table (schema version 24: pg-boss 10.1.5 to 10.x; checked at
 // start) so that the event row and every subscriber's job are one statement: pg-boss's `publish`
 // swallows a failed insert, and its `insert` needs the subscriber list read first.
 

@@ -104,7 +104,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     const version = Number((rows[0] as { version?: unknown } | undefined)?.version);
     if (version !== PG_BOSS_SCHEMA_VERSION)
       throw new TransportError(
-        `postgres transport: schema "${s}" is at pg-boss schema version ${version}; herald/postgres needs pg-boss 10.x (schema version ${PG_BOSS_SCHEMA_VERSION})`,
+        `postgres transport: schema "${s}" is at pg-boss schema version ${version}; herald/postgres needs pg-boss >=10.1.5 <11 (schema version ${PG_BOSS_SCHEMA_VERSION})`,
         { retryable: false },
       );
     await pool.query(createTables(s)).catch((error: unknown) => {
