@@ -82,14 +82,21 @@ export const insertEvents = (s: string, relay: boolean): string => `
 export const selectFingerprints = (s: string): string =>
   `SELECT id, name, fingerprint FROM ${s}.herald_event WHERE id = ANY($1::text[])`;
 
-/** Marks run ($1 event id, $2 subscriber, $3 attempt) done; no row back when it was already done. */
-export const insertRun = (s: string): string =>
-  `INSERT INTO ${s}.herald_run (event_id, subscriber, attempt) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`;
+/** A string as an SQL literal (standard_conforming_strings, on since PostgreSQL 9.1: only `'` is special). */
+export const literal = (text: string): string => {
+  if (text.includes("\0")) throw new TypeError("a PostgreSQL string cannot hold NUL");
+  return `'${text.replaceAll("'", "''")}'`;
+};
 
-/** pg-boss's completion of job $2 in queue $1, as its `complete` runs it, so it can join the run's transaction. */
-export const completeJob = (s: string): string => `
-  UPDATE ${s}.job SET completed_on = now(), state = 'completed'
-  WHERE name = $1 AND id = $2 AND state = 'active'`;
+// A run opens and closes with one round trip each: the simple query protocol takes several
+// statements at once but no parameters, so the values are written as literals
+/** Opens a run's transaction and marks the run done; the INSERT returns no row when it was done before. */
+export const beginRun = (s: string, eventId: string, subscriber: string, attempt: number): string =>
+  `BEGIN; INSERT INTO ${s}.herald_run (event_id, subscriber, attempt) VALUES (${literal(eventId)}, ${literal(subscriber)}, ${Math.trunc(attempt)}) ON CONFLICT DO NOTHING RETURNING 1`;
+
+/** Completes the run's job as pg-boss's `complete` does, and commits. */
+export const commitRun = (s: string, queue: string, jobId: string): string =>
+  `UPDATE ${s}.job SET completed_on = now(), state = 'completed' WHERE name = ${literal(queue)} AND id = ${literal(jobId)}::uuid AND state = 'active'; COMMIT`;
 
 /** Makes the failure of job $2 in queue $1 final: pg-boss then moves it to failed (or its dead letter queue). */
 export const noMoreRetries = (s: string): string =>

@@ -1,9 +1,10 @@
 import type { Envelope } from "../../core/envelope.js";
 import { HandlerTimeoutError } from "../../core/errors.js";
 import { isRetryable, toRunError } from "../embedded/engine.js";
+import type { SqlClient, SqlResult } from "../transaction.js";
 import type { DeliveryHandler } from "../transport.js";
 import { databaseError } from "./errors.js";
-import { completeJob, insertRun, noMoreRetries } from "./sql.js";
+import { beginRun, commitRun, noMoreRetries } from "./sql.js";
 import type { PgBossLike, PoolLike } from "./types.js";
 
 /** One subscriber's loop in this process: fetch due jobs of its queue, run each in a transaction. */
@@ -60,12 +61,12 @@ export function startWorker(options: WorkerOptions): Worker {
     running.add(controller);
     let timer: NodeJS.Timeout | undefined;
     try {
-      await client.query("BEGIN");
-      const marked = await client.query(insertRun(schema), [envelope.id, subscriber, attempt]);
-      if (marked.rows.length === 0) {
+      const [, marked] = (await client.query(
+        beginRun(schema, envelope.id, subscriber, attempt),
+      )) as unknown as SqlResult[];
+      if (marked!.rows.length === 0) {
         // done before (a run that outlived its expiry, or a crash after COMMIT): only the job is left to close
-        await client.query(completeJob(schema), [queue, job.id]);
-        await client.query("COMMIT");
+        await commit(client, job.id);
         return;
       }
       const timeout = new Promise<never>((_, reject) => {
@@ -82,8 +83,7 @@ export function startWorker(options: WorkerOptions): Worker {
         Promise.resolve().then(() => handler({ envelope, attempt, signal: controller.signal, tx: client })),
         timeout,
       ]);
-      await client.query(completeJob(schema), [queue, job.id]);
-      await client.query("COMMIT");
+      await commit(client, job.id);
     } catch (error) {
       clearTimeout(timer);
       try {
@@ -97,6 +97,13 @@ export function startWorker(options: WorkerOptions): Worker {
       running.delete(controller);
       client.release(broken);
     }
+  };
+
+  // COMMIT on a transaction that an error aborted answers ROLLBACK, not an error: that run failed
+  const commit = async (client: SqlClient, jobId: string): Promise<void> => {
+    const results = (await client.query(commitRun(schema, queue, jobId))) as unknown as { command: string }[];
+    if (results[results.length - 1]?.command !== "COMMIT")
+      throw new Error(`${subscriber}: the run's transaction was aborted by an earlier error, so it rolled back`);
   };
 
   // pg-boss retries the job with its queue's delay and backoff, or moves it to failed (and to its

@@ -143,6 +143,24 @@ describe("postgresTransport", () => {
     expect(seen).toEqual([{ causationId: root.id, correlationId: root.id }]);
   }, 30_000);
 
+  it("fails a run whose handler swallowed an SQL error, since its transaction rolled back", async () => {
+    const { pool, events, transport } = await setup({ maxAttempts: 2, retryDelaySeconds: 1, retryBackoff: false });
+    const attempts: number[] = [];
+    events.on(
+      "user.created",
+      async (_, ctx) => {
+        attempts.push(ctx.attempt);
+        await ctx.tx!.query("INSERT INTO effects VALUES ($1, 'swallow', 'written')", [ctx.event.id]);
+        if (ctx.attempt === 1) await ctx.tx!.query("SELECT * FROM no_such_table").catch(() => {});
+      },
+      { id: "swallow" },
+    );
+    await events.sendEvent("user.created", { userId: "u", email: "a@example.com" });
+    await transport.drain();
+    expect(attempts).toEqual([1, 2]);
+    expect(await count(pool, "SELECT count(*) AS n FROM effects")).toBe(1);
+  }, 30_000);
+
   it("delivers a delayed event when it is due", async () => {
     const { events, transport } = await setup();
     const got: number[] = [];
