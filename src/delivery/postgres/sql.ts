@@ -88,15 +88,36 @@ export const literal = (text: string): string => {
   return `'${text.replaceAll("'", "''")}'`;
 };
 
-// A run opens and closes with one round trip each: the simple query protocol takes several
-// statements at once but no parameters, so the values are written as literals
-/** Opens a run's transaction and marks the run done; the INSERT returns no row when it was done before. */
-export const beginRun = (s: string, eventId: string, subscriber: string, attempt: number): string =>
-  `BEGIN; INSERT INTO ${s}.herald_run (event_id, subscriber, attempt) VALUES (${literal(eventId)}, ${literal(subscriber)}, ${Math.trunc(attempt)}) ON CONFLICT DO NOTHING RETURNING 1`;
+// A batch of runs opens and closes with one round trip each: the simple query protocol takes
+// several statements at once but no parameters, so the values are written as literals
+/**
+ * Opens a batch's transaction and marks its runs ([event id, attempt] pairs) done; the INSERT
+ * returns the event ids it marked, leaving out runs that were done before.
+ */
+export const beginRuns = (s: string, subscriber: string, runs: readonly (readonly [string, number])[]): string =>
+  `BEGIN; INSERT INTO ${s}.herald_run (event_id, subscriber, attempt) VALUES ${runs
+    .map(([eventId, attempt]) => `(${literal(eventId)}, ${literal(subscriber)}, ${Math.trunc(attempt)})`)
+    .join(", ")} ON CONFLICT DO NOTHING RETURNING event_id`;
 
-/** Completes the run's job as pg-boss's `complete` does, and commits. */
-export const commitRun = (s: string, queue: string, jobId: string): string =>
-  `UPDATE ${s}.job SET completed_on = now(), state = 'completed' WHERE name = ${literal(queue)} AND id = ${literal(jobId)}::uuid AND state = 'active'; COMMIT`;
+/** Completes the batch's jobs that succeeded as pg-boss's `complete` does, unmarks the runs that failed, and commits. */
+export const commitRuns = (
+  s: string,
+  queue: string,
+  subscriber: string,
+  completed: readonly string[],
+  failedEvents: readonly string[],
+): string =>
+  [
+    completed.length > 0 &&
+      `UPDATE ${s}.job SET completed_on = now(), state = 'completed' WHERE name = ${literal(queue)} AND id IN (${completed
+        .map((id) => `${literal(id)}::uuid`)
+        .join(", ")}) AND state = 'active'`,
+    failedEvents.length > 0 &&
+      `DELETE FROM ${s}.herald_run WHERE subscriber = ${literal(subscriber)} AND event_id IN (${failedEvents.map(literal).join(", ")})`,
+    "COMMIT",
+  ]
+    .filter(Boolean)
+    .join("; ");
 
 /** Makes the failure of job $2 in queue $1 final: pg-boss then moves it to failed (or its dead letter queue). */
 export const noMoreRetries = (s: string): string =>

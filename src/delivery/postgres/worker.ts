@@ -4,10 +4,10 @@ import { isRetryable, toRunError } from "../embedded/engine.js";
 import type { SqlClient, SqlResult } from "../transaction.js";
 import type { DeliveryHandler } from "../transport.js";
 import { databaseError } from "./errors.js";
-import { beginRun, commitRun, noMoreRetries } from "./sql.js";
-import type { PgBossLike, PoolLike } from "./types.js";
+import { beginRuns, commitRuns, noMoreRetries } from "./sql.js";
+import type { FetchedJob, PgBossLike, PoolClientLike, PoolLike } from "./types.js";
 
-/** One subscriber's loop in this process: fetch due jobs of its queue, run each in a transaction. */
+/** One subscriber's loop in this process: fetch due jobs of its queue, run them in a transaction. */
 export interface Worker {
   /** Fetch now instead of at the next poll (a send's notification). */
   wake(): void;
@@ -22,88 +22,109 @@ export interface WorkerOptions {
   readonly queue: string;
   readonly subscriber: string;
   readonly handler: DeliveryHandler;
-  /** Jobs fetched and run at once. */
+  /** Jobs fetched, and run at once, per batch. */
   readonly concurrency: number;
   readonly pollingIntervalMs: number;
   readonly timeoutMs: number;
   readonly onError: (error: unknown) => void;
 }
 
+interface Outcome {
+  readonly job: FetchedJob;
+  readonly error?: unknown;
+}
+
 /**
- * Starts the loop. Each job runs as: BEGIN; mark the run done (herald_run, primary key (event,
- * subscriber)); the handler, with the transaction as `tx`; complete the job; COMMIT. A crash
- * anywhere before COMMIT leaves no mark and no writes, and pg-boss retries the job once it
- * expires. A second run of the same (event, subscriber), after an expiry, waits on the first
- * one's mark and then finds it: the handler's writes happen once.
+ * Starts the loop. A fetched batch runs in one transaction: BEGIN with a mark per run
+ * (herald_run, primary key (event, subscriber)); the handlers, at once; then the completion of
+ * the jobs that succeeded, and COMMIT. A crash before COMMIT leaves no mark and no writes, and
+ * pg-boss retries the jobs once they expire. A run already marked (done before an expiry) is only
+ * completed. Each handler's writes through `tx` sit in their own savepoint, taken on its first
+ * query: a failing run rolls back to it and leaves the others' writes; a handler that never
+ * touches `tx` costs no round trip. Handlers that use `tx` take turns on it, one run at a time.
  */
 export function startWorker(options: WorkerOptions): Worker {
   const { boss, pool, schema, queue, subscriber, handler, concurrency, pollingIntervalMs, timeoutMs, onError } =
     options;
   const running = new Set<AbortController>();
-  const settled = new Set<Promise<void>>();
   let stopped = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
 
-  const runJob = async (job: { id: string; data: unknown; retryCount: number }): Promise<void> => {
-    const envelope = job.data as Envelope;
-    const attempt = job.retryCount + 1;
-    let client: Awaited<ReturnType<PoolLike["connect"]>>;
+  const runBatch = async (jobs: readonly FetchedJob[]): Promise<void> => {
+    let client: PoolClientLike;
     try {
       client = await pool.connect();
     } catch (error) {
-      // the job stays active and pg-boss retries it when it expires
+      // the jobs stay active and pg-boss retries them when they expire
       onError(databaseError(`connecting for ${subscriber}`, error));
       return;
     }
     let broken: Error | undefined;
-    const controller = new AbortController();
-    running.add(controller);
-    let timer: NodeJS.Timeout | undefined;
+    const outcomes: Outcome[] = [];
     try {
-      const [, marked] = (await client.query(
-        beginRun(schema, envelope.id, subscriber, attempt),
-      )) as unknown as SqlResult[];
-      if (marked!.rows.length === 0) {
-        // done before (a run that outlived its expiry, or a crash after COMMIT): only the job is left to close
-        await commit(client, job.id);
-        return;
-      }
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new HandlerTimeoutError(
-            `${subscriber}: attempt ${attempt} took over ${timeoutMs} ms`,
-            timeoutMs,
-          );
-          controller.abort(error);
-          reject(error);
-        }, timeoutMs);
-      });
-      await Promise.race([
-        Promise.resolve().then(() => handler({ envelope, attempt, signal: controller.signal, tx: client })),
-        timeout,
-      ]);
-      await commit(client, job.id);
+      const runs = jobs.map((job) => [(job.data as Envelope).id, job.retryCount + 1] as const);
+      const [, marked] = (await client.query(beginRuns(schema, subscriber, runs))) as unknown as SqlResult[];
+      const fresh = new Set((marked!.rows as { event_id: string }[]).map((row) => row.event_id));
+      const turns = createTurns(client);
+      await Promise.all(
+        jobs.map(async (job, n) => {
+          const envelope = job.data as Envelope;
+          // done before (a run that outlived its expiry, or a crash after COMMIT): only the job is left to close
+          if (!fresh.has(envelope.id)) return void outcomes.push({ job });
+          const error = await runOne(job, envelope, turns.tx(`r${n}`));
+          outcomes.push(error === undefined ? { job } : { job, error });
+        }),
+      );
+      const completed = outcomes.filter((o) => !("error" in o)).map((o) => o.job.id);
+      const failed = outcomes.filter((o) => "error" in o).map((o) => (o.job.data as Envelope).id);
+      const results = (await client.query(commitRuns(schema, queue, subscriber, completed, failed))) as unknown as {
+        command: string;
+      }[];
+      // COMMIT on a transaction that an error aborted answers ROLLBACK, not an error
+      if (results[results.length - 1]?.command !== "COMMIT")
+        throw new Error(`${subscriber}: the batch's transaction was aborted by an error, so it rolled back`);
     } catch (error) {
-      clearTimeout(timer);
       try {
         await client.query("ROLLBACK");
       } catch (rollbackError) {
         broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       }
-      await recordFailure(job.id, error);
+      // nothing of the batch committed: every job is retried
+      outcomes.length = 0;
+      for (const job of jobs) outcomes.push({ job, error });
+    } finally {
+      client.release(broken);
+    }
+    for (const outcome of outcomes) if ("error" in outcome) await recordFailure(outcome.job.id, outcome.error);
+  };
+
+  // one attempt, bounded by timeoutMs; its writes through tx roll back to its savepoint when it fails
+  const runOne = async (job: FetchedJob, envelope: Envelope, tx: RunTx): Promise<unknown> => {
+    const attempt = job.retryCount + 1;
+    const controller = new AbortController();
+    running.add(controller);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new HandlerTimeoutError(`${subscriber}: attempt ${attempt} took over ${timeoutMs} ms`, timeoutMs);
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    let failure: unknown;
+    try {
+      await Promise.race([
+        Promise.resolve().then(() => handler({ envelope, attempt, signal: controller.signal, tx: tx.client })),
+        timeout,
+      ]);
+    } catch (error) {
+      failure = error ?? new Error("the handler threw a nullish value");
     } finally {
       clearTimeout(timer);
       running.delete(controller);
-      client.release(broken);
     }
-  };
-
-  // COMMIT on a transaction that an error aborted answers ROLLBACK, not an error: that run failed
-  const commit = async (client: SqlClient, jobId: string): Promise<void> => {
-    const results = (await client.query(commitRun(schema, queue, jobId))) as unknown as { command: string }[];
-    if (results[results.length - 1]?.command !== "COMMIT")
-      throw new Error(`${subscriber}: the run's transaction was aborted by an earlier error, so it rolled back`);
+    return tx.end(failure);
   };
 
   // pg-boss retries the job with its queue's delay and backoff, or moves it to failed (and to its
@@ -133,7 +154,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const loop = async (): Promise<void> => {
     while (!stopped) {
       woken = false;
-      let jobs: { id: string; data: unknown; retryCount: number }[] = [];
+      let jobs: FetchedJob[] = [];
       try {
         jobs = (await boss.fetch(queue, { batchSize: concurrency, includeMetadata: true })) ?? [];
       } catch (error) {
@@ -152,10 +173,7 @@ export function startWorker(options: WorkerOptions): Worker {
         break;
       }
       if (jobs.length > 0) {
-        const batch = Promise.all(jobs.map(runJob)).then(() => {});
-        settled.add(batch);
-        await batch;
-        settled.delete(batch);
+        await runBatch(jobs);
         continue;
       }
       await pause();
@@ -173,6 +191,66 @@ export function startWorker(options: WorkerOptions): Worker {
       wakeUp?.();
       for (const controller of running) controller.abort(new Error("postgres transport closed"));
       await done;
+    },
+  };
+}
+
+/** A run's view of the batch transaction: `client` for the handler, `end` once it settled. */
+interface RunTx {
+  readonly client: SqlClient;
+  /** Releases (on success) or rolls back to (on `failure`) the run's savepoint; the run's error, if any. */
+  end(failure: unknown): Promise<unknown>;
+}
+
+// The batch's client is shared: a run takes it on its first query (after a SAVEPOINT) and holds it
+// until it ends, so two handlers' statements never interleave in one savepoint. Queries after the
+// run ended (a handler that outlived its timeout) are refused, never written into another run.
+function createTurns(client: SqlClient): { tx(savepoint: string): RunTx } {
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    tx(savepoint) {
+      let taken: Promise<void> | undefined;
+      let release: (() => void) | undefined;
+      let ended = false;
+      const take = (): Promise<void> => {
+        if (taken === undefined) {
+          const previous = queue;
+          const turn = new Promise<void>((resolve) => (release = resolve));
+          queue = previous.then(() => turn);
+          taken = previous.then(() => client.query(`SAVEPOINT ${savepoint}`)).then(() => {});
+        }
+        return taken;
+      };
+      return {
+        client: {
+          async query(text, values) {
+            if (ended) throw new Error("this run has ended: its transaction (ctx.tx) can no longer be used");
+            await take();
+            return values === undefined ? client.query(text) : client.query(text, values);
+          },
+        },
+        async end(failure) {
+          ended = true;
+          if (taken === undefined) return failure;
+          try {
+            await taken;
+            if (failure === undefined) {
+              // fails when the handler swallowed an SQL error: the savepoint's work is lost, so is the run
+              try {
+                await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+                return undefined;
+              } catch (error) {
+                failure = error;
+              }
+            }
+            await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+            await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+            return failure;
+          } finally {
+            release?.();
+          }
+        },
+      };
     },
   };
 }

@@ -161,6 +161,32 @@ describe("postgresTransport", () => {
     expect(await count(pool, "SELECT count(*) AS n FROM effects")).toBe(1);
   }, 30_000);
 
+  it("in one batch, a failing run's writes roll back to its savepoint and the others' commit", async () => {
+    const { pool, events, transport } = await setup({ maxAttempts: 1 });
+    const batches: number[] = [];
+    events.on(
+      "file.uploaded",
+      async (file, ctx) => {
+        batches.push(ctx.attempt);
+        await ctx.tx!.query("INSERT INTO effects VALUES ($1, 'saver', $2)", [ctx.event.id, file.fileId]);
+        if (file.fileId === "bad") throw new Error("refused");
+      },
+      { id: "saver" },
+    );
+    await events.sendEvents([
+      { name: "file.uploaded", payload: { fileId: "good1", filename: "a" } },
+      { name: "file.uploaded", payload: { fileId: "bad", filename: "b" } },
+      { name: "file.uploaded", payload: { fileId: "good2", filename: "c" } },
+    ]);
+    await transport.drain();
+    const { rows } = await pool.query("SELECT note FROM effects ORDER BY note");
+    expect(rows).toEqual([{ note: "good1" }, { note: "good2" }]);
+    expect(await count(pool, "SELECT count(*) AS n FROM pgboss.herald_run")).toBe(2);
+    expect(
+      await count(pool, "SELECT count(*) AS n FROM pgboss.job WHERE name = 'herald.saver' AND state = 'failed'"),
+    ).toBe(1);
+  }, 30_000);
+
   it("delivers a delayed event when it is due", async () => {
     const { events, transport } = await setup();
     const got: number[] = [];
