@@ -173,6 +173,10 @@ describe("pg-boss 10 on the harness", () => {
     expect((await boss.getJobById("manual", id!))?.state).toBe("completed");
     expect(await boss.complete("manual", id!)).toMatchObject({ affected: 0 });
   });
+
+  it("reported no error events while the server stayed up", () => {
+    expect(errors).toEqual([]);
+  });
 });
 
 describe("restart", () => {
