@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +9,7 @@ import {
   startPostgres,
   type PostgresServer,
 } from "./postgres.js";
+import { startNodeProcess } from "./node-process.js";
 
 // The harness every herald/postgres test stands on, checked against the real server: pg and
 // pg-boss 10 work through it, restart() cuts connections and comes back on the same port, and no
@@ -174,6 +173,10 @@ describe("pg-boss 10 on the harness", () => {
     expect((await boss.getJobById("manual", id!))?.state).toBe("completed");
     expect(await boss.complete("manual", id!)).toMatchObject({ affected: 0 });
   });
+
+  it("reported no error events while the server stayed up", () => {
+    expect(errors).toEqual([]);
+  });
 });
 
 describe("restart", () => {
@@ -237,22 +240,14 @@ describe("no orphans", () => {
   }, 60_000);
 
   it("a server whose owner was SIGKILLed is stopped and removed by the next reaper pass", async () => {
-    const script = fileURLToPath(new URL("../fixtures/postgres-owner.ts", import.meta.url));
-    // node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild,
-    // which a SIGKILL of the CLI would leave running
-    const child = spawn(process.execPath, ["--import", "tsx", script], {
-      cwd: fileURLToPath(new URL("../..", import.meta.url)),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const line = await waitFor(() => (output.includes("\n") ? output.split("\n")[0] : undefined), 45_000);
-    const { dir, pid, owner } = JSON.parse(line!) as { dir: string; pid: number; owner: number };
-    expect(owner).toBe(child.pid);
+    const owner = startNodeProcess("tests/fixtures/postgres-owner.ts");
+    const line = await owner.waitForLine(/^\{/, 45_000);
+    const { dir, pid, ownerPid } = JSON.parse(line) as { dir: string; pid: number; ownerPid: number };
+    // the pid recorded in the cluster's directory is the process we kill, not a wrapper's
+    expect(ownerPid).toBe(owner.pid);
     expect(isAlive(pid)).toBe(true);
 
-    child.kill("SIGKILL");
-    await new Promise((resolve) => child.once("exit", resolve));
+    await owner.kill("SIGKILL");
     // SIGKILL runs no exit hook: the server outlives its owner until a reaper pass finds it
     expect(isAlive(pid)).toBe(true);
 
