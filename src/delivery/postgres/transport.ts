@@ -215,8 +215,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
 
   const subscriptions = new Map<string, Worker>();
   if (relay && settings.relayWorker) {
-    const forward: DeliveryHandler = async ({ envelope }) => {
-      await relay.deliver([envelope]);
+    // the attempt's signal goes along: when its time limit passes, the relay's request is abandoned too
+    const forward: DeliveryHandler = async ({ envelope, signal }) => {
+      await relay.deliver([envelope], { signal });
     };
     subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), forward));
   } else if (relay) {

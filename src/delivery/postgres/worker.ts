@@ -1,10 +1,22 @@
 import type { Envelope } from "../../core/envelope.js";
-import { HandlerTimeoutError } from "../../core/errors.js";
+import { HandlerTimeoutError, isHeraldError, type TransportError } from "../../core/errors.js";
 import { isRetryable, toRunError } from "../embedded/engine.js";
 import type { DeliveryHandler } from "../transport.js";
 import { databaseError } from "./errors.js";
-import { completeJob, insertRun, noMoreRetries } from "./sql.js";
+import { completeJob, delayRetry, insertRun, noMoreRetries } from "./sql.js";
 import type { PgBossLike, PoolLike } from "./types.js";
+
+/** The longest `retryAfterMs` a retry is held back for: a server's hint beyond it is taken as a mistake. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+// a TransportError's retryAfterMs, when it is a sane number of ms (capped at MAX_RETRY_AFTER_MS);
+// matched by code, not instanceof, so a second copy of herald's errors counts too
+function retryAfterOf(error: unknown): number | undefined {
+  if (!isHeraldError(error) || error.code !== "TRANSPORT_FAILED") return undefined;
+  const wait = (error as TransportError).retryAfterMs;
+  if (typeof wait !== "number" || !Number.isFinite(wait) || wait <= 0) return undefined;
+  return Math.min(Math.ceil(wait), MAX_RETRY_AFTER_MS);
+}
 
 /** One subscriber's loop in this process: fetch due jobs of its queue, run each in a transaction. */
 export interface Worker {
@@ -100,11 +112,15 @@ export function startWorker(options: WorkerOptions): Worker {
   };
 
   // pg-boss retries the job with its queue's delay and backoff, or moves it to failed (and to its
-  // dead letter queue) after the last attempt; an error that says it is not retryable ends it now
+  // dead letter queue) after the last attempt; an error that says it is not retryable ends it now,
+  // and one that says when to try again (a 429's retry-after) holds the retry back until then
   const recordFailure = async (jobId: string, error: unknown): Promise<void> => {
     try {
-      if (!isRetryable(error)) await pool.query(noMoreRetries(schema), [queue, jobId]);
+      const retryable = isRetryable(error);
+      if (!retryable) await pool.query(noMoreRetries(schema), [queue, jobId]);
       await boss.fail(queue, jobId, toRunError(error));
+      const wait = retryable ? retryAfterOf(error) : undefined;
+      if (wait !== undefined) await pool.query(delayRetry(schema), [queue, jobId, wait]);
     } catch (failError) {
       // the job stays active and is retried when it expires
       onError(databaseError(`recording the failure of ${subscriber}`, failError));
