@@ -155,7 +155,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
           const lost = new Promise<Error>((resolve) => {
             const raw = client as unknown as pg.PoolClient;
             raw.on("notification", (message) => {
+              // a subscriber's worker wakes for its event; the relay's, registered under "", for every event
               for (const worker of workers.get(message.payload ?? "") ?? []) worker.wake();
+              for (const worker of workers.get("") ?? []) worker.wake();
             });
             raw.on("error", resolve);
             raw.on("end", () => resolve(new Error("connection ended")));

@@ -249,6 +249,18 @@ describe("postgresTransport with relay: triggerTransport", () => {
     expect(rows[0].retries).toBeGreaterThan(0);
   }, 120_000);
 
+  it("wakes the relay worker on commit, without waiting for its poll", async () => {
+    const { pool, trigger, events } = await setup({ transport: { pollingIntervalMs: 20_000 } });
+    // the worker's first fetch finds nothing, then it sleeps until the poll or a notification
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sentAt = Date.now();
+    await sendIn(pool, events, 0, true);
+    while (trigger.runs.length === 0 && Date.now() - sentAt < 15_000)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(trigger.runs).toHaveLength(1);
+    expect(Date.now() - sentAt).toBeLessThan(5000);
+  }, 60_000);
+
   it("refuses on(): subscribers run behind the relay", async () => {
     const { events } = await setup();
     expect(() => events.on("user.created", () => {}, { id: "welcome" })).toThrow(InvalidOptionsError);
