@@ -176,7 +176,12 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     })();
   };
 
-  const startSubscriber = (event: string, subscriber: string, handler: DeliveryHandler): Worker => {
+  const startSubscriber = (
+    event: string,
+    subscriber: string,
+    handler: DeliveryHandler,
+    handleBatch?: (envelopes: readonly Envelope[], signal: AbortSignal) => Promise<unknown>,
+  ): Worker => {
     const queue = `herald.${subscriber}`;
     let worker: Worker | undefined;
     let stopped = false;
@@ -195,6 +200,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         pollingIntervalMs: settings.pollingIntervalMs,
         timeoutMs: settings.timeoutMs,
         onError: report,
+        ...(handleBatch === undefined ? {} : { handleBatch }),
       });
       const set = workers.get(event) ?? new Set();
       set.add(worker);
@@ -221,7 +227,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     const forward: DeliveryHandler = async ({ envelope, signal }) => {
       await relay.deliver([envelope], { signal });
     };
-    subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), forward));
+    // the due events of one fetch (up to `concurrency`) go out in one deliver: one batch.trigger
+    const forwardBatch = (envelopes: readonly Envelope[], signal: AbortSignal) => relay.deliver(envelopes, { signal });
+    subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), forward, forwardBatch));
   } else if (relay) {
     track(ensureQueue(RELAY_QUEUE));
   }

@@ -4,7 +4,9 @@ import { isRetryable, toRunError } from "../embedded/engine.js";
 import type { DeliveryHandler } from "../transport.js";
 import { databaseError } from "./errors.js";
 import { completeJob, delayRetry, insertRun, noMoreRetries } from "./sql.js";
-import type { PgBossLike, PoolLike } from "./types.js";
+import type { FetchedJob, PgBossLike, PoolLike } from "./types.js";
+
+type HandleBatch = NonNullable<WorkerOptions["handleBatch"]>;
 
 /** The longest `retryAfterMs` a retry is held back for: a server's hint beyond it is taken as a mistake. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
@@ -38,6 +40,11 @@ export interface WorkerOptions {
   readonly pollingIntervalMs: number;
   readonly timeoutMs: number;
   readonly onError: (error: unknown) => void;
+  /**
+   * Takes the due events of several jobs at once (the relay's `deliver(envelopes)`), all or
+   * nothing. Without it, or for a single job, each job runs alone through `handler`.
+   */
+  readonly handleBatch?: (envelopes: readonly Envelope[], signal: AbortSignal) => Promise<unknown>;
 }
 
 /**
@@ -56,7 +63,7 @@ export function startWorker(options: WorkerOptions): Worker {
   let wakeUp: (() => void) | undefined;
   let woken = false;
 
-  const runJob = async (job: { id: string; data: unknown; retryCount: number }): Promise<void> => {
+  const runJob = async (job: FetchedJob): Promise<void> => {
     const envelope = job.data as Envelope;
     const attempt = job.retryCount + 1;
     let client: Awaited<ReturnType<PoolLike["connect"]>>;
@@ -111,6 +118,68 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   };
 
+  // Several jobs in one transaction: BEGIN; mark each run (in event id order, so two workers that
+  // share events never deadlock); the batch handler with the events not done before; complete
+  // every job; COMMIT. All or nothing, like the handler. A failure that will never succeed may be
+  // one event's (say, an event the relay cannot route): the jobs then run one by one, so only
+  // that event fails for good; a retryable one fails every job, and pg-boss retries each.
+  const runBatch = async (jobs: readonly FetchedJob[], handleBatch: HandleBatch): Promise<void> => {
+    const sorted = [...jobs].sort((a, b) => ((a.data as Envelope).id < (b.data as Envelope).id ? -1 : 1));
+    let client: Awaited<ReturnType<PoolLike["connect"]>>;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      onError(databaseError(`connecting for ${subscriber}`, error));
+      return;
+    }
+    let broken: Error | undefined;
+    const controller = new AbortController();
+    running.add(controller);
+    let timer: NodeJS.Timeout | undefined;
+    let failure: { error: unknown } | undefined;
+    try {
+      await client.query("BEGIN");
+      const todo: Envelope[] = [];
+      for (const job of sorted) {
+        const envelope = job.data as Envelope;
+        const marked = await client.query(insertRun(schema), [envelope.id, subscriber, job.retryCount + 1]);
+        if (marked.rows.length > 0) todo.push(envelope);
+      }
+      if (todo.length > 0) {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            const error = new HandlerTimeoutError(
+              `${subscriber}: a batch of ${todo.length} took over ${timeoutMs} ms`,
+              timeoutMs,
+            );
+            controller.abort(error);
+            reject(error);
+          }, timeoutMs);
+        });
+        await Promise.race([Promise.resolve().then(() => handleBatch(todo, controller.signal)), timeout]);
+      }
+      for (const job of sorted) await client.query(completeJob(schema), [queue, job.id]);
+      await client.query("COMMIT");
+    } catch (error) {
+      clearTimeout(timer);
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackError) {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      failure = { error };
+    } finally {
+      clearTimeout(timer);
+      running.delete(controller);
+      client.release(broken);
+    }
+    if (failure === undefined) return;
+    if (isRetryable(failure.error)) await Promise.all(jobs.map((job) => recordFailure(job.id, failure.error)));
+    else if (!stopped) await Promise.all(jobs.map(runJob));
+    // stopping: no time to find the one event at fault, and the others must not end with it
+    else await Promise.all(jobs.map((job) => recordFailure(job.id, new Error("worker stopped"))));
+  };
+
   // pg-boss retries the job with its queue's delay and backoff, or moves it to failed (and to its
   // dead letter queue) after the last attempt; an error that says it is not retryable ends it now,
   // and one that says when to try again (a 429's retry-after) holds the retry back until then
@@ -142,7 +211,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const loop = async (): Promise<void> => {
     while (!stopped) {
       woken = false;
-      let jobs: { id: string; data: unknown; retryCount: number }[] = [];
+      let jobs: FetchedJob[] = [];
       try {
         jobs = (await boss.fetch(queue, { batchSize: concurrency, includeMetadata: true })) ?? [];
       } catch (error) {
@@ -161,7 +230,10 @@ export function startWorker(options: WorkerOptions): Worker {
         break;
       }
       if (jobs.length > 0) {
-        const batch = Promise.all(jobs.map(runJob)).then(() => {});
+        const { handleBatch } = options;
+        const batch = (
+          handleBatch !== undefined && jobs.length > 1 ? runBatch(jobs, handleBatch) : Promise.all(jobs.map(runJob))
+        ).then(() => {});
         settled.add(batch);
         await batch;
         settled.delete(batch);

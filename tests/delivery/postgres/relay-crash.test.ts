@@ -106,13 +106,21 @@ describe("postgresTransport relay: worker processes killed mid-forward", () => {
             let name: string;
             if (n % 3 === 0) {
               name = "user.created";
-              await events.sendEvent(name, { userId: `u${n}`, email: `u${n}@example.com` }, { id, tx: client });
+              await events.sendEvent(
+                "user.created",
+                { userId: `u${n}`, email: `u${n}@example.com` },
+                { id, tx: client },
+              );
             } else if (n % 3 === 1) {
               name = "order.placed";
-              await events.sendEvent(name, { orderId: `o${n}`, items: [{ sku: "a", qty: 1 }] }, { id, tx: client });
+              await events.sendEvent(
+                "order.placed",
+                { orderId: `o${n}`, items: [{ sku: "a", qty: 1 }] },
+                { id, tx: client },
+              );
             } else {
               name = "file.uploaded";
-              await events.sendEvent(name, { fileId: `f${n}`, filename: "a.txt" }, { id, tx: client });
+              await events.sendEvent("file.uploaded", { fileId: `f${n}`, filename: "a.txt" }, { id, tx: client });
             }
             await client.query(commit ? "COMMIT" : "ROLLBACK");
             if (commit) committed.push({ id, name });

@@ -85,13 +85,13 @@ async function sendIn(
     let name: string;
     if (n % 3 === 0) {
       name = "user.created";
-      await events.sendEvent(name, { userId: `u${n}`, email: `u${n}@example.com` }, { id, tx: client });
+      await events.sendEvent("user.created", { userId: `u${n}`, email: `u${n}@example.com` }, { id, tx: client });
     } else if (n % 3 === 1) {
       name = "order.placed";
-      await events.sendEvent(name, { orderId: `o${n}`, items: [{ sku: "a", qty: 1 }] }, { id, tx: client });
+      await events.sendEvent("order.placed", { orderId: `o${n}`, items: [{ sku: "a", qty: 1 }] }, { id, tx: client });
     } else {
       name = "file.uploaded";
-      await events.sendEvent(name, { fileId: `f${n}`, filename: "a.txt" }, { id, tx: client });
+      await events.sendEvent("file.uploaded", { fileId: `f${n}`, filename: "a.txt" }, { id, tx: client });
     }
     const { command } = await client.query(commit ? "COMMIT" : "ROLLBACK");
     expect(command).toBe(commit ? "COMMIT" : "ROLLBACK");
@@ -148,7 +148,8 @@ describe("postgresTransport with relay: triggerTransport", () => {
   }, 60_000);
 
   it("retries 5xx replies and a reply lost past the relay's deadline, starting each task once", async () => {
-    const { pool, trigger, transport, events } = await setup();
+    // one event per forward, so that each canned reply meets the event it was meant for
+    const { pool, trigger, transport, events } = await setup({ transport: { concurrency: 1 } });
     trigger.replyNext(
       /\/tasks\/welcome\/trigger$/,
       { status: 500, body: { error: "boom" } },
@@ -206,7 +207,9 @@ describe("postgresTransport with relay: triggerTransport", () => {
   }, 60_000);
 
   it("ends a relay that fails for good (HTTP 422) at once: job failed with its error, event in the dead letter queue", async () => {
-    const { pool, trigger, transport, events } = await setup({ transport: { deadLetterQueue: "relay-dead" } });
+    const { pool, trigger, transport, events } = await setup({
+      transport: { deadLetterQueue: "relay-dead", concurrency: 1 },
+    });
     trigger.replyNext(/\/tasks\/welcome\/trigger$/, { status: 422, body: { error: "Task payload is invalid" } });
     await sendIn(pool, events, 0, true);
     const ok = await sendIn(pool, events, 1, true);
@@ -259,6 +262,64 @@ describe("postgresTransport with relay: triggerTransport", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     expect(trigger.runs).toHaveLength(1);
     expect(Date.now() - sentAt).toBeLessThan(5000);
+  }, 60_000);
+
+  it("forwards the events of one fetch in one batch.trigger, and fails only the event the relay refuses", async () => {
+    const { pool, trigger, transport, events } = await setup({
+      // file.uploaded has no route and there is no dispatcher: the relay refuses it, for good
+      relay: { dispatcher: false },
+      transport: { concurrency: 10, deadLetterQueue: "relay-dead" },
+    });
+    const client = await pool.connect();
+    const committed: { id: string; name: string }[] = [];
+    try {
+      await client.query("BEGIN");
+      for (let n = 0; n < 6; n++) {
+        const id = `ev-${n}`;
+        await events.sendEvent("user.created", { userId: `u${n}`, email: `u${n}@example.com` }, { id, tx: client });
+        committed.push({ id, name: "user.created" });
+      }
+      await events.sendEvent("file.uploaded", { fileId: "f", filename: "a.txt" }, { id: "ev-unroutable", tx: client });
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    await transport.drain();
+    expectExactlyOnce(trigger, committed);
+    // one fetch took all seven; the refused one failed the batch before any request was sent, and
+    // one by one, the six went out and the seventh failed alone
+    expect(requestsTo(trigger, /^\/api\/v3\/batches$/)).toHaveLength(0);
+    expect(requestsTo(trigger, /\/tasks\/welcome\/trigger$/)).toHaveLength(6);
+    const { rows } = await pool.query(
+      "SELECT data->>'id' AS id, state FROM pgboss.job WHERE name IN ('herald.relay', 'relay-dead') ORDER BY name, id",
+    );
+    expect(rows).toEqual([
+      ...committed.map(({ id }) => ({ id, state: "completed" })),
+      { id: "ev-unroutable", state: "failed" },
+      { id: "ev-unroutable", state: "created" },
+    ]);
+  }, 60_000);
+
+  it("forwards a batch all at once: one batch.trigger for the events of one commit", async () => {
+    const { pool, trigger, transport, events } = await setup({ transport: { concurrency: 10 } });
+    const client = await pool.connect();
+    const committed: { id: string; name: string }[] = [];
+    try {
+      await client.query("BEGIN");
+      for (let n = 0; n < 8; n++) {
+        const id = `ev-${n}`;
+        await events.sendEvent("user.created", { userId: `u${n}`, email: `u${n}@example.com` }, { id, tx: client });
+        committed.push({ id, name: "user.created" });
+      }
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    await transport.drain();
+    expectExactlyOnce(trigger, committed);
+    expect(requestsTo(trigger, /\/tasks\/welcome\/trigger$/)).toHaveLength(0);
+    expect(requestsTo(trigger, /^\/api\/v3\/batches$/)).toHaveLength(1);
+    expect(new Set(trigger.runs.map((run) => run.batchId)).size).toBe(1);
   }, 60_000);
 
   it("refuses on(): subscribers run behind the relay", async () => {
