@@ -139,7 +139,14 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     setups.add(tracked);
     void tracked.finally(() => setups.delete(tracked));
   };
-  if (settings.deadLetterQueue !== undefined) await boss.createQueue(settings.deadLetterQueue);
+  try {
+    if (settings.deadLetterQueue !== undefined) await boss.createQueue(settings.deadLetterQueue);
+    // the relay queue exists before the first send: a send without it would store the event and no job
+    if (relay) await ensureQueue(RELAY_QUEUE);
+  } catch (error) {
+    await closeOwned();
+    throw databaseError("creating herald's queues", error);
+  }
 
   // LISTEN on one pooled connection: a send's notification (sent at commit) wakes the workers of
   // its event at once; on a lost connection the workers keep polling until it is back
@@ -230,8 +237,6 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     // the due events of one fetch (up to `concurrency`) go out in one deliver: one batch.trigger
     const forwardBatch = (envelopes: readonly Envelope[], signal: AbortSignal) => relay.deliver(envelopes, { signal });
     subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), forward, forwardBatch));
-  } else if (relay) {
-    track(ensureQueue(RELAY_QUEUE));
   }
 
   // a run's rows are written in one statement: the events, and a job for each subscribed queue

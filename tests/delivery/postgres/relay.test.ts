@@ -1,7 +1,8 @@
 import pg from "pg";
+import PgBoss from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { triggerTransport, type TriggerTransportOptions } from "../../../src/delivery/trigger/transport.js";
-import { defineEvents, InvalidOptionsError } from "../../../src/index.js";
+import { defineEvents, InvalidOptionsError, TransportError } from "../../../src/index.js";
 import { type PostgresTransportOptions, postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
 import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
@@ -321,6 +322,26 @@ describe("postgresTransport with relay: triggerTransport", () => {
     expect(requestsTo(trigger, /^\/api\/v3\/batches$/)).toHaveLength(1);
     expect(new Set(trigger.runs.map((run) => run.batchId)).size).toBe(1);
   }, 60_000);
+
+  it("creates the relay queue before it resolves: a failure there rejects at start-up, not a send that stores no job", async () => {
+    const url = await server.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 3 });
+    open.push({ close: () => pool.end() });
+    const boss = new PgBoss({ connectionString: url, schedule: false });
+    open.push({ close: () => boss.stop({ graceful: false, close: true }) });
+    const createQueue = boss.createQueue.bind(boss);
+    boss.createQueue = async (name: string, options?: PgBoss.Queue) => {
+      if (name === "herald.relay")
+        throw Object.assign(new Error("permission denied for schema pgboss"), { code: "42501" });
+      return createQueue(name, options as PgBoss.Queue);
+    };
+    const relay = triggerTransport({ baseURL: "http://127.0.0.1:9", accessToken: KEY });
+    const starting = postgresTransport({ pool, boss: boss as never, relay, relayWorker: false });
+    const transport = await starting.catch(() => undefined);
+    if (transport) open.push(transport);
+    await expect(starting).rejects.toBeInstanceOf(TransportError);
+    await expect(starting).rejects.toThrow(/permission denied/);
+  }, 30_000);
 
   it("refuses on(): subscribers run behind the relay", async () => {
     const { events } = await setup();
