@@ -1,10 +1,10 @@
 import type { Envelope } from "../../core/envelope.js";
-import { HandlerTimeoutError, isHeraldError, type TransportError } from "../../core/errors.js";
+import { HandlerTimeoutError, isHeraldError, TransportError } from "../../core/errors.js";
 import { isRetryable, toRunError } from "../embedded/engine.js";
 import type { DeliveryHandler } from "../transport.js";
 import { databaseError } from "./errors.js";
 import { completeJob, delayRetry, insertRun, noMoreRetries } from "./sql.js";
-import type { FetchedJob, PgBossLike, PoolLike } from "./types.js";
+import type { FetchedJob, PgBossLike, PoolClientLike, PoolLike } from "./types.js";
 
 type HandleBatch = NonNullable<WorkerOptions["handleBatch"]>;
 
@@ -78,6 +78,27 @@ export function startWorker(options: WorkerOptions): Worker {
     const controller = new AbortController();
     running.add(controller);
     let timer: NodeJS.Timeout | undefined;
+    // a handler that outlives its attempt (its time limit passed) must not write through ctx.tx:
+    // after ROLLBACK the client runs each statement on its own (autocommit), and once released it
+    // serves another run
+    let ended = false;
+    const guarded = (raw: PoolClientLike): PoolClientLike =>
+      new Proxy(raw, {
+        get(target, property) {
+          if (property === "query")
+            return (...args: unknown[]) =>
+              ended
+                ? Promise.reject(
+                    new TransportError(
+                      `postgres transport: ${subscriber}'s attempt ${attempt} is over (it timed out or failed): its transaction (ctx.tx) takes no more statements`,
+                      { retryable: false },
+                    ),
+                  )
+                : (target.query as (...args: unknown[]) => unknown)(...args);
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
     try {
       await client.query("BEGIN");
       const marked = await client.query(insertRun(schema), [envelope.id, subscriber, attempt]);
@@ -98,12 +119,14 @@ export function startWorker(options: WorkerOptions): Worker {
         }, timeoutMs);
       });
       await Promise.race([
-        Promise.resolve().then(() => handler({ envelope, attempt, signal: controller.signal, tx: client })),
+        Promise.resolve().then(() => handler({ envelope, attempt, signal: controller.signal, tx: guarded(client) })),
         timeout,
       ]);
+      ended = true;
       await client.query(completeJob(schema), [queue, job.id]);
       await client.query("COMMIT");
     } catch (error) {
+      ended = true;
       clearTimeout(timer);
       try {
         await client.query("ROLLBACK");
