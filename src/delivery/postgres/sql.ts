@@ -123,6 +123,15 @@ export const commitRuns = (
 export const noMoreRetries = (s: string): string =>
   `UPDATE ${s}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`;
 
+/**
+ * Puts the retry of job $2 in queue $1 (just failed, state retry) no sooner than $3 ms from now,
+ * as the failure asked (a 429's retry-after); never past the job's keep_until, when pg-boss would
+ * archive it unrun.
+ */
+export const delayRetry = (s: string): string => `
+  UPDATE ${s}.job SET start_after = LEAST(keep_until, GREATEST(start_after, now() + $3 * interval '1 millisecond'))
+  WHERE name = $1 AND id = $2 AND state = 'retry'`;
+
 /** Jobs of herald's queues that are not done yet: created, retry or active. */
 export const countPending = (s: string): string =>
   `SELECT count(*)::int AS n FROM ${s}.job WHERE name = ANY($1::text[]) AND state < 'completed'`;

@@ -139,7 +139,14 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     setups.add(tracked);
     void tracked.finally(() => setups.delete(tracked));
   };
-  if (settings.deadLetterQueue !== undefined) await boss.createQueue(settings.deadLetterQueue);
+  try {
+    if (settings.deadLetterQueue !== undefined) await boss.createQueue(settings.deadLetterQueue);
+    // the relay queue exists before the first send: a send without it would store the event and no job
+    if (relay) await ensureQueue(RELAY_QUEUE);
+  } catch (error) {
+    await closeOwned();
+    throw databaseError("creating herald's queues", error);
+  }
 
   // LISTEN on one pooled connection: a send's notification (sent at commit) wakes the workers of
   // its event at once; on a lost connection the workers keep polling until it is back
@@ -155,7 +162,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
           const lost = new Promise<Error>((resolve) => {
             const raw = client as unknown as pg.PoolClient;
             raw.on("notification", (message) => {
+              // a subscriber's worker wakes for its event; the relay's, registered under "", for every event
               for (const worker of workers.get(message.payload ?? "") ?? []) worker.wake();
+              for (const worker of workers.get("") ?? []) worker.wake();
             });
             raw.on("error", resolve);
             raw.on("end", () => resolve(new Error("connection ended")));
@@ -174,7 +183,12 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     })();
   };
 
-  const startSubscriber = (event: string, subscriber: string, handler: DeliveryHandler): Worker => {
+  const startSubscriber = (
+    event: string,
+    subscriber: string,
+    handler: DeliveryHandler,
+    handleBatch?: (envelopes: readonly Envelope[], signal: AbortSignal) => Promise<unknown>,
+  ): Worker => {
     const queue = `herald.${subscriber}`;
     let worker: Worker | undefined;
     let stopped = false;
@@ -193,6 +207,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         pollingIntervalMs: settings.pollingIntervalMs,
         timeoutMs: settings.timeoutMs,
         onError: report,
+        ...(handleBatch === undefined ? {} : { handleBatch }),
       });
       const set = workers.get(event) ?? new Set();
       set.add(worker);
@@ -215,12 +230,13 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
 
   const subscriptions = new Map<string, Worker>();
   if (relay && settings.relayWorker) {
-    const forward: DeliveryHandler = async ({ envelope }) => {
-      await relay.deliver([envelope]);
+    // the attempt's signal goes along: when its time limit passes, the relay's request is abandoned too
+    const forward: DeliveryHandler = async ({ envelope, signal }) => {
+      await relay.deliver([envelope], { signal });
     };
-    subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), forward));
-  } else if (relay) {
-    track(ensureQueue(RELAY_QUEUE));
+    // the due events of one fetch (up to `concurrency`) go out in one deliver: one batch.trigger
+    const forwardBatch = (envelopes: readonly Envelope[], signal: AbortSignal) => relay.deliver(envelopes, { signal });
+    subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), forward, forwardBatch));
   }
 
   // a run's rows are written in one statement: the events, and a job for each subscribed queue

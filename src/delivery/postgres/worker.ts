@@ -1,11 +1,23 @@
 import type { Envelope } from "../../core/envelope.js";
-import { HandlerTimeoutError } from "../../core/errors.js";
+import { HandlerTimeoutError, isHeraldError, TransportError } from "../../core/errors.js";
 import { isRetryable, toRunError } from "../embedded/engine.js";
 import type { SqlClient, SqlResult } from "../transaction.js";
 import type { DeliveryHandler } from "../transport.js";
 import { databaseError } from "./errors.js";
-import { beginRuns, commitRuns, noMoreRetries } from "./sql.js";
+import { beginRuns, commitRuns, delayRetry, noMoreRetries } from "./sql.js";
 import type { FetchedJob, PgBossLike, PoolClientLike, PoolLike } from "./types.js";
+
+/** The longest `retryAfterMs` a retry is held back for: a server's hint beyond it is taken as a mistake. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+// a TransportError's retryAfterMs, when it is a sane number of ms (capped at MAX_RETRY_AFTER_MS);
+// matched by code, not instanceof, so a second copy of herald's errors counts too
+function retryAfterOf(error: unknown): number | undefined {
+  if (!isHeraldError(error) || error.code !== "TRANSPORT_FAILED") return undefined;
+  const wait = (error as TransportError).retryAfterMs;
+  if (typeof wait !== "number" || !Number.isFinite(wait) || wait <= 0) return undefined;
+  return Math.min(Math.ceil(wait), MAX_RETRY_AFTER_MS);
+}
 
 /** One subscriber's loop in this process: fetch due jobs of its queue, run them in a transaction. */
 export interface Worker {
@@ -27,6 +39,11 @@ export interface WorkerOptions {
   readonly pollingIntervalMs: number;
   readonly timeoutMs: number;
   readonly onError: (error: unknown) => void;
+  /**
+   * Takes the due events of a whole batch at once (the relay's `deliver(envelopes)`), all or
+   * nothing, in place of `handler` per job.
+   */
+  readonly handleBatch?: (envelopes: readonly Envelope[], signal: AbortSignal) => Promise<unknown>;
 }
 
 interface Outcome {
@@ -43,6 +60,8 @@ interface Outcome {
  * query: a failing run rolls back to it and leaves the others' writes; a handler that never
  * touches `tx` costs no round trip. Handlers that use `tx` take turns on it, one run at a time.
  */
+type HandleBatch = NonNullable<WorkerOptions["handleBatch"]>;
+
 export function startWorker(options: WorkerOptions): Worker {
   const { boss, pool, schema, queue, subscriber, handler, concurrency, pollingIntervalMs, timeoutMs, onError } =
     options;
@@ -51,7 +70,9 @@ export function startWorker(options: WorkerOptions): Worker {
   let wakeUp: (() => void) | undefined;
   let woken = false;
 
-  const runBatch = async (jobs: readonly FetchedJob[]): Promise<void> => {
+  const runBatch = async (fetched: readonly FetchedJob[]): Promise<void> => {
+    // marks are taken in event id order, so two workers that share events (after an expiry) never deadlock
+    const jobs = [...fetched].sort((a, b) => ((a.data as Envelope).id < (b.data as Envelope).id ? -1 : 1));
     let client: PoolClientLike;
     try {
       client = await pool.connect();
@@ -66,16 +87,21 @@ export function startWorker(options: WorkerOptions): Worker {
       const runs = jobs.map((job) => [(job.data as Envelope).id, job.retryCount + 1] as const);
       const [, marked] = (await client.query(beginRuns(schema, subscriber, runs))) as unknown as SqlResult[];
       const fresh = new Set((marked!.rows as { event_id: string }[]).map((row) => row.event_id));
-      const turns = createTurns(client);
-      await Promise.all(
-        jobs.map(async (job, n) => {
-          const envelope = job.data as Envelope;
-          // done before (a run that outlived its expiry, or a crash after COMMIT): only the job is left to close
-          if (!fresh.has(envelope.id)) return void outcomes.push({ job });
-          const error = await runOne(job, envelope, turns.tx(`r${n}`));
-          outcomes.push(error === undefined ? { job } : { job, error });
-        }),
-      );
+      // done before (a run that outlived its expiry, or a crash after COMMIT): only the job is left to close
+      for (const job of jobs) if (!fresh.has((job.data as Envelope).id)) outcomes.push({ job });
+      const todo = jobs.filter((job) => fresh.has((job.data as Envelope).id));
+      if (options.handleBatch !== undefined && todo.length > 0) {
+        const error = await runAll(todo, options.handleBatch);
+        for (const job of todo) outcomes.push(error === undefined ? { job } : { job, error });
+      } else {
+        const turns = createTurns(client, subscriber);
+        await Promise.all(
+          todo.map(async (job, n) => {
+            const error = await runOne(job, job.data as Envelope, turns.tx(`r${n}`));
+            outcomes.push(error === undefined ? { job } : { job, error });
+          }),
+        );
+      }
       const completed = outcomes.filter((o) => !("error" in o)).map((o) => o.job.id);
       const failed = outcomes.filter((o) => "error" in o).map((o) => (o.job.data as Envelope).id);
       const results = (await client.query(commitRuns(schema, queue, subscriber, completed, failed))) as unknown as {
@@ -96,7 +122,51 @@ export function startWorker(options: WorkerOptions): Worker {
     } finally {
       client.release(broken);
     }
-    for (const outcome of outcomes) if ("error" in outcome) await recordFailure(outcome.job.id, outcome.error);
+    const failures = outcomes.filter((o) => "error" in o);
+    // a batch handler's failure for good may be one event's (one the relay cannot route): the jobs
+    // then run one by one, so only that event fails for good; a retryable one fails every job
+    if (options.handleBatch !== undefined && jobs.length > 1 && failures.length === jobs.length) {
+      const error = failures[0]!.error;
+      if (!isRetryable(error) && !stopped) {
+        for (const job of jobs) await runBatch([job]);
+        return;
+      }
+    }
+    for (const outcome of failures) await recordFailure(outcome.job.id, outcome.error);
+  };
+
+  // the batch handler over every event at once, bounded by timeoutMs
+  const runAll = async (jobs: readonly FetchedJob[], handleBatch: HandleBatch): Promise<unknown> => {
+    const controller = new AbortController();
+    running.add(controller);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new HandlerTimeoutError(
+          `${subscriber}: a batch of ${jobs.length} took over ${timeoutMs} ms`,
+          timeoutMs,
+        );
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([
+        Promise.resolve().then(() =>
+          handleBatch(
+            jobs.map((job) => job.data as Envelope),
+            controller.signal,
+          ),
+        ),
+        timeout,
+      ]);
+      return undefined;
+    } catch (error) {
+      return error ?? new Error("the batch handler threw a nullish value");
+    } finally {
+      clearTimeout(timer);
+      running.delete(controller);
+    }
   };
 
   // one attempt, bounded by timeoutMs; its writes through tx roll back to its savepoint when it fails
@@ -128,11 +198,15 @@ export function startWorker(options: WorkerOptions): Worker {
   };
 
   // pg-boss retries the job with its queue's delay and backoff, or moves it to failed (and to its
-  // dead letter queue) after the last attempt; an error that says it is not retryable ends it now
+  // dead letter queue) after the last attempt; an error that says it is not retryable ends it now,
+  // and one that says when to try again (a 429's retry-after) holds the retry back until then
   const recordFailure = async (jobId: string, error: unknown): Promise<void> => {
     try {
-      if (!isRetryable(error)) await pool.query(noMoreRetries(schema), [queue, jobId]);
+      const retryable = isRetryable(error);
+      if (!retryable) await pool.query(noMoreRetries(schema), [queue, jobId]);
       await boss.fail(queue, jobId, toRunError(error));
+      const wait = retryable ? retryAfterOf(error) : undefined;
+      if (wait !== undefined) await pool.query(delayRetry(schema), [queue, jobId, wait]);
     } catch (failError) {
       // the job stays active and is retried when it expires
       onError(databaseError(`recording the failure of ${subscriber}`, failError));
@@ -203,9 +277,11 @@ interface RunTx {
 }
 
 // The batch's client is shared: a run takes it on its first query (after a SAVEPOINT) and holds it
-// until it ends, so two handlers' statements never interleave in one savepoint. Queries after the
-// run ended (a handler that outlived its timeout) are refused, never written into another run.
-function createTurns(client: SqlClient): { tx(savepoint: string): RunTx } {
+// until it ends, so two handlers' statements never interleave in one savepoint. The handler sees
+// the pg client itself (an ORM may wrap it), through a Proxy: statements after the run ended (a
+// handler that outlived its time limit) are refused, never written into another run, and the
+// client cannot be released from under the batch.
+function createTurns(client: PoolClientLike, subscriber: string): { tx(savepoint: string): RunTx } {
   let queue: Promise<void> = Promise.resolve();
   return {
     tx(savepoint) {
@@ -221,14 +297,30 @@ function createTurns(client: SqlClient): { tx(savepoint: string): RunTx } {
         }
         return taken;
       };
-      return {
-        client: {
-          async query(text, values) {
-            if (ended) throw new Error("this run has ended: its transaction (ctx.tx) can no longer be used");
-            await take();
-            return values === undefined ? client.query(text) : client.query(text, values);
-          },
+      const query = async (...args: unknown[]): Promise<unknown> => {
+        if (ended)
+          throw new TransportError(
+            `postgres transport: ${subscriber}'s attempt is over (it timed out or failed): its transaction (ctx.tx) takes no more statements`,
+            { retryable: false },
+          );
+        await take();
+        return (client.query as (...args: unknown[]) => Promise<unknown>)(...args);
+      };
+      const guarded = new Proxy(client, {
+        get(target, property) {
+          if (property === "query") return query;
+          if (property === "release")
+            return () => {
+              throw new TransportError("postgres transport: ctx.tx belongs to the run; herald releases it", {
+                retryable: false,
+              });
+            };
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === "function" ? value.bind(target) : value;
         },
+      });
+      return {
+        client: guarded,
         async end(failure) {
           ended = true;
           if (taken === undefined) return failure;
