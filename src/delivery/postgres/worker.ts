@@ -56,6 +56,13 @@ export function startWorker(options: WorkerOptions): Worker {
       return;
     }
     let broken: Error | undefined;
+    // a checked-out client has no listener of the pool's: a connection lost mid-run (a database
+    // restart) emits 'error' on it, which unheard would crash the worker's process; the failing
+    // query rejects as well, so the run fails (or expires) like any other, and the client is dropped
+    const lost = (error: Error): void => {
+      broken = error;
+    };
+    client.on?.("error", lost);
     const controller = new AbortController();
     running.add(controller);
     let timer: NodeJS.Timeout | undefined;
@@ -95,6 +102,8 @@ export function startWorker(options: WorkerOptions): Worker {
     } finally {
       clearTimeout(timer);
       running.delete(controller);
+      // a lost connection can emit twice (socket error, then end): a dropped client keeps its listener
+      if (broken === undefined) client.off?.("error", lost);
       client.release(broken);
     }
   };
