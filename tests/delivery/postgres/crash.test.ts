@@ -129,7 +129,8 @@ describe("postgresTransport under crashes", () => {
     // events reach the subscribers whose queues are subscribed when they are written
     await waitFor(
       "the workers' subscriptions",
-      async () => (await count(pool, "SELECT count(*) AS n FROM pgboss.subscription WHERE event = 'file.uploaded'")) === 2,
+      async () =>
+        (await count(pool, "SELECT count(*) AS n FROM pgboss.subscription WHERE event = 'file.uploaded'")) === 2,
       60_000,
     );
     const ready = Date.now();
@@ -362,7 +363,12 @@ describe("postgresTransport misconfigured", () => {
     expect((error as TransportError).retryable).toBe(false);
     expect((error as TransportError).message).toMatch(/"jobs".*version 26.*pg-boss 10\.x \(schema version 24\)/);
     // nothing of it was left open: the database can be dropped at once
-    expect(await count(pool, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).toBe(0);
+    expect(
+      await count(
+        pool,
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+      ),
+    ).toBe(0);
   }, 30_000);
 
   it("refuses at start-up a database that does not exist, or a role that may not create the schema, with a non-retryable TransportError", async () => {
