@@ -93,10 +93,17 @@ export function startWorker(options: WorkerOptions): Worker {
       await client.query("COMMIT");
     } catch (error) {
       clearTimeout(timer);
-      try {
-        await client.query("ROLLBACK");
-      } catch (rollbackError) {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      if (controller.signal.aborted && controller.signal.reason === error) {
+        // the timed-out handler may still be running and still hold ctx.tx: a ROLLBACK would wait
+        // behind its queries and hand the client back to the pool, where its next write would
+        // commit outside the run. Dropping the connection rolls the run back and refuses that write.
+        broken = error as Error;
+      } else {
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
       }
       await recordFailure(job.id, error);
     } finally {

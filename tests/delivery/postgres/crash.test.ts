@@ -340,6 +340,47 @@ describe("postgresTransport when the database goes away", () => {
   }, 60_000);
 });
 
+describe("postgresTransport when a run outlives its time limit", () => {
+  it("drops the run's connection: a write the timed-out handler makes afterwards through ctx.tx is refused, and the retry writes once", async () => {
+    const url = await server.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    cleanups.push(() => pool.end());
+    await pool.query("CREATE TABLE effects (event_id text NOT NULL, subscriber text NOT NULL)");
+    const transport = await postgresTransport({
+      connectionString: url,
+      pollingIntervalMs: 500,
+      timeoutMs: 300,
+      retryDelaySeconds: 1,
+      retryBackoff: false,
+    });
+    cleanups.push(() => transport.close());
+    const events = defineEvents(schemas, { transport });
+    let late: unknown = "not yet";
+    events.on(
+      "file.uploaded",
+      async (_file, ctx) => {
+        // the first attempt ignores its signal and writes after its time is up
+        if (ctx.attempt === 1) await sleep(1500);
+        const write = ctx.tx!.query("INSERT INTO effects VALUES ($1, 'slow')", [ctx.event.id]);
+        if (ctx.attempt === 1)
+          late = await write.then(
+            () => "written",
+            (error: unknown) => error,
+          );
+        else await write;
+      },
+      { id: "slow" },
+    );
+    await events.sendEvent("file.uploaded", { fileId: "f", filename: "f" }, { id: "slow-1" });
+    await waitFor("the late write", async () => late !== "not yet", 15_000);
+    await transport.drain();
+    expect(await count(pool, "SELECT count(*)::int AS n FROM effects WHERE event_id = 'slow-1'")).toBe(1);
+    expect(late).toBeInstanceOf(Error);
+    const { rows } = await pool.query("SELECT attempt FROM pgboss.herald_run WHERE event_id = 'slow-1'");
+    expect(rows).toEqual([{ attempt: 2 }]);
+  }, 30_000);
+});
+
 describe("postgresTransport misconfigured", () => {
   it("refuses a schema name that is not a plain identifier before it connects", async () => {
     for (const schema of ["pg-boss", "x; DROP TABLE users", "", "1abc", "a".repeat(51)]) {
