@@ -142,6 +142,8 @@ describe("postgresTransport under crashes", () => {
     const faults: Promise<void>[] = [];
     let kills = 0;
     let restarted = false;
+    let restartMs = 0;
+    let firstFaultAt = 0;
 
     const committed = new Set<string>();
     const rolledBack = new Set<string>();
@@ -154,6 +156,7 @@ describe("postgresTransport under crashes", () => {
 
     const onProgress = (): void => {
       done++;
+      if (firstFaultAt === 0 && done >= Math.min(killAt[0]!, restartAt)) firstFaultAt = Date.now();
       while (kills < KILLS && done >= killAt[kills]!) {
         const index = victims[kills]!;
         kills++;
@@ -167,7 +170,8 @@ describe("postgresTransport under crashes", () => {
       }
       if (!restarted && done >= restartAt) {
         restarted = true;
-        faults.push(server.restart({ mode: "immediate" }));
+        const down = Date.now();
+        faults.push(server.restart({ mode: "immediate" }).then(() => void (restartMs = Date.now() - down)));
       }
     };
 
@@ -283,8 +287,10 @@ describe("postgresTransport under crashes", () => {
     console.log(
       `crash test: ${committed.size} committed, ${rolledBack.size} rolled back, ${uncertain.size} uncertain commits resent, ` +
         `${failedAttempts} failed send attempts (${transportErrors.length} TransportErrors), ${kills} workers killed, ` +
-        `1 database restart, ${retried} runs completed on a later attempt; workers ready in ${ready - started} ms, ` +
-        `sends took ${sent - ready} ms, all runs done ${finished - sent} ms later`,
+        `1 database restart (${restartMs} ms), ${retried} runs completed on a later attempt; workers ready in ${ready - started} ms, ` +
+        `sends took ${sent - ready} ms (the first ${Math.min(killAt[0]!, restartAt)} before any fault: ${firstFaultAt - ready} ms), ` +
+        `all runs done ${finished - sent} ms later; transport errors seen by senders: ` +
+        JSON.stringify([...new Set(transportErrors.map((error) => error.message.replace(/[^\x20-\x7e]/g, "?")))]),
     );
   }, 240_000);
 });
