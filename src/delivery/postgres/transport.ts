@@ -30,6 +30,7 @@ export interface PostgresTransport extends Transport {
   /**
    * Resolves when no job of the subscribers and relay that this transport has seen (in any
    * process) is waiting, retrying, scheduled or running, and this process runs nothing.
+   * @throws (rejects) TransportError when the database cannot be read (`retryable: true` when it is unreachable), cause kept
    */
   drain(): Promise<void>;
   /** Stops this process's workers (running attempts see their signal abort) and closes what herald opened. */
@@ -306,7 +307,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       if (setups.size > 0) await Promise.all(setups);
       const names = [...queues];
       for (;;) {
-        const { rows } = await pool.query(countPending(s), [names]);
+        const { rows } = await pool.query(countPending(s), [names]).catch((error: unknown) => {
+          throw databaseError("reading the queues' pending jobs", error);
+        });
         if (Number((rows[0] as { n: number }).n) === 0) return;
         await sleep(50);
       }
