@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { defineEvents, InvalidOptionsError, TransportError } from "../../../src/index.js";
+import { defineEvents, EventValidationError, InvalidOptionsError, TransportError } from "../../../src/index.js";
 import { postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
 import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
@@ -325,6 +325,8 @@ describe("postgresTransport when the database goes away", () => {
     await events.sendEvent("file.uploaded", { fileId: "held", filename: "h" }, { id: "held" });
     await waitFor("the held run", async () => sleeping !== undefined, 15_000);
     await server.down("fast");
+    // a failing assertion must not leave the server down for the tests after this one
+    cleanups.push(() => server.up());
     sleeping!();
 
     const error = await events
@@ -334,6 +336,12 @@ describe("postgresTransport when the database goes away", () => {
     expect((error as TransportError).retryable).toBe(true);
     expect((error as TransportError).cause).toBeInstanceOf(Error);
     expect((error as TransportError).message).toMatch(/ECONNREFUSED/);
+
+    // waiting for the queues is a database read too: the same error, not a raw driver one
+    const drained = await transport.drain().catch((e: unknown) => e);
+    expect(drained).toBeInstanceOf(TransportError);
+    expect((drained as TransportError).retryable).toBe(true);
+    expect((drained as TransportError).cause).toBeInstanceOf(Error);
 
     await server.up();
     const receipt = await events.sendEvent("file.uploaded", { fileId: "f", filename: "f" }, { id: "after" });
@@ -384,6 +392,30 @@ describe("postgresTransport when a run outlives its time limit", () => {
     expect(late).toBeInstanceOf(Error);
     const { rows } = await pool.query("SELECT attempt FROM pgboss.herald_run WHERE event_id = 'slow-1'");
     expect(rows).toEqual([{ attempt: 2 }]);
+  }, 30_000);
+});
+
+describe("postgresTransport given bad input in a transaction", () => {
+  it("an invalid payload rejects before anything is written: the caller's transaction is untouched and still commits", async () => {
+    const url = await server.createDatabase();
+    const transport = await postgresTransport({ connectionString: url });
+    cleanups.push(() => transport.close());
+    const events = defineEvents(schemas, { transport });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    cleanups.push(() => client.end());
+    await client.query("CREATE TABLE orders (id text PRIMARY KEY)");
+    await client.query("BEGIN");
+    await client.query("INSERT INTO orders VALUES ('o1')");
+    const error = await events
+      .sendEvent("order.placed", { orderId: "o1", items: [] } as never, { tx: client, id: "o1" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventValidationError);
+    // had herald run a failing statement in it, COMMIT would answer ROLLBACK (without an error)
+    expect((await client.query("COMMIT")).command).toBe("COMMIT");
+    expect((await client.query("SELECT count(*)::int AS n FROM orders")).rows).toEqual([{ n: 1 }]);
+    expect((await client.query("SELECT count(*)::int AS n FROM pgboss.herald_event")).rows).toEqual([{ n: 0 }]);
+    expect((await client.query("SELECT count(*)::int AS n FROM pgboss.job")).rows).toEqual([{ n: 0 }]);
   }, 30_000);
 });
 
