@@ -179,9 +179,24 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     const queue = `herald.${subscriber}`;
     let worker: Worker | undefined;
     let stopped = false;
+    let tried!: () => void;
+    const firstTry = new Promise<void>((resolve) => (tried = resolve));
     const setup = (async () => {
-      await ensureQueue(queue);
-      if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+      // a database that is down now may be back soon: try again at every poll until it is, or
+      // until the subscriber is stopped, rather than leave it without a queue for good
+      for (;;) {
+        try {
+          await ensureQueue(queue);
+          if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+          break;
+        } catch (error) {
+          tried();
+          if (stopped || closed) return;
+          report(databaseError(`setting up subscriber ${JSON.stringify(subscriber)}`, error));
+          await sleep(settings.pollingIntervalMs);
+        }
+      }
+      tried();
       if (stopped) return;
       worker = startWorker({
         boss,
@@ -200,7 +215,8 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       workers.set(event, set);
       listen();
     })();
-    track(setup);
+    // sends and drain() wait for the first try only: while the database is down, they fail at once
+    track(firstTry);
     return {
       wake: () => worker?.wake(),
       async stop() {

@@ -395,6 +395,36 @@ describe("postgresTransport when a run outlives its time limit", () => {
   }, 30_000);
 });
 
+describe("postgresTransport subscribing while the database is down", () => {
+  it("sets the subscriber up once the database is back, so it gets the events sent after", async () => {
+    const url = await server.createDatabase();
+    const background: Error[] = [];
+    const transport = await postgresTransport({
+      connectionString: url,
+      pollingIntervalMs: 500,
+      onError: (error) => background.push(error),
+    });
+    cleanups.push(() => transport.close());
+    const events = defineEvents(schemas, { transport });
+    const got: string[] = [];
+    await server.down("fast");
+    cleanups.push(() => server.up());
+    events.on("file.uploaded", (_file, ctx) => void got.push(ctx.event.id), { id: "late" });
+    await waitFor("the failed set-up's report", async () => background.length > 0, 15_000);
+    await server.up();
+    await waitFor(
+      "the subscription",
+      async () => {
+        const receipt = await events.sendEvent("file.uploaded", { fileId: "f", filename: "f" }).catch(() => undefined);
+        return receipt !== undefined && (await transport.drain().then(() => got.length > 0));
+      },
+      20_000,
+    );
+    expect(background[0]).toBeInstanceOf(TransportError);
+    expect((background[0] as TransportError).retryable).toBe(true);
+  }, 60_000);
+});
+
 describe("postgresTransport given bad input in a transaction", () => {
   it("an invalid payload rejects before anything is written: the caller's transaction is untouched and still commits", async () => {
     const url = await server.createDatabase();
