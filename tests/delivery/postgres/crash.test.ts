@@ -332,7 +332,7 @@ describe("postgresTransport when the database goes away", () => {
       async (file, ctx) => {
         await ctx.tx!.query("INSERT INTO effects VALUES ($1, 'resumer')", [ctx.event.id]);
         // the first run holds its connection while the server stops under it
-        if (file.fileId === "held") await new Promise<void>((resolve) => (sleeping = resolve));
+        if (file.fileId === "held" && ctx.attempt === 1) await new Promise<void>((resolve) => (sleeping = resolve));
       },
       { id: "resumer" },
     );
