@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -408,6 +409,102 @@ describe("postgresTransport when a run outlives its time limit", () => {
     expect(late).toBeInstanceOf(Error);
     const { rows } = await pool.query("SELECT attempt FROM pgboss.herald_run WHERE event_id = 'slow-1'");
     expect(rows).toEqual([{ attempt: 2 }]);
+  }, 30_000);
+});
+
+/**
+ * A TCP proxy to the server that can lose a COMMIT's answer: once armed, it forwards the next
+ * `COMMIT` to the server and then cuts the client's connection instead of passing the reply on,
+ * so the transaction commits while its client sees the connection fail.
+ */
+async function commitLosingProxy(port: number): Promise<{ port: number; arm(): void; close(): Promise<void> }> {
+  const commit = Buffer.from("Q\0\0\0\x0bCOMMIT\0", "latin1");
+  let armed = false;
+  const sockets = new Set<Socket>();
+  const proxy = createServer((client) => {
+    const upstream = new Socket();
+    upstream.connect(port, "127.0.0.1");
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.on("close", () => sockets.delete(socket));
+    }
+    let cutNext = false;
+    client.on("data", (chunk: Buffer) => {
+      if (armed && chunk.includes(commit)) {
+        armed = false;
+        cutNext = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => {
+      if (cutNext) {
+        client.destroy();
+        upstream.destroy();
+      } else client.write(chunk);
+    });
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (proxy.address() as { port: number }).port,
+    arm: () => void (armed = true),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        proxy.close(() => resolve());
+      }),
+  };
+}
+
+describe("postgresTransport when a COMMIT's answer is lost", () => {
+  it("the event may have committed: sent again with its id in a new transaction, it is a duplicate and its subscriber runs once", async () => {
+    const url = await server.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    cleanups.push(() => pool.end());
+    await pool.query("CREATE TABLE effects (event_id text NOT NULL, subscriber text NOT NULL)");
+    const transport = await postgresTransport({ connectionString: url, pollingIntervalMs: 500 });
+    cleanups.push(() => transport.close());
+    const events = defineEvents(schemas, { transport });
+    events.on(
+      "file.uploaded",
+      async (_file, ctx) => {
+        await ctx.tx!.query("INSERT INTO effects VALUES ($1, 'once')", [ctx.event.id]);
+      },
+      { id: "once" },
+    );
+    const proxy = await commitLosingProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const payload = { fileId: "f", filename: "f" };
+
+    const cut = new pg.Client({
+      host: "127.0.0.1",
+      port: proxy.port,
+      user: "postgres",
+      database: new URL(url).pathname.slice(1),
+    });
+    cut.on("error", () => {});
+    await cut.connect();
+    await cut.query("BEGIN");
+    expect((await events.sendEvent("file.uploaded", payload, { tx: cut, id: "lost-answer" })).duplicate).toBe(false);
+    proxy.arm();
+    await expect(cut.query("COMMIT")).rejects.toThrow(/Connection terminated/);
+    await cut.end().catch(() => {});
+
+    const again = await pool.connect();
+    try {
+      await again.query("BEGIN");
+      const receipt = await events.sendEvent("file.uploaded", payload, { tx: again, id: "lost-answer" });
+      expect((await again.query("COMMIT")).command).toBe("COMMIT");
+      // the first transaction had committed: the resend says so and adds nothing
+      expect(receipt.duplicate).toBe(true);
+    } finally {
+      again.release();
+    }
+    await transport.drain();
+    expect(await count(pool, "SELECT count(*)::int AS n FROM effects WHERE event_id = 'lost-answer'")).toBe(1);
+    expect(await count(pool, "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'herald.once'")).toBe(1);
   }, 30_000);
 });
 
