@@ -508,6 +508,62 @@ describe("postgresTransport when a COMMIT's answer is lost", () => {
   }, 30_000);
 });
 
+describe("postgresTransport after a restart, woken by LISTEN again", () => {
+  it("listens again once the database is back: sends wake the workers well before their next poll", async () => {
+    const url = await server.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    pool.on("error", () => {});
+    cleanups.push(() => pool.end());
+    // polling this slow, a delivery within 3 s can only come from a notification
+    const transport = await postgresTransport({ connectionString: url, pollingIntervalMs: 10_000, onError: () => {} });
+    cleanups.push(() => transport.close());
+    const events = defineEvents(schemas, { transport });
+    const got = new Map<string, number>();
+    events.on("file.uploaded", (_file, ctx) => void got.set(ctx.event.id, Date.now()), { id: "woken" });
+    const listening = () =>
+      count(
+        pool,
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'",
+      );
+    await waitFor("the first LISTEN", async () => (await listening()) === 1, 15_000);
+    await server.restart({ mode: "fast" });
+    // the lost listener waits one polling interval before it connects again
+    await waitFor("LISTEN after the restart", async () => (await listening().catch(() => 0)) === 1, 30_000);
+    for (const id of ["woken-1", "woken-2"]) {
+      const sent = Date.now();
+      await events.sendEvent("file.uploaded", { fileId: id, filename: id }, { id });
+      await waitFor(`${id} delivered`, async () => got.has(id), 15_000);
+      expect(got.get(id)! - sent, id).toBeLessThan(3000);
+    }
+  }, 60_000);
+});
+
+describe("postgresTransport when a handler swallows a failed statement on ctx.tx", () => {
+  it("does not complete the run (its transaction is aborted, so the completion fails) and retries it: its writes land once", async () => {
+    const url = await server.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    cleanups.push(() => pool.end());
+    await pool.query("CREATE TABLE effects (event_id text NOT NULL, subscriber text NOT NULL)");
+    const transport = await postgresTransport({ connectionString: url, pollingIntervalMs: 500, retryBackoff: false });
+    cleanups.push(() => transport.close());
+    const events = defineEvents(schemas, { transport });
+    events.on(
+      "file.uploaded",
+      async (_file, ctx) => {
+        await ctx.tx!.query("INSERT INTO effects VALUES ($1, 'swallower')", [ctx.event.id]);
+        // an error caught and ignored leaves the transaction aborted: COMMIT would answer ROLLBACK
+        if (ctx.attempt === 1) await ctx.tx!.query("SELECT 1/0").catch(() => {});
+      },
+      { id: "swallower" },
+    );
+    await events.sendEvent("file.uploaded", { fileId: "f", filename: "f" }, { id: "swallowed" });
+    await transport.drain();
+    expect(await count(pool, "SELECT count(*)::int AS n FROM effects")).toBe(1);
+    const { rows } = await pool.query("SELECT attempt FROM pgboss.herald_run WHERE event_id = 'swallowed'");
+    expect(rows).toEqual([{ attempt: 2 }]);
+  }, 30_000);
+});
+
 describe("postgresTransport subscribing while the database is down", () => {
   it("sets the subscriber up once the database is back, so it gets the events sent after", async () => {
     const url = await server.createDatabase();
