@@ -73,6 +73,8 @@ interface WorkerProcess {
   readonly child: ChildProcess;
   /** Set before this test kills it: any other exit is a crash of the worker itself. */
   killed: boolean;
+  /** Runs this worker reports between their write and their end (its stdout: "+" and "-"). */
+  inFlight: number;
   readonly exited: Promise<void>;
 }
 
@@ -80,8 +82,8 @@ interface WorkerProcess {
 function spawnWorker(url: string, crashes: string[]): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", WORKER], {
     cwd: ROOT,
-    env: { ...process.env, HERALD_CRASH_URL: url, HERALD_CRASH_SLEEP_MS: "20" },
-    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, HERALD_CRASH_URL: url, HERALD_CRASH_SLEEP_MS: "100" },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => {
@@ -90,6 +92,7 @@ function spawnWorker(url: string, crashes: string[]): WorkerProcess {
   const worker: WorkerProcess = {
     child,
     killed: false,
+    inFlight: 0,
     exited: new Promise((resolve) =>
       child.once("exit", (code, signal) => {
         if (!worker.killed) crashes.push(`worker ${child.pid} exited (${code ?? signal}) by itself:\n${stderr}`);
@@ -97,6 +100,9 @@ function spawnWorker(url: string, crashes: string[]): WorkerProcess {
       }),
     ),
   };
+  child.stdout!.on("data", (chunk: Buffer) => {
+    for (const byte of chunk) worker.inFlight += byte === 0x2b ? 1 : byte === 0x2d ? -1 : 0;
+  });
   return worker;
 }
 
@@ -148,6 +154,7 @@ describe("postgresTransport under crashes", () => {
     const victims = Array.from({ length: KILLS }, () => Math.floor(rand() * WORKERS));
     const faults: Promise<void>[] = [];
     let kills = 0;
+    let cutRuns = 0;
     let restarted = false;
     let restartMs = 0;
     let firstFaultAt = 0;
@@ -173,6 +180,9 @@ describe("postgresTransport under crashes", () => {
         const victim = workers[index]!;
         faults.push(
           (async () => {
+            // kill it while it runs something, so the kill cuts a run between its write and COMMIT
+            await waitFor("a run in the victim", async () => victim.inFlight > 0, 5_000).catch(() => {});
+            cutRuns += victim.inFlight;
             await kill(victim);
             workers[index] = spawnWorker(url, crashes);
           })(),
@@ -299,11 +309,12 @@ describe("postgresTransport under crashes", () => {
     const retried = runs.filter((run) => run.attempt > 1).length;
     expect(kills).toBe(KILLS);
     expect(restarted).toBe(true);
+    expect(cutRuns).toBeGreaterThan(0);
     expect(retried).toBeGreaterThan(0);
     expect(crashes).toEqual([]);
     console.log(
       `crash test: ${committed.size} committed, ${rolledBack.size} rolled back, ${uncertain.size} failed COMMITs resent (${duplicates.size} had committed), ` +
-        `${failedAttempts} failed send attempts (${transportErrors.length} TransportErrors), ${kills} workers killed, ` +
+        `${failedAttempts} failed send attempts (${transportErrors.length} TransportErrors), ${kills} workers killed (cutting ${cutRuns} runs), ` +
         `1 database restart (${restartMs} ms), ${retried} runs completed on a later attempt; workers ready in ${ready - started} ms, ` +
         `sends took ${sent - ready} ms (the first ${Math.min(killAt[0]!, restartAt)} before any fault: ${firstFaultAt - ready} ms), ` +
         `all runs done ${finished - sent} ms later; transport errors seen by senders: ` +
