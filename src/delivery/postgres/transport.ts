@@ -30,6 +30,7 @@ export interface PostgresTransport extends Transport {
   /**
    * Resolves when no job of the subscribers and relay that this transport has seen (in any
    * process) is waiting, retrying, scheduled or running, and this process runs nothing.
+   * @throws (rejects) TransportError when the database cannot be read (`retryable: true` when it is unreachable), cause kept
    */
   drain(): Promise<void>;
   /** Stops this process's workers (running attempts see their signal abort) and closes what herald opened. */
@@ -192,9 +193,24 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     const queue = `herald.${subscriber}`;
     let worker: Worker | undefined;
     let stopped = false;
+    let tried!: () => void;
+    const firstTry = new Promise<void>((resolve) => (tried = resolve));
     const setup = (async () => {
-      await ensureQueue(queue);
-      if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+      // a database that is down now may be back soon: try again at every poll until it is, or
+      // until the subscriber is stopped, rather than leave it without a queue for good
+      for (;;) {
+        try {
+          await ensureQueue(queue);
+          if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+          break;
+        } catch (error) {
+          tried();
+          if (stopped || closed) return;
+          report(databaseError(`setting up subscriber ${JSON.stringify(subscriber)}`, error));
+          await sleep(settings.pollingIntervalMs);
+        }
+      }
+      tried();
       if (stopped) return;
       worker = startWorker({
         boss,
@@ -214,7 +230,8 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       workers.set(event, set);
       listen();
     })();
-    track(setup);
+    // sends and drain() wait for the first try only: while the database is down, they fail at once
+    track(firstTry);
     return {
       wake: () => worker?.wake(),
       async stop() {
@@ -322,7 +339,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       if (setups.size > 0) await Promise.all(setups);
       const names = [...queues];
       for (;;) {
-        const { rows } = await pool.query(countPending(s), [names]);
+        const { rows } = await pool.query(countPending(s), [names]).catch((error: unknown) => {
+          throw databaseError("reading the queues' pending jobs", error);
+        });
         if (Number((rows[0] as { n: number }).n) === 0) return;
         await sleep(50);
       }

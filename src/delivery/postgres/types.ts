@@ -6,6 +6,8 @@ import type { SqlClient, SqlResult } from "../transaction.js";
 /** A pooled node-postgres client: a `pg.PoolClient`. */
 export interface PoolClientLike extends SqlClient {
   release(error?: Error | boolean): void;
+  on?(event: "error", listener: (error: Error) => void): unknown;
+  off?(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** A node-postgres pool: a `pg.Pool`. */

@@ -82,7 +82,15 @@ export function startWorker(options: WorkerOptions): Worker {
       return;
     }
     let broken: Error | undefined;
+    // a checked-out client has no listener of the pool's: a connection lost mid-batch (a database
+    // restart) emits 'error' on it, which unheard would crash the worker's process; the failing
+    // query rejects as well, so the batch fails (or expires) like any other, and the client is dropped
+    const lost = (error: Error): void => {
+      broken = error;
+    };
+    client.on?.("error", lost);
     const outcomes: Outcome[] = [];
+    const turns = createTurns(client, subscriber);
     try {
       const runs = jobs.map((job) => [(job.data as Envelope).id, job.retryCount + 1] as const);
       const [, marked] = (await client.query(beginRuns(schema, subscriber, runs))) as unknown as SqlResult[];
@@ -94,7 +102,6 @@ export function startWorker(options: WorkerOptions): Worker {
         const error = await runAll(todo, options.handleBatch);
         for (const job of todo) outcomes.push(error === undefined ? { job } : { job, error });
       } else {
-        const turns = createTurns(client, subscriber);
         await Promise.all(
           todo.map(async (job, n) => {
             const error = await runOne(job, job.data as Envelope, turns.tx(`r${n}`));
@@ -102,6 +109,8 @@ export function startWorker(options: WorkerOptions): Worker {
           }),
         );
       }
+      const poison = turns.poisoned();
+      if (poison !== undefined) throw poison;
       const completed = outcomes.filter((o) => !("error" in o)).map((o) => o.job.id);
       const failed = outcomes.filter((o) => "error" in o).map((o) => (o.job.data as Envelope).id);
       const results = (await client.query(commitRuns(schema, queue, subscriber, completed, failed))) as unknown as {
@@ -111,15 +120,24 @@ export function startWorker(options: WorkerOptions): Worker {
       if (results[results.length - 1]?.command !== "COMMIT")
         throw new Error(`${subscriber}: the batch's transaction was aborted by an error, so it rolled back`);
     } catch (error) {
-      try {
-        await client.query("ROLLBACK");
-      } catch (rollbackError) {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      const poison = turns.poisoned();
+      if (poison !== undefined) {
+        // a timed-out handler may still hold ctx.tx with a statement running: a ROLLBACK would wait
+        // behind it. Dropping the connection rolls the whole batch back at once; every job is retried.
+        broken = poison;
+      } else {
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
       }
       // nothing of the batch committed: every job is retried
       outcomes.length = 0;
       for (const job of jobs) outcomes.push({ job, error });
     } finally {
+      // a lost connection can emit twice (socket error, then end): a dropped client keeps its listener
+      if (broken === undefined) client.off?.("error", lost);
       client.release(broken);
     }
     const failures = outcomes.filter((o) => "error" in o);
@@ -194,7 +212,7 @@ export function startWorker(options: WorkerOptions): Worker {
       clearTimeout(timer);
       running.delete(controller);
     }
-    return tx.end(failure);
+    return tx.end(failure, failure !== undefined && controller.signal.reason === failure);
   };
 
   // pg-boss retries the job with its queue's delay and backoff, or moves it to failed (and to its
@@ -272,8 +290,12 @@ export function startWorker(options: WorkerOptions): Worker {
 /** A run's view of the batch transaction: `client` for the handler, `end` once it settled. */
 interface RunTx {
   readonly client: SqlClient;
-  /** Releases (on success) or rolls back to (on `failure`) the run's savepoint; the run's error, if any. */
-  end(failure: unknown): Promise<unknown>;
+  /**
+   * Releases (on success) or rolls back to (on `failure`) the run's savepoint; the run's error, if
+   * any. A run that `timedOut` holding the transaction poisons the batch instead (no statement is
+   * sent: one of its own may still be running).
+   */
+  end(failure: unknown, timedOut: boolean): Promise<unknown>;
 }
 
 // The batch's client is shared: a run takes it on its first query (after a SAVEPOINT) and holds it
@@ -281,9 +303,14 @@ interface RunTx {
 // the pg client itself (an ORM may wrap it), through a Proxy: statements after the run ended (a
 // handler that outlived its time limit) are refused, never written into another run, and the
 // client cannot be released from under the batch.
-function createTurns(client: PoolClientLike, subscriber: string): { tx(savepoint: string): RunTx } {
+function createTurns(
+  client: PoolClientLike,
+  subscriber: string,
+): { tx(savepoint: string): RunTx; poisoned(): Error | undefined } {
   let queue: Promise<void> = Promise.resolve();
+  let poison: Error | undefined;
   return {
+    poisoned: () => poison,
     tx(savepoint) {
       let taken: Promise<void> | undefined;
       let release: (() => void) | undefined;
@@ -293,7 +320,12 @@ function createTurns(client: PoolClientLike, subscriber: string): { tx(savepoint
           const previous = queue;
           const turn = new Promise<void>((resolve) => (release = resolve));
           queue = previous.then(() => turn);
-          taken = previous.then(() => client.query(`SAVEPOINT ${savepoint}`)).then(() => {});
+          taken = previous
+            .then(() => {
+              if (poison !== undefined) throw poison;
+              return client.query(`SAVEPOINT ${savepoint}`);
+            })
+            .then(() => {});
         }
         return taken;
       };
@@ -303,7 +335,9 @@ function createTurns(client: PoolClientLike, subscriber: string): { tx(savepoint
             `postgres transport: ${subscriber}'s attempt is over (it timed out or failed): its transaction (ctx.tx) takes no more statements`,
             { retryable: false },
           );
+        if (poison !== undefined) throw poison;
         await take();
+        if (poison !== undefined) throw poison;
         return (client.query as (...args: unknown[]) => Promise<unknown>)(...args);
       };
       const guarded = new Proxy(client, {
@@ -321,9 +355,14 @@ function createTurns(client: PoolClientLike, subscriber: string): { tx(savepoint
       });
       return {
         client: guarded,
-        async end(failure) {
+        async end(failure, timedOut) {
           ended = true;
           if (taken === undefined) return failure;
+          if (timedOut || poison !== undefined) {
+            poison ??= failure instanceof Error ? failure : new Error(String(failure));
+            release?.();
+            return failure;
+          }
           try {
             await taken;
             if (failure === undefined) {
