@@ -195,3 +195,39 @@ describe.each(Object.keys(orms))("%s transaction as tx", (name) => {
     expect((conflict as Error & { code?: string }).code).toBe("IDEMPOTENCY_CONFLICT");
   }, 60_000);
 });
+
+describe("herald's send statement", () => {
+  it("returns no void column (Prisma cannot read one) and still wakes workers when the transaction commits", async () => {
+    const url = await server.createDatabase();
+    const transport = await postgresTransport({ connectionString: url });
+    open.push(transport);
+    const events = defineEvents(schemas, { transport });
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    open.push({ close: () => pool.end() });
+    const listener = await pool.connect();
+    const client = await pool.connect();
+    open.push({ close: async () => (listener.release(), client.release()) });
+    const woken: (string | undefined)[] = [];
+    listener.on("notification", (message) => woken.push(message.payload));
+    await listener.query("LISTEN herald_pgboss");
+    const VOID = 2278; // pg_type oid of void
+    const columnTypes: number[] = [];
+    const tx = {
+      executeSql: async (text: string, values: readonly unknown[] = []) => {
+        const result = await client.query(text, [...values]);
+        columnTypes.push(...result.fields.map((field) => field.dataTypeID));
+        return result;
+      },
+    };
+    await client.query("BEGIN");
+    await events.sendEvent("order.placed", order("o"), { tx, id: "with-id-check" });
+    expect(columnTypes.length).toBeGreaterThan(0);
+    expect(columnTypes).not.toContain(VOID);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(woken).toEqual([]); // a notification is sent at commit, not before
+    await client.query("COMMIT");
+    const deadline = Date.now() + 10_000;
+    while (woken.length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(woken).toEqual(["order.placed"]);
+  }, 30_000);
+});
