@@ -2,6 +2,7 @@ import pg from "pg";
 import PgBoss from "pg-boss";
 import type { Envelope } from "../../core/envelope.js";
 import { IdempotencyConflictError, InvalidOptionsError, TransportError } from "../../core/errors.js";
+import { wholeNumber } from "../../core/whole-number.js";
 import { conflictOf, fingerprintOf } from "../embedded/fingerprint.js";
 import { receiptOf } from "../receipt.js";
 import { execute } from "../transaction.js";
@@ -115,21 +116,28 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     throw error;
   }
 
-  const queueOptions = {
-    retryLimit: settings.maxAttempts - 1,
+  // a subscriber's `maxAttempts` and `timeoutMs` (from on()) override the transport's
+  interface Limits {
+    readonly maxAttempts: number;
+    readonly timeoutMs: number;
+  }
+  const defaults: Limits = { maxAttempts: settings.maxAttempts, timeoutMs: settings.timeoutMs };
+  const queueOptionsOf = (limits: Limits) => ({
+    retryLimit: limits.maxAttempts - 1,
     retryDelay: settings.retryDelaySeconds,
     retryBackoff: settings.retryBackoff,
     // the worker's own time limit comes first; the expiry finds runs whose worker died
-    expireInSeconds: Math.ceil(settings.timeoutMs / 1000) + 5,
+    expireInSeconds: Math.ceil(limits.timeoutMs / 1000) + 5,
     ...(settings.deadLetterQueue === undefined ? {} : { deadLetter: settings.deadLetterQueue }),
-  };
+  });
   const queues = new Set<string>();
   const workers = new Map<string, Set<Worker>>();
   let closed = false;
   const setups = new Set<Promise<void>>();
 
   // one queue per subscriber, its options brought up to date when it already exists
-  const ensureQueue = async (queue: string): Promise<void> => {
+  const ensureQueue = async (queue: string, limits: Limits = defaults): Promise<void> => {
+    const queueOptions = queueOptionsOf(limits);
     await boss.createQueue(queue, queueOptions);
     await boss.updateQueue(queue, { policy: "standard", ...queueOptions });
     queues.add(queue);
@@ -174,12 +182,17 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     })();
   };
 
-  const startSubscriber = (event: string, subscriber: string, handler: DeliveryHandler): Worker => {
+  const startSubscriber = (
+    event: string,
+    subscriber: string,
+    handler: DeliveryHandler,
+    limits: Limits = defaults,
+  ): Worker => {
     const queue = `herald.${subscriber}`;
     let worker: Worker | undefined;
     let stopped = false;
     const setup = (async () => {
-      await ensureQueue(queue);
+      await ensureQueue(queue, limits);
       if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
       if (stopped) return;
       worker = startWorker({
@@ -191,7 +204,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         handler,
         concurrency: settings.concurrency,
         pollingIntervalMs: settings.pollingIntervalMs,
-        timeoutMs: settings.timeoutMs,
+        timeoutMs: limits.timeoutMs,
         onError: report,
       });
       const set = workers.get(event) ?? new Set();
@@ -290,7 +303,17 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         throw new InvalidOptionsError(
           `A subscriber with id ${JSON.stringify(subscriber)} already runs in this process`,
         );
-      const worker = startSubscriber(event, subscriber, handler);
+      const limits: Limits = {
+        maxAttempts:
+          options?.maxAttempts === undefined
+            ? defaults.maxAttempts
+            : wholeNumber("maxAttempts", options.maxAttempts, 1000),
+        timeoutMs:
+          options?.timeoutMs === undefined
+            ? defaults.timeoutMs
+            : wholeNumber("timeoutMs", options.timeoutMs, 23 * 3_600_000),
+      };
+      const worker = startSubscriber(event, subscriber, handler, limits);
       subscriptions.set(subscriber, worker);
       let active = true;
       const off = (): void => {

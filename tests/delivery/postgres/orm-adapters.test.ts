@@ -204,6 +204,7 @@ async function setup(makeOrm: (url: string) => Orm) {
 }
 
 const order = (orderId: string) => ({ orderId, items: [{ sku: "a", qty: 1 }] });
+const withId = (tx: Transaction, id: string | undefined) => (id === undefined ? { tx } : { tx, id });
 
 describe.each(Object.keys(orms))("%s transaction as tx", (name) => {
   it("commit: the ORM's row, the event, its subscriber's job and the run; rollback: none of them", async () => {
@@ -217,7 +218,7 @@ describe.each(Object.keys(orms))("%s transaction as tx", (name) => {
     for (const send of sends)
       await orm.transaction(async (insertNote, tx) => {
         await insertNote(send.note);
-        const receipt = await events.sendEvent("order.placed", order(send.note), { tx, id: send.id });
+        const receipt = await events.sendEvent("order.placed", order(send.note), withId(tx, send.id));
         expect(receipt.duplicate).toBe(false);
         sentIds.push(receipt.id);
       });
@@ -226,7 +227,7 @@ describe.each(Object.keys(orms))("%s transaction as tx", (name) => {
       const failure = await orm
         .transaction(async (insertNote, tx) => {
           await insertNote(`gone-${rolledBack.length}`);
-          rolledBack.push((await events.sendEvent("order.placed", order("gone"), { tx, id })).id);
+          rolledBack.push((await events.sendEvent("order.placed", order("gone"), withId(tx, id))).id);
           throw new Error("roll back");
         })
         .catch((error: unknown) => error);
