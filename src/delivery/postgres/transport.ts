@@ -299,6 +299,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       if (closed) throw new TransportError("postgres transport is closed", { retryable: false });
       // subscriber ids name durable queues: the same id in every process and every deploy
       const subscriber = options?.id ?? (handler.name || `${event}#1`);
+      // `herald.relay` is the relay's queue, which no event is subscribed to: such a subscriber would never run
+      if (`herald.${subscriber}` === RELAY_QUEUE)
+        throw new InvalidOptionsError(`The subscriber id ${JSON.stringify(subscriber)} is reserved for the relay`);
       if (subscriptions.has(subscriber))
         throw new InvalidOptionsError(
           `A subscriber with id ${JSON.stringify(subscriber)} already runs in this process`,

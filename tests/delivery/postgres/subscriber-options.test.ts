@@ -89,9 +89,11 @@ describe("a subscriber's own limits on herald/postgres", () => {
     expect(Date.now() - started).toBeLessThan(20_000); // not the transport's 15 minutes
   }, 60_000);
 
-  it("refuses limits out of range with InvalidOptionsError", async () => {
+  it("refuses limits out of range, and the relay's reserved id, with InvalidOptionsError", async () => {
     const { events } = await setup();
     expect(() => events.on("order.placed", () => {}, { id: "a", maxAttempts: 0 })).toThrow(InvalidOptionsError);
     expect(() => events.on("order.placed", () => {}, { id: "b", timeoutMs: 1.5 })).toThrow(InvalidOptionsError);
+    // the relay's queue: a subscriber with this id would silently never run
+    expect(() => events.on("order.placed", () => {}, { id: "relay" })).toThrow(/reserved for the relay/);
   }, 60_000);
 });
