@@ -56,8 +56,8 @@ export interface SubscribeOptions {
   /** Unsubscribes when aborted. */
   readonly signal?: AbortSignal;
   /**
-   * Time limit of one attempt, in ms (embedded engine; default: the engine's `timeoutMs`, none
-   * unless set). When it passes, the attempt's signal aborts and it fails with HandlerTimeoutError,
+   * Time limit of one attempt, in ms (default: the transport's `timeoutMs`: none on the embedded
+   * engine unless set, 15 minutes on herald/postgres). When it passes, the attempt's signal aborts and it fails with HandlerTimeoutError,
    * retried like any failure.
    */
   readonly timeoutMs?: number;

@@ -127,7 +127,8 @@ beforeAll(() => {
     .flatMap(codeBlocks)
     .filter((block) => checked.has(flags(block.info).language));
   pack = packConsumer("herald-docs-");
-  for (const name of ["hono", "@types/node"]) pack.link(name);
+  // docs/postgres.md's ORM adapters import the ORMs themselves, and pg's types
+  for (const name of ["hono", "@types/node", "@types/pg", "drizzle-orm", "kysely", "knex"]) pack.link(name);
 }, 120_000);
 
 afterAll(() => {

@@ -54,6 +54,8 @@ const jobValues = (id: string, queue: string) => `
  * and, in the same statement, one job per (event, subscribed queue), or one relay job per event.
  * An id already written is skipped with its jobs. Returns the ids written, and wakes the workers
  * (a notification is sent when the transaction commits, and not at all if it rolls back).
+ * pg_notify is called in FROM, not in the select list: its void column would make Prisma's
+ * `$queryRawUnsafe` (the Prisma adapter's) fail with "Failed to deserialize column of type 'void'".
  */
 export const insertEvents = (s: string, relay: boolean): string => `
   WITH input AS (
@@ -75,7 +77,7 @@ export const insertEvents = (s: string, relay: boolean): string => `
     ON CONFLICT DO NOTHING
     RETURNING name
   )
-  SELECT ev.id, pg_notify('${channelOf(s)}', ev.name) FROM ev
+  SELECT ev.id FROM ev, LATERAL pg_notify('${channelOf(s)}', ev.name) AS wake
 `;
 
 /** The name and fingerprint of the events with ids $1 (text[]), for the conflict check of reused ids. */

@@ -2,6 +2,7 @@ import pg from "pg";
 import PgBoss from "pg-boss";
 import type { Envelope } from "../../core/envelope.js";
 import { IdempotencyConflictError, InvalidOptionsError, TransportError } from "../../core/errors.js";
+import { wholeNumber } from "../../core/whole-number.js";
 import { conflictOf, fingerprintOf } from "../embedded/fingerprint.js";
 import { receiptOf } from "../receipt.js";
 import { execute } from "../transaction.js";
@@ -116,21 +117,28 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     throw error;
   }
 
-  const queueOptions = {
-    retryLimit: settings.maxAttempts - 1,
+  // a subscriber's `maxAttempts` and `timeoutMs` (from on()) override the transport's
+  interface Limits {
+    readonly maxAttempts: number;
+    readonly timeoutMs: number;
+  }
+  const defaults: Limits = { maxAttempts: settings.maxAttempts, timeoutMs: settings.timeoutMs };
+  const queueOptionsOf = (limits: Limits) => ({
+    retryLimit: limits.maxAttempts - 1,
     retryDelay: settings.retryDelaySeconds,
     retryBackoff: settings.retryBackoff,
     // the worker's own time limit comes first; the expiry finds runs whose worker died
-    expireInSeconds: Math.ceil(settings.timeoutMs / 1000) + 5,
+    expireInSeconds: Math.ceil(limits.timeoutMs / 1000) + 5,
     ...(settings.deadLetterQueue === undefined ? {} : { deadLetter: settings.deadLetterQueue }),
-  };
+  });
   const queues = new Set<string>();
   const workers = new Map<string, Set<Worker>>();
   let closed = false;
   const setups = new Set<Promise<void>>();
 
   // one queue per subscriber, its options brought up to date when it already exists
-  const ensureQueue = async (queue: string): Promise<void> => {
+  const ensureQueue = async (queue: string, limits: Limits = defaults): Promise<void> => {
+    const queueOptions = queueOptionsOf(limits);
     await boss.createQueue(queue, queueOptions);
     await boss.updateQueue(queue, { policy: "standard", ...queueOptions });
     queues.add(queue);
@@ -189,6 +197,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     subscriber: string,
     handler: DeliveryHandler,
     handleBatch?: (envelopes: readonly Envelope[], signal: AbortSignal) => Promise<unknown>,
+    limits: Limits = defaults,
   ): Worker => {
     const queue = `herald.${subscriber}`;
     let worker: Worker | undefined;
@@ -200,7 +209,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       // until the subscriber is stopped, rather than leave it without a queue for good
       for (;;) {
         try {
-          await ensureQueue(queue);
+          await ensureQueue(queue, limits);
           if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
           break;
         } catch (error) {
@@ -221,7 +230,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         handler,
         concurrency: settings.concurrency,
         pollingIntervalMs: settings.pollingIntervalMs,
-        timeoutMs: settings.timeoutMs,
+        timeoutMs: limits.timeoutMs,
         onError: report,
         ...(handleBatch === undefined ? {} : { handleBatch }),
       });
@@ -319,11 +328,24 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       if (closed) throw new TransportError("postgres transport is closed", { retryable: false });
       // subscriber ids name durable queues: the same id in every process and every deploy
       const subscriber = options?.id ?? (handler.name || `${event}#1`);
+      // `herald.relay` is the relay's queue, which no event is subscribed to: such a subscriber would never run
+      if (`herald.${subscriber}` === RELAY_QUEUE)
+        throw new InvalidOptionsError(`The subscriber id ${JSON.stringify(subscriber)} is reserved for the relay`);
       if (subscriptions.has(subscriber))
         throw new InvalidOptionsError(
           `A subscriber with id ${JSON.stringify(subscriber)} already runs in this process`,
         );
-      const worker = startSubscriber(event, subscriber, handler);
+      const limits: Limits = {
+        maxAttempts:
+          options?.maxAttempts === undefined
+            ? defaults.maxAttempts
+            : wholeNumber("maxAttempts", options.maxAttempts, 1000),
+        timeoutMs:
+          options?.timeoutMs === undefined
+            ? defaults.timeoutMs
+            : wholeNumber("timeoutMs", options.timeoutMs, 23 * 3_600_000),
+      };
+      const worker = startSubscriber(event, subscriber, handler, undefined, limits);
       subscriptions.set(subscriber, worker);
       let active = true;
       const off = (): void => {
