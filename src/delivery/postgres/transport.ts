@@ -7,6 +7,7 @@ import { receiptOf } from "../receipt.js";
 import { execute } from "../transaction.js";
 import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { databaseError } from "./errors.js";
+import { createPostgresMonitor, type PostgresMonitor, type PostgresMonitorOptions } from "./monitor.js";
 import { type PostgresTransportOptions, resolveOptions } from "./options.js";
 import {
   channelOf,
@@ -32,6 +33,12 @@ export interface PostgresTransport extends Transport {
    * process) is waiting, retrying, scheduled or running, and this process runs nothing.
    */
   drain(): Promise<void>;
+  /**
+   * Reads history and activity back from the database, shaped as the embedded engine's (what
+   * `herald dev` shows): events sent from any process and their runs. Polls until it or the
+   * transport is closed. @throws InvalidOptionsError for bad options
+   */
+  monitor(options?: PostgresMonitorOptions): PostgresMonitor;
   /** Stops this process's workers (running attempts see their signal abort) and closes what herald opened. */
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
@@ -256,10 +263,16 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     return new Set((written as { id: string }[]).map((row) => row.id));
   };
 
+  const monitors = new Set<PostgresMonitor>();
   const transport: PostgresTransport = {
     name: "postgres",
     joinsTransactions: true,
     queueOf: (subscriber) => `herald.${subscriber}`,
+    monitor(monitorOptions) {
+      const monitor = createPostgresMonitor(pool, s, { onError: report, ...monitorOptions });
+      monitors.add(monitor);
+      return monitor;
+    },
     async deliver(envelopes, how) {
       if (closed) throw new TransportError("postgres transport is closed", { retryable: false });
       if (how?.signal?.aborted)
@@ -323,6 +336,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       clearTimeout(timer);
       listener?.release(true);
       await listening?.catch(() => {});
+      await Promise.all([...monitors].map((monitor) => monitor.close()));
       await closeOwned();
     },
   };
