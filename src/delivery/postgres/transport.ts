@@ -134,6 +134,14 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
   const workers = new Map<string, Set<Worker>>();
   let closed = false;
   const setups = new Set<Promise<void>>();
+  // queue set-ups one at a time: each creates a partition of pg-boss's job table, and two at once
+  // can deadlock (40P01), which left the loser never subscribed
+  let setupChain: Promise<unknown> = Promise.resolve();
+  const serially = (step: () => Promise<void>): Promise<void> => {
+    const next = setupChain.then(step);
+    setupChain = next.catch(() => {});
+    return next;
+  };
 
   // one queue per subscriber, its options brought up to date when it already exists
   const ensureQueue = async (queue: string): Promise<void> => {
@@ -186,8 +194,10 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     let worker: Worker | undefined;
     let stopped = false;
     const setup = (async () => {
-      await ensureQueue(queue);
-      if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+      await serially(async () => {
+        await ensureQueue(queue);
+        if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+      });
       if (stopped) return;
       worker = startWorker({
         boss,
@@ -227,7 +237,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     };
     subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), forward));
   } else if (relay) {
-    track(ensureQueue(RELAY_QUEUE));
+    track(serially(() => ensureQueue(RELAY_QUEUE)));
   }
 
   // a run's rows are written in one statement: the events, and a job for each subscribed queue
