@@ -76,4 +76,5 @@ export type {
   RunRecord,
   RunStatus,
 } from "./delivery/embedded/history.js";
+export type { Monitor } from "./delivery/monitor.js";
 export type { Delivery, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "./delivery/transport.js";

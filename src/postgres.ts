@@ -7,5 +7,6 @@
  */
 export { type PostgresTransport, postgresTransport } from "./delivery/postgres/transport.js";
 export type { PostgresTransportOptions } from "./delivery/postgres/options.js";
+export type { PostgresMonitor, PostgresMonitorOptions } from "./delivery/postgres/monitor.js";
 export type { FetchedJob, PgBossLike, PoolClientLike, PoolLike } from "./delivery/postgres/types.js";
 export type { SqlClient, SqlExecutor, SqlResult, Transaction } from "./delivery/transaction.js";

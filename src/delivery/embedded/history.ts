@@ -94,23 +94,26 @@ export function createHistory(limit: number): History & { add(record: MutableEve
       }
       return out;
     },
-    stats() {
-      const total = tally();
-      const byName: Record<string, ReturnType<typeof tally>> = {};
-      for (const record of ring.values()) {
-        count(total, record);
-        count((byName[record.event.name] ??= tally()), record);
-      }
-      for (const stats of [total, ...Object.values(byName)]) {
-        const finished = stats.succeeded + stats.failed;
-        stats.successRate = finished === 0 ? null : stats.succeeded / finished;
-      }
-      return { ...total, byName };
-    },
+    stats: () => statsOf(ring.values()),
     clear() {
       ring.clear();
     },
   };
+}
+
+/** The counts of {@link History.stats} over `records`: the embedded engine's and herald/postgres's alike. */
+export function statsOf(records: Iterable<EventRecord>): HistoryStats {
+  const total = tally();
+  const byName: Record<string, ReturnType<typeof tally>> = {};
+  for (const record of records) {
+    count(total, record);
+    count((byName[record.event.name] ??= tally()), record);
+  }
+  for (const stats of [total, ...Object.values(byName)]) {
+    const finished = stats.succeeded + stats.failed;
+    stats.successRate = finished === 0 ? null : stats.succeeded / finished;
+  }
+  return { ...total, byName };
 }
 
 function tally(): Mutable<EventStats> & { runs: { succeeded: number; failed: number } } {

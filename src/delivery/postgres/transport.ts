@@ -8,6 +8,7 @@ import { receiptOf } from "../receipt.js";
 import { execute } from "../transaction.js";
 import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { databaseError } from "./errors.js";
+import { createPostgresMonitor, type PostgresMonitor, type PostgresMonitorOptions } from "./monitor.js";
 import { type PostgresTransportOptions, resolveOptions } from "./options.js";
 import {
   channelOf,
@@ -34,6 +35,12 @@ export interface PostgresTransport extends Transport {
    * @throws (rejects) TransportError when the database cannot be read (`retryable: true` when it is unreachable), cause kept
    */
   drain(): Promise<void>;
+  /**
+   * Reads history and activity back from the database, shaped as the embedded engine's (what
+   * `herald dev` shows): events sent from any process and their runs. Polls until it or the
+   * transport is closed. @throws InvalidOptionsError for bad options
+   */
+  monitor(options?: PostgresMonitorOptions): PostgresMonitor;
   /** Stops this process's workers (running attempts see their signal abort) and closes what herald opened. */
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
@@ -135,6 +142,14 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
   const workers = new Map<string, Set<Worker>>();
   let closed = false;
   const setups = new Set<Promise<void>>();
+  // queue set-ups one at a time: each creates a partition of pg-boss's job table, and two at once
+  // can deadlock (40P01), which left the loser never subscribed
+  let setupChain: Promise<unknown> = Promise.resolve();
+  const serially = (step: () => Promise<void>): Promise<void> => {
+    const next = setupChain.then(step);
+    setupChain = next.catch(() => {});
+    return next;
+  };
 
   // one queue per subscriber, its options brought up to date when it already exists
   const ensureQueue = async (queue: string, limits: Limits = defaults): Promise<void> => {
@@ -209,8 +224,10 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       // until the subscriber is stopped, rather than leave it without a queue for good
       for (;;) {
         try {
-          await ensureQueue(queue, limits);
-          if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+          await serially(async () => {
+            await ensureQueue(queue, limits);
+            if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+          });
           break;
         } catch (error) {
           tried();
@@ -298,10 +315,16 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
     return new Set((written as { id: string }[]).map((row) => row.id));
   };
 
+  const monitors = new Set<PostgresMonitor>();
   const transport: PostgresTransport = {
     name: "postgres",
     joinsTransactions: true,
     queueOf: (subscriber) => `herald.${subscriber}`,
+    monitor(monitorOptions) {
+      const monitor = createPostgresMonitor(pool, s, { onError: report, ...monitorOptions });
+      monitors.add(monitor);
+      return monitor;
+    },
     async deliver(envelopes, how) {
       if (closed) throw new TransportError("postgres transport is closed", { retryable: false });
       if (how?.signal?.aborted)
@@ -380,6 +403,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       clearTimeout(timer);
       listener?.release(true);
       await listening?.catch(() => {});
+      await Promise.all([...monitors].map((monitor) => monitor.close()));
       await closeOwned();
     },
   };

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AnyCatalog } from "../../catalog/types.js";
-import type { EmbeddedEngine } from "../../delivery/embedded/engine.js";
+import { isMonitor, type Monitor } from "../../delivery/monitor.js";
 import { createEventHandler } from "../http/handler.js";
 import { toNodeHandler } from "../http/node.js";
 import { describeError } from "../../core/errors.js";
@@ -19,6 +19,11 @@ export interface DevServerOptions {
   readonly port: number;
   readonly log: (line: string) => void;
   readonly colour: boolean;
+  /**
+   * Where history and activity come from. Default: the catalog's transport when it is the embedded
+   * engine, or `transport.monitor()` when it has one (herald/postgres).
+   */
+  readonly monitor?: Monitor;
   /** Socket timeouts; the defaults are {@link DEV_SERVER_TIMEOUTS}. */
   readonly timeouts?: Partial<DevServerTimeouts>;
 }
@@ -47,7 +52,7 @@ export interface DevServer {
   readonly url: string;
   /** `http://127.0.0.1:<port>/`: the dashboard. */
   readonly dashboardUrl: string;
-  /** Whether runs are printed: only when the catalog's transport is the embedded engine. */
+  /** Whether runs are printed: when there is a {@link Monitor} (the embedded engine, herald/postgres). */
   readonly observing: boolean;
   /** Stops listening, drops open connections, and closes the catalog's transport. */
   close(): Promise<void>;
@@ -71,9 +76,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     onError: (error) =>
       log(`herald dev: ${escapeLines(error instanceof Error ? (error.stack ?? error.message) : describeError(error))}`),
   });
-  const transport = catalog.transport as Partial<EmbeddedEngine>;
-  const engine =
-    typeof transport.observe === "function" && transport.history ? (transport as EmbeddedEngine) : undefined;
+  let lastReadError: string | undefined;
+  // a database that stays down fails every read: say so once, not once a second
+  const onReadError = (error: Error): void => {
+    if (error.message !== lastReadError) log(`herald dev: ${escapeLines(error.message)}`);
+    lastReadError = error.message;
+  };
+  const engine = options.monitor ?? monitorOf(catalog.transport, onReadError);
+  await engine?.ready?.();
   const replays = new Map<string, string>();
   const live = createLiveStream();
   const refusals = createRefusalLog();
@@ -171,6 +181,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await catalog.close();
     },
   };
+}
+
+// the embedded engine is its own monitor; a postgres transport makes one that reads the database
+// (closed with the transport, which close() closes)
+function monitorOf(transport: unknown, onError: (error: Error) => void): Monitor | undefined {
+  if (isMonitor(transport)) return transport;
+  const monitor = (transport as { monitor?: unknown } | null)?.monitor;
+  if (typeof monitor !== "function") return undefined;
+  const made: unknown = monitor.call(transport, { onError });
+  return isMonitor(made) ? made : undefined;
 }
 
 function refuseHost(res: ServerResponse): void {

@@ -12,7 +12,7 @@ export const MAIN_HELP = `herald: send and serve typed events
 Usage:
   herald send <event> [payload-json | @file | -] [options]   POST an event to a herald endpoint
                                                                (--schema-version <n>: the payload's schema version)
-  herald dev <catalog-module> [--port 3002]                   serve POST /trigger for a catalog, locally
+  herald dev <catalog-module> [--port 3002] [--postgres <url>] serve POST /trigger for a catalog, locally
   herald export <catalog-module> --format json-schema|asyncapi [--out file]
                                                                publish the catalog as a contract
   herald types <catalog-module> [--check]                     declare a large catalog's type for fast editors
@@ -59,7 +59,7 @@ ${EXIT_CODES}
 export const DEV_HELP = `herald dev: a local endpoint for a catalog, on the embedded engine
 
 Usage:
-  herald dev <catalog-module> [--port 3002]
+  herald dev <catalog-module> [--port 3002] [--postgres <url>]
 
 Loads the module as it is, TypeScript or JavaScript, with no build step (.ts, .mts and .cts files
 through tsx). The catalog is its export named \`events\`, else its default export, else its only
@@ -76,6 +76,12 @@ names, payloads and errors are printed escaped (\x1b). Stop it with Ctrl-C.
 Options:
   --port <port>        the port (default 3002; 0 picks a free one)
   --export <name>      the module's export that holds the catalog
+  --postgres <url>     a herald/postgres application's database: sends go there (its workers run
+                       them) and the dashboard reads events and runs from it, sent by any process.
+                       Not needed when the catalog's own transport is postgresTransport(...).
+                       Needs pg and pg-boss 10. A password is better given as PGPASSWORD than in
+                       the URL, which other users of this machine can read in the process list.
+  --postgres-schema <name>  pg-boss's schema there (default pgboss)
   -h, --help           this help
 
 Try it:

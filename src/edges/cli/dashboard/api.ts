@@ -1,7 +1,7 @@
 import type { AnyCatalog } from "../../../catalog/types.js";
 import { createEventId } from "../../../core/event-id.js";
-import type { EmbeddedEngine } from "../../../delivery/embedded/engine.js";
 import type { EventStatus } from "../../../delivery/embedded/history.js";
+import type { Monitor } from "../../../delivery/monitor.js";
 import type { EventRequestHandler } from "../../http/handler.js";
 import { HttpProblem, jsonResponse } from "../../http/respond.js";
 import { isTooDeepToShow, MAX_SHOWN_DEPTH } from "../json-depth.js";
@@ -13,8 +13,8 @@ import { buildTimeline, TIMELINE_LIMITS } from "./timeline.js";
 /** What the dashboard reads and sends through. */
 export interface DashboardSource {
   readonly catalog: AnyCatalog;
-  /** The catalog's transport when it is the embedded engine; without it there is no history. */
-  readonly engine: EmbeddedEngine | undefined;
+  /** Where history comes from: the embedded engine, or a postgres transport's monitor; without one there is none. */
+  readonly engine: Monitor | undefined;
   /** The `POST /trigger` handler: the send form and replays go through it, so it validates them. */
   readonly trigger: EventRequestHandler;
   /** Event id -> the event it replays. */
@@ -166,7 +166,7 @@ async function replay(request: Request, id: string, source: DashboardSource): Pr
   return jsonResponse(200, { ...sent, replayOf: id });
 }
 
-function historyOf(source: DashboardSource): EmbeddedEngine {
+function historyOf(source: DashboardSource): Monitor {
   if (source.engine) return source.engine;
   throw new HttpProblem(
     "NOT_FOUND",
