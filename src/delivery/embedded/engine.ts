@@ -12,7 +12,6 @@ import { wholeNumber } from "../../core/whole-number.js";
 import { createPendingCounter } from "../pending.js";
 import { receiptOf } from "../receipt.js";
 import { type Clock, systemClock } from "./clock.js";
-import { conflictOf, fingerprintOf } from "./fingerprint.js";
 import {
   createHistory,
   type EventRecord,
@@ -74,6 +73,10 @@ export interface EmbeddedEngine extends Transport {
    */
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
+
+// loaded on the first send with a caller-chosen id: generated ids never collide, so an app that
+// never chooses one never loads canonical JSON and conflict messages (bench/size: start-up code)
+let fingerprint: typeof import("./fingerprint.js") | undefined;
 
 interface Subscriber {
   readonly id: string;
@@ -270,6 +273,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   function fingerprints(envelopes: readonly Envelope[]): string[] {
     const prints: string[] = [];
     const batch = new Map<string, string>();
+    const { conflictOf, fingerprintOf } = fingerprint!;
     for (const event of envelopes) {
       const print = fingerprintOf(event);
       const first = batch.get(event.id) ?? seen.get(event.id);
@@ -320,22 +324,34 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     pending.release();
   }
 
+  function deliver(envelopes: readonly Envelope[], deliverOptions?: DeliverOptions): Promise<readonly Receipt[]> {
+    if (closed) return Promise.reject(new TransportError("The embedded engine is closed", { retryable: false }));
+    if (deliverOptions?.chosenIds === true && fingerprint === undefined) {
+      // pending while the module loads, so drain() and close() wait for this send too
+      begin();
+      return import("./fingerprint.js")
+        .then((loaded) => {
+          fingerprint = loaded;
+          return deliver(envelopes, deliverOptions);
+        })
+        .finally(end);
+    }
+    let prints: string[] | undefined;
+    try {
+      if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const receipts: Receipt[] = [];
+    for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? ""));
+    return Promise.resolve(receipts);
+  }
+
   return {
     name: "embedded",
     history,
     now: () => clock.now(),
-    deliver(envelopes: readonly Envelope[], deliverOptions?: DeliverOptions): Promise<readonly Receipt[]> {
-      if (closed) return Promise.reject(new TransportError("The embedded engine is closed", { retryable: false }));
-      let prints: string[] | undefined;
-      try {
-        if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      const receipts: Receipt[] = [];
-      for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? ""));
-      return Promise.resolve(receipts);
-    },
+    deliver,
     subscribe(event, handler, subscribeOptions = {}) {
       const list = subscribers.get(event) ?? [];
       subscribers.set(event, list);

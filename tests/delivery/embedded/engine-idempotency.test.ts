@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { IdempotencyConflictError } from "../../../src/core/errors.js";
 import { createTestEngine, envelope } from "../../helpers/engine.js";
 
@@ -65,5 +65,40 @@ describe("a reused event id", () => {
     await engine.deliver([envelope("a.b", { x: 1 }, { id: "k1" })]);
     const [receipt] = await engine.deliver([envelope("a.b", { x: 2 }, { id: "k1" })]);
     expect(receipt!.duplicate).toBe(true);
+  });
+});
+
+describe("the conflict check's code, loaded on the first send with a chosen id", () => {
+  // a fresh copy of the engine module each time: the loaded check is kept per module, not per engine
+  const freshEngine = async () => {
+    vi.resetModules();
+    const { createEmbeddedEngine } = await import("../../../src/delivery/embedded/engine.js");
+    return createEmbeddedEngine();
+  };
+
+  it("counts as pending while it loads: drain() waits for the send, and its handler runs", async () => {
+    const engine = await freshEngine();
+    const seen: unknown[] = [];
+    engine.subscribe("a.b", (d) => void seen.push(d.envelope.id));
+    const receipt = engine.deliver([envelope("a.b", { x: 1 }, { id: "k1" })], chosen);
+    await engine.drain();
+    expect(seen).toEqual(["k1"]);
+    expect((await receipt)[0]).toMatchObject({ id: "k1", duplicate: false });
+  });
+
+  it("checks sends made while it loads in the order they were made: a same-tick reuse is still a conflict", async () => {
+    const engine = await freshEngine();
+    const first = engine.deliver([envelope("a.b", { x: 1 }, { id: "k1" })], chosen);
+    const second = engine.deliver([envelope("a.b", { x: 2 }, { id: "k1" })], chosen).catch((e: unknown) => e);
+    expect((await first)[0]!.duplicate).toBe(false);
+    expect(await second).toMatchObject({ code: "IDEMPOTENCY_CONFLICT", id: "k1" });
+  });
+
+  it("refuses a send that was waiting for it when the engine closed meanwhile", async () => {
+    const engine = await freshEngine();
+    const send = engine.deliver([envelope("a.b", { x: 1 }, { id: "k1" })], chosen).catch((e: unknown) => e);
+    await engine.close();
+    expect(await send).toMatchObject({ code: "TRANSPORT_FAILED", retryable: false });
+    expect(engine.history.list()).toEqual([]);
   });
 });
