@@ -324,34 +324,32 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     pending.release();
   }
 
-  function deliver(envelopes: readonly Envelope[], deliverOptions?: DeliverOptions): Promise<readonly Receipt[]> {
-    if (closed) return Promise.reject(new TransportError("The embedded engine is closed", { retryable: false }));
-    if (deliverOptions?.chosenIds === true && fingerprint === undefined) {
-      // pending while the module loads, so drain() and close() wait for this send too
-      begin();
-      return import("./fingerprint.js")
-        .then((loaded) => {
-          fingerprint = loaded;
-          return deliver(envelopes, deliverOptions);
-        })
-        .finally(end);
-    }
-    let prints: string[] | undefined;
-    try {
-      if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const receipts: Receipt[] = [];
-    for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? ""));
-    return Promise.resolve(receipts);
-  }
-
-  return {
+  const engine: EmbeddedEngine = {
     name: "embedded",
     history,
     now: () => clock.now(),
-    deliver,
+    deliver(envelopes: readonly Envelope[], deliverOptions?: DeliverOptions): Promise<readonly Receipt[]> {
+      if (closed) return Promise.reject(new TransportError("The embedded engine is closed", { retryable: false }));
+      if (deliverOptions?.chosenIds === true && fingerprint === undefined) {
+        // pending while the module loads, so drain() and close() wait for this send too
+        begin();
+        return import("./fingerprint.js")
+          .then((loaded) => {
+            fingerprint = loaded;
+            return engine.deliver(envelopes, deliverOptions);
+          })
+          .finally(end);
+      }
+      let prints: string[] | undefined;
+      try {
+        if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const receipts: Receipt[] = [];
+      for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? ""));
+      return Promise.resolve(receipts);
+    },
     subscribe(event, handler, subscribeOptions = {}) {
       const list = subscribers.get(event) ?? [];
       subscribers.set(event, list);
@@ -405,6 +403,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       if (!inTime) abandon(limit);
     },
   };
+  return engine;
 }
 
 // validation and usage errors fail the same way every time; a timeout or a transport failure may
