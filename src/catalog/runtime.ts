@@ -1,5 +1,6 @@
 import type { Envelope, Lineage } from "../core/envelope.js";
 import { InvalidOptionsError, toHeraldError, withIndex } from "../core/errors.js";
+import { ACCEPT_NOW, type AcceptsNow } from "../delivery/accept-now.js";
 import type { DeliverOptions, Delivery, Receipt, Transport } from "../delivery/transport.js";
 import { type Compiled, type CompiledEvent, deliverOptionsOf, eventOf, prepare } from "./prepare.js";
 import type { LooseSendOptions } from "./types.js";
@@ -90,21 +91,20 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
   };
   const all = (receipts: readonly Receipt[]): readonly Receipt[] => receipts;
   const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
-  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
-  // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
-  const sendOne = (
-    prepared: () => Envelope | Promise<Envelope>,
-    options: LooseSendOptions | undefined,
-  ): Promise<Receipt> => {
+  // a transport that accepts in memory takes one envelope at once: no arrays, one promise
+  const acceptNow = (transport as Partial<AcceptsNow>)[ACCEPT_NOW]?.bind(transport);
+  const deliverOne = (envelope: Envelope, how: DeliverOptions | undefined): Promise<Receipt> => {
+    if (acceptNow === undefined) return deliver([envelope], first, how);
     try {
-      const envelope = prepared();
-      if (options === undefined) return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
-      const how = howOf([options]);
-      const deliverWith = (ready: Envelope): Promise<Receipt> => deliver([ready], first, how);
-      return envelope instanceof Promise ? envelope.then(deliverWith) : deliverWith(envelope);
+      return Promise.resolve(acceptNow(envelope, how));
     } catch (error) {
-      return Promise.reject(error);
+      return failed(error);
     }
+  };
+  // the hot path: no await on a synchronous validation, no closure for a send that validated at once
+  const sendOne = (envelope: Envelope | Promise<Envelope>, options: LooseSendOptions | undefined): Promise<Receipt> => {
+    const how = options === undefined ? undefined : howOfOne(options);
+    return envelope instanceof Promise ? envelope.then((ready) => deliverOne(ready, how)) : deliverOne(envelope, how);
   };
 
   const senders = (lineage?: Lineage): Senders => {
@@ -117,8 +117,24 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
       return prepare(timed, name, payload, options, origin);
     };
     return {
-      sendEvent: (name, payload, options) => sendOne(() => prepare(timed, name, payload, options, origin), options),
-      send: (message) => sendOne(() => prepareMessage(message), message),
+      sendEvent(name, payload, options) {
+        let envelope: Envelope | Promise<Envelope>;
+        try {
+          envelope = prepare(timed, name, payload, options, origin);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return sendOne(envelope, options);
+      },
+      send(message) {
+        let envelope: Envelope | Promise<Envelope>;
+        try {
+          envelope = prepareMessage(message);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return sendOne(envelope, message);
+      },
       async sendEvents(messages) {
         if (!Array.isArray(messages))
           throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
@@ -145,6 +161,13 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
       return event instanceof Promise ? event.then(run) : run(event);
     },
   };
+}
+
+// howOf for one send, without the array
+function howOfOne(options: LooseSendOptions): DeliverOptions | undefined {
+  const chosenIds = options.id !== undefined;
+  if (!chosenIds && options.signal === undefined) return undefined;
+  return deliverOptionsOf(chosenIds, options.signal === undefined ? [] : [options.signal]);
 }
 
 // a chosen id is checked for reuse, a signal aborts the send; the options were validated by prepare()
