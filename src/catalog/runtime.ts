@@ -93,18 +93,27 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
   const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
   // a transport that accepts in memory takes one envelope at once: no arrays, one promise
   const acceptNow = (transport as Partial<AcceptsNow>)[ACCEPT_NOW]?.bind(transport);
-  const deliverOne = (envelope: Envelope, how: DeliverOptions | undefined): Promise<Receipt> => {
+  const deliverOne = (envelope: Envelope, how: DeliverOptions | undefined, fresh: boolean): Promise<Receipt> => {
     if (acceptNow === undefined) return deliver([envelope], first, how);
     try {
-      return Promise.resolve(acceptNow(envelope, how));
+      return Promise.resolve(acceptNow(envelope, how, fresh));
     } catch (error) {
       return failed(error);
     }
   };
   // the hot path: no await on a synchronous validation, no closure for a send that validated at once
-  const sendOne = (envelope: Envelope | Promise<Envelope>, options: LooseSendOptions | undefined): Promise<Receipt> => {
+  // `derived`: a handler's send, whose id (unless chosen) derives from its parent's and may repeat
+  const sendOne = (
+    envelope: Envelope | Promise<Envelope>,
+    options: LooseSendOptions | undefined,
+    derived: boolean,
+  ): Promise<Receipt> => {
     const how = options === undefined ? undefined : howOfOne(options);
-    return envelope instanceof Promise ? envelope.then((ready) => deliverOne(ready, how)) : deliverOne(envelope, how);
+    // prepare() generated the id: no chosen one (how would say so), and no parent to derive it from
+    const fresh = !derived && how?.chosenIds !== true;
+    return envelope instanceof Promise
+      ? envelope.then((ready) => deliverOne(ready, how, fresh))
+      : deliverOne(envelope, how, fresh);
   };
 
   const senders = (lineage?: Lineage): Senders => {
@@ -124,7 +133,7 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
         } catch (error) {
           return Promise.reject(error);
         }
-        return sendOne(envelope, options);
+        return sendOne(envelope, options, origin !== undefined);
       },
       send(message) {
         let envelope: Envelope | Promise<Envelope>;
@@ -133,7 +142,7 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
         } catch (error) {
           return Promise.reject(error);
         }
-        return sendOne(envelope, message);
+        return sendOne(envelope, message, origin !== undefined);
       },
       async sendEvents(messages) {
         if (!Array.isArray(messages))
@@ -153,14 +162,52 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
     senders,
     handle(handler, delivery, extra) {
       const { definition } = eventOf(compiled, delivery.envelope.name);
-      const context = senders({ correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id });
-      const run = (event: Envelope): unknown =>
-        handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context, ...extra });
+      const run = (event: Envelope): unknown => {
+        const context = new Context(event, delivery, senders);
+        return handler(event.payload, extra === undefined ? context : Object.assign(context, extra));
+      };
       // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
       const event = upcastEnvelope(definition, delivery.envelope);
       return event instanceof Promise ? event.then(run) : run(event);
     },
   };
+}
+
+/**
+ * A handler's context. Its senders are made on first use (getters, so `const { sendEvent } = ctx`
+ * still works): a handler that sends nothing pays for no closures, which were most of the cost of
+ * calling a handler (measured, bench/runtime/emittery.ts).
+ */
+class Context implements HandlerContext {
+  readonly event: Envelope;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  #senders: Senders | undefined;
+  readonly #make: (lineage: Lineage) => Senders;
+
+  constructor(event: Envelope, delivery: Delivery, make: (lineage: Lineage) => Senders) {
+    this.event = event;
+    this.attempt = delivery.attempt;
+    this.signal = delivery.signal;
+    this.#make = make;
+  }
+
+  // every send of this handler is a child of its event: ids derived from the event's, one counter
+  #own(): Senders {
+    return (this.#senders ??= this.#make({ correlationId: this.event.correlationId, causationId: this.event.id }));
+  }
+
+  get sendEvent(): Senders["sendEvent"] {
+    return this.#own().sendEvent;
+  }
+
+  get send(): Senders["send"] {
+    return this.#own().send;
+  }
+
+  get sendEvents(): Senders["sendEvents"] {
+    return this.#own().sendEvents;
+  }
 }
 
 // howOf for one send, without the array

@@ -11,9 +11,10 @@ export const ACCEPT_NOW: unique symbol = Symbol("herald.acceptNow") as never;
 
 /**
  * A transport that can accept one envelope at once: what `deliver([envelope], options)` would
- * resolve to, without the arrays and promises around it.
+ * resolve to, without the arrays and promises around it. `fresh` says the catalog generated the
+ * envelope's id for it just now (no chosen id, no derived child id), so no event can have it yet.
  * @throws what `deliver` would reject with
  */
 export interface AcceptsNow {
-  [ACCEPT_NOW](envelope: Envelope, options: DeliverOptions | undefined): Receipt;
+  [ACCEPT_NOW](envelope: Envelope, options: DeliverOptions | undefined, fresh: boolean): Receipt;
 }
