@@ -13,7 +13,7 @@ import { wholeNumber } from "../../core/whole-number.js";
 import { createPendingCounter } from "../pending.js";
 import { receiptOf } from "../receipt.js";
 import { type Clock, systemClock } from "./clock.js";
-import { conflictOf, fingerprintOf } from "./fingerprint.js";
+import { conflictOf, type Fingerprint, fingerprintOf } from "./fingerprint.js";
 import {
   createHistory,
   type EventRecord,
@@ -100,9 +100,9 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   const dedupeLimit = wholeNumber("dedupeLimit", options.dedupeLimit ?? 10_000);
   const runTimeoutMs = options.timeoutMs === undefined ? undefined : wholeNumber("timeoutMs", options.timeoutMs);
   const closeTimeoutMs = wholeNumber("closeTimeoutMs", options.closeTimeoutMs ?? 10_000);
-  // id -> the fingerprint of the first event with that id where the caller chose it, else "": one
-  // lookup on the hot path, and no hashing for generated ids, which never collide
-  const seen = new Map<string, string>();
+  // id -> the fingerprint of the first event with that id where the caller chose it, else null: no
+  // hashing for generated ids, which never collide
+  const seen = new Map<string, Fingerprint | null>();
   // the remembered ids in arrival order: the oldest is forgotten first
   const remembered = createRing<string>(dedupeLimit);
   // event name -> its subscribers: each change writes a new array, so a dispatch keeps the list it
@@ -341,8 +341,8 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   // sends never do, and a Map insert and delete per send was a fifth of a bare send (measured).
   // They are always the newest `unindexed` ids of the ring: every lookup indexes them first.
   let unindexed = 0;
-  function lookup(id: string): string | undefined {
-    for (; unindexed > 0; unindexed--) seen.set(remembered.recent(unindexed - 1), "");
+  function lookup(id: string): Fingerprint | null | undefined {
+    for (; unindexed > 0; unindexed--) seen.set(remembered.recent(unindexed - 1), null);
     return seen.get(id);
   }
   function rememberFresh(id: string): void {
@@ -354,13 +354,13 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
 
   // throws IdempotencyConflictError for the first envelope whose id was used by another event,
   // before anything of the batch is accepted; returns the fingerprints to remember
-  function fingerprints(envelopes: readonly Envelope[]): string[] {
-    const prints: string[] = [];
-    const batch = new Map<string, string>();
+  function fingerprints(envelopes: readonly Envelope[]): Fingerprint[] {
+    const prints: Fingerprint[] = [];
+    const batch = new Map<string, Fingerprint>();
     for (const event of envelopes) {
       const print = fingerprintOf(event);
       const first = batch.get(event.id) ?? lookup(event.id);
-      const conflict = first === undefined || first === "" ? undefined : conflictOf(first, print);
+      const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
       if (conflict !== undefined)
         throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
       if (!batch.has(event.id)) batch.set(event.id, print);
@@ -371,10 +371,10 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
 
   // the fingerprint of one envelope with a chosen id, or IdempotencyConflictError: a batch of one
   // without the batch's map and array
-  function fingerprintOne(event: Envelope): string {
+  function fingerprintOne(event: Envelope): Fingerprint {
     const print = fingerprintOf(event);
     const first = lookup(event.id);
-    const conflict = first === undefined || first === "" ? undefined : conflictOf(first, print);
+    const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
     if (conflict !== undefined)
       throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
     return print;
@@ -382,7 +382,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
 
   // `fresh`: the catalog generated the id for this envelope just now, so it cannot have been seen
   // (74 random bits); it is remembered without a lookup
-  function accept(event: Envelope, print: string, fresh: boolean): Receipt {
+  function accept(event: Envelope, print: Fingerprint | null, fresh: boolean): Receipt {
     if (fresh) rememberFresh(event.id);
     else {
       if (lookup(event.id) !== undefined) return receiptOf(event, true);
@@ -430,19 +430,19 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     now: () => clock.now(),
     deliver(envelopes: readonly Envelope[], deliverOptions?: DeliverOptions): Promise<readonly Receipt[]> {
       if (closed) return Promise.reject(new TransportError("The embedded engine is closed", { retryable: false }));
-      let prints: string[] | undefined;
+      let prints: Fingerprint[] | undefined;
       try {
         if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
       } catch (error) {
         return Promise.reject(error);
       }
       const receipts: Receipt[] = [];
-      for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? "", false));
+      for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? null, false));
       return Promise.resolve(receipts);
     },
     [ACCEPT_NOW](envelope, deliverOptions, fresh) {
       if (closed) throw new TransportError("The embedded engine is closed", { retryable: false });
-      return accept(envelope, deliverOptions?.chosenIds === true ? fingerprintOne(envelope) : "", fresh);
+      return accept(envelope, deliverOptions?.chosenIds === true ? fingerprintOne(envelope) : null, fresh);
     },
     subscribe(event, handler, subscribeOptions = {}) {
       const list = subscribers.get(event) ?? [];

@@ -2,11 +2,23 @@ import type { Envelope } from "../../core/envelope.js";
 
 /**
  * What identifies an event's content for an idempotency check: its name and a 64-bit hash of its
- * payload as canonical JSON (object keys sorted, so key order does not matter). A payload JSON
- * cannot express (a cycle, a BigInt) hashes as `?`: then only the name is compared. Kept instead
- * of the payload, so remembering 10,000 ids holds no payloads alive.
+ * payload as canonical JSON, as two 32-bit halves. Numbers rather than a string of hex digits: no
+ * strings to build per send, and 10,000 remembered ids hold one small object each.
  */
-export function fingerprintOf(envelope: Envelope): string {
+export interface Fingerprint {
+  readonly name: string;
+  /** The high and low halves of the hash; undefined for a payload JSON cannot express. */
+  readonly high: number | undefined;
+  readonly low: number | undefined;
+}
+
+/**
+ * The fingerprint of an event's content: its name and a 64-bit FNV-1a hash of its payload as
+ * canonical JSON (object keys sorted, so key order does not matter). A payload JSON cannot
+ * express (a cycle, a BigInt) has no hash: then only the name is compared. Kept instead of the
+ * payload, so remembering 10,000 ids holds no payloads alive.
+ */
+export function fingerprintOf(envelope: Envelope): Fingerprint {
   // a payload's toJSON may itself send with a chosen id: the caller's state is put back after
   const s0 = h0;
   const s1 = h1;
@@ -18,9 +30,9 @@ export function fingerprintOf(envelope: Envelope): string {
   h3 = 0xcbf2;
   try {
     if (!write(envelope.payload)) text("undefined");
-    return `${envelope.name}\0${hex8(h3 * 0x10000 + h2)}${hex8(h1 * 0x10000 + h0)}`;
+    return { name: envelope.name, high: h3 * 0x10000 + h2, low: h1 * 0x10000 + h0 };
   } catch {
-    return `${envelope.name}\0?`;
+    return { name: envelope.name, high: undefined, low: undefined };
   } finally {
     h0 = s0;
     h1 = s1;
@@ -33,12 +45,10 @@ export function fingerprintOf(envelope: Envelope): string {
  * Why an event with fingerprint `next` is not the one that first used its id (`first`), or
  * undefined when it may be: the same name, and the same payload where both could be hashed.
  */
-export function conflictOf(first: string, next: string): string | undefined {
-  if (first === next) return undefined;
-  const cut = first.indexOf("\0");
-  const name = first.slice(0, cut);
-  if (!next.startsWith(`${name}\0`)) return `it was first used by an event named ${name}`;
-  if (first.endsWith("\0?") || next.endsWith("\0?")) return undefined;
+export function conflictOf(first: Fingerprint, next: Fingerprint): string | undefined {
+  if (first.name !== next.name) return `it was first used by an event named ${first.name}`;
+  if (first.high === undefined || next.high === undefined) return undefined;
+  if (first.high === next.high && first.low === next.low) return undefined;
   return "it was first used with another payload";
 }
 
@@ -147,8 +157,4 @@ function writeResolved(value: unknown): boolean {
   }
   char(0x7d);
   return true;
-}
-
-function hex8(word: number): string {
-  return word.toString(16).padStart(8, "0");
 }
