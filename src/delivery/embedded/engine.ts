@@ -289,24 +289,35 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   }
 
   // events due now wait here, as (record, subscribers) pairs, for one microtask that runs them
-  // in order: one queueMicrotask per burst, not a closure and a microtask per event. Two arrays in
-  // turn: events that handlers send during a pass wait for the next microtask, as each did before
-  let due: (MutableEventRecord | readonly Subscriber[])[] = [];
-  let spare: (MutableEventRecord | readonly Subscriber[])[] = [];
+  // in order: one microtask per burst, not a closure and a microtask per event. Two arrays in
+  // turn, with a count rather than a length to cut (setting `length` calls into the runtime):
+  // events that handlers send during a pass wait for the next microtask, as each did before
+  type Due = (MutableEventRecord | readonly Subscriber[] | undefined)[];
+  let due: Due = [];
+  let spare: Due = [];
+  let dueCount = 0;
   const flush = (): void => {
     const batch = due;
+    const count = dueCount;
     due = spare;
-    for (let i = 0; i < batch.length; i += 2) {
+    dueCount = 0;
+    for (let i = 0; i < count; i += 2) {
+      const record = batch[i] as MutableEventRecord;
+      const targets = batch[i + 1] as readonly Subscriber[];
+      // cleared as read: a spare array holds nothing alive
+      batch[i] = batch[i + 1] = undefined;
       try {
-        dispatch(batch[i] as MutableEventRecord, batch[i + 1] as readonly Subscriber[]);
+        dispatch(record, targets);
       } catch {
         // run() records every error a handler throws; nothing else can throw, but one event's
         // bookkeeping must never stop the next event's dispatch
       }
     }
-    batch.length = 0;
     spare = batch;
   };
+  // Node's queueMicrotask makes an AsyncResource and a bound function per call; a `then` on a
+  // settled promise queues the same kind of job for one promise (flush never throws)
+  const settled = Promise.resolve();
 
   // runs the event's subscribers, or with none settles it here and now: no microtask, no promise,
   // no pending count (the hot path of a bare send). The list is the one subscribe() last wrote:
@@ -319,8 +330,9 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       return;
     }
     begin();
-    due.push(record, targets);
-    if (due.length === 2) queueMicrotask(flush);
+    due[dueCount++] = record;
+    due[dueCount++] = targets;
+    if (dueCount === 2) void settled.then(flush);
   }
 
   function schedule(record: MutableEventRecord, at: number): void {
