@@ -157,18 +157,21 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
     };
   };
 
+  const callHandler = (handler: RuntimeHandler, event: Envelope, delivery: Delivery, extra?: object): unknown => {
+    const context = new Context(event, delivery, senders);
+    return handler(event.payload, extra === undefined ? context : Object.assign(context, extra));
+  };
+
   return {
     event: (name) => eventOf(compiled, name),
     senders,
     handle(handler, delivery, extra) {
       const { definition } = eventOf(compiled, delivery.envelope.name);
-      const run = (event: Envelope): unknown => {
-        const context = new Context(event, delivery, senders);
-        return handler(event.payload, extra === undefined ? context : Object.assign(context, extra));
-      };
       // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
       const event = upcastEnvelope(definition, delivery.envelope);
-      return event instanceof Promise ? event.then(run) : run(event);
+      return event instanceof Promise
+        ? event.then((upcast) => callHandler(handler, upcast, delivery, extra))
+        : callHandler(handler, event, delivery, extra);
     },
   };
 }

@@ -78,6 +78,10 @@ export interface EmbeddedEngine extends Transport {
 
 type RunEntry = MutableEventRecord["runs"][number];
 
+// the runs of every event that has had none: most events of a catalog nobody subscribes to never
+// get one, so their records share this array until a dispatch gives them their own
+const NO_RUNS: RunEntry[] = Object.freeze([]) as never;
+
 interface Subscriber {
   readonly id: string;
   readonly handler: DeliveryHandler;
@@ -284,6 +288,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
 
   function dispatch(record: MutableEventRecord, targets: readonly Subscriber[]): void {
     record.status = "running";
+    if (record.runs === NO_RUNS) record.runs = [];
     const state: Dispatch = { record, open: targets.length };
     for (const subscriber of targets) run(state, subscriber);
   }
@@ -402,7 +407,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       const forgotten = remembered.push(event.id);
       if (forgotten !== undefined) seen.delete(forgotten);
     }
-    const record: MutableEventRecord = { event, status: "running", runs: [] };
+    const record: MutableEventRecord = { event, status: "running", runs: NO_RUNS };
     history.add(record);
     // no clock read for an event due now
     const at = event.deliverAt === undefined ? Number.NaN : Date.parse(event.deliverAt);
