@@ -99,6 +99,9 @@ export function childId(parent: string, n: number): string {
   return eventIdProblem(id) === undefined ? id : `${fnv1a64(parent)}/${n}`;
 }
 
+// one object for every send with a chosen id and no signal: transports only read it
+const CHOSEN_IDS: DeliverOptions = Object.freeze({ chosenIds: true });
+
 /**
  * What a transport needs to know about how a send was made: whether the caller chose an id
  * (checked for reuse), and its abort signal. Undefined for a send with neither, so the hot path
@@ -106,6 +109,6 @@ export function childId(parent: string, n: number): string {
  */
 export function deliverOptionsOf(chosenIds: boolean, signals: readonly AbortSignal[]): DeliverOptions | undefined {
   if (!chosenIds && signals.length === 0) return undefined;
-  if (signals.length === 0) return { chosenIds };
+  if (signals.length === 0) return CHOSEN_IDS;
   return { chosenIds, signal: signals.length === 1 ? signals[0]! : AbortSignal.any([...signals]) };
 }

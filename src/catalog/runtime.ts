@@ -1,5 +1,6 @@
 import type { Envelope, Lineage } from "../core/envelope.js";
 import { InvalidOptionsError, toHeraldError, withIndex } from "../core/errors.js";
+import { ACCEPT_NOW, type AcceptsNow } from "../delivery/accept-now.js";
 import type { DeliverOptions, Delivery, Receipt, Transport } from "../delivery/transport.js";
 import { type Compiled, type CompiledEvent, deliverOptionsOf, eventOf, prepare } from "./prepare.js";
 import type { LooseSendOptions } from "./types.js";
@@ -90,21 +91,30 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
   };
   const all = (receipts: readonly Receipt[]): readonly Receipt[] => receipts;
   const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
-  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
-  // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
-  const sendOne = (
-    prepared: () => Envelope | Promise<Envelope>,
-    options: LooseSendOptions | undefined,
-  ): Promise<Receipt> => {
+  // a transport that accepts in memory takes one envelope at once: no arrays, one promise
+  const acceptNow = (transport as Partial<AcceptsNow>)[ACCEPT_NOW]?.bind(transport);
+  const deliverOne = (envelope: Envelope, how: DeliverOptions | undefined, fresh: boolean): Promise<Receipt> => {
+    // a chosen id goes through deliver(): the engine may first load its conflict check
+    if (acceptNow === undefined || how?.chosenIds === true) return deliver([envelope], first, how);
     try {
-      const envelope = prepared();
-      if (options === undefined) return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
-      const how = howOf([options]);
-      const deliverWith = (ready: Envelope): Promise<Receipt> => deliver([ready], first, how);
-      return envelope instanceof Promise ? envelope.then(deliverWith) : deliverWith(envelope);
+      return Promise.resolve(acceptNow(envelope, how, fresh));
     } catch (error) {
-      return Promise.reject(error);
+      return failed(error);
     }
+  };
+  // the hot path: no await on a synchronous validation, no closure for a send that validated at once
+  // `derived`: a handler's send, whose id (unless chosen) derives from its parent's and may repeat
+  const sendOne = (
+    envelope: Envelope | Promise<Envelope>,
+    options: LooseSendOptions | undefined,
+    derived: boolean,
+  ): Promise<Receipt> => {
+    const how = options === undefined ? undefined : howOfOne(options);
+    // prepare() generated the id: no chosen one (how would say so), and no parent to derive it from
+    const fresh = !derived && how?.chosenIds !== true;
+    return envelope instanceof Promise
+      ? envelope.then((ready) => deliverOne(ready, how, fresh))
+      : deliverOne(envelope, how, fresh);
   };
 
   const senders = (lineage?: Lineage): Senders => {
@@ -117,8 +127,24 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
       return prepare(timed, name, payload, options, origin);
     };
     return {
-      sendEvent: (name, payload, options) => sendOne(() => prepare(timed, name, payload, options, origin), options),
-      send: (message) => sendOne(() => prepareMessage(message), message),
+      sendEvent(name, payload, options) {
+        let envelope: Envelope | Promise<Envelope>;
+        try {
+          envelope = prepare(timed, name, payload, options, origin);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return sendOne(envelope, options, origin !== undefined);
+      },
+      send(message) {
+        let envelope: Envelope | Promise<Envelope>;
+        try {
+          envelope = prepareMessage(message);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return sendOne(envelope, message, origin !== undefined);
+      },
       async sendEvents(messages) {
         if (!Array.isArray(messages))
           throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
@@ -132,19 +158,67 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
     };
   };
 
+  const callHandler = (handler: RuntimeHandler, event: Envelope, delivery: Delivery, extra?: object): unknown => {
+    const context = new Context(event, delivery, senders);
+    return handler(event.payload, extra === undefined ? context : Object.assign(context, extra));
+  };
+
   return {
     event: (name) => eventOf(compiled, name),
     senders,
     handle(handler, delivery, extra) {
       const { definition } = eventOf(compiled, delivery.envelope.name);
-      const context = senders({ correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id });
-      const run = (event: Envelope): unknown =>
-        handler(event.payload, { event, attempt: delivery.attempt, signal: delivery.signal, ...context, ...extra });
       // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
       const event = upcastEnvelope(definition, delivery.envelope);
-      return event instanceof Promise ? event.then(run) : run(event);
+      return event instanceof Promise
+        ? event.then((upcast) => callHandler(handler, upcast, delivery, extra))
+        : callHandler(handler, event, delivery, extra);
     },
   };
+}
+
+/**
+ * A handler's context. Its senders are made on first use (getters, so `const { sendEvent } = ctx`
+ * still works): a handler that sends nothing pays for no closures, which were most of the cost of
+ * calling a handler (measured, bench/runtime/emittery.ts).
+ */
+class Context implements HandlerContext {
+  readonly event: Envelope;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  #senders: Senders | undefined;
+  readonly #make: (lineage: Lineage) => Senders;
+
+  constructor(event: Envelope, delivery: Delivery, make: (lineage: Lineage) => Senders) {
+    this.event = event;
+    this.attempt = delivery.attempt;
+    this.signal = delivery.signal;
+    this.#make = make;
+  }
+
+  // every send of this handler is a child of its event: ids derived from the event's, one counter
+  #own(): Senders {
+    return (this.#senders ??= this.#make({ correlationId: this.event.correlationId, causationId: this.event.id }));
+  }
+
+  get sendEvent(): Senders["sendEvent"] {
+    return this.#own().sendEvent;
+  }
+
+  get send(): Senders["send"] {
+    return this.#own().send;
+  }
+
+  get sendEvents(): Senders["sendEvents"] {
+    return this.#own().sendEvents;
+  }
+}
+
+// howOf for one send, without the array
+function howOfOne(options: LooseSendOptions): DeliverOptions | undefined {
+  const chosenIds = options.id !== undefined;
+  if (!chosenIds && options.signal === undefined) return undefined;
+  return deliverOptionsOf(chosenIds, options.signal === undefined ? [] : [options.signal]);
 }
 
 // a chosen id is checked for reuse, a signal aborts the send; the options were validated by prepare()
