@@ -20,20 +20,8 @@ export function contractMethods(compiled: Compiled): ContractMethods {
       const { versions, upcast: _upcast, ...meta } = eventOf(compiled, name).definition ?? { versions: [], upcast: [] };
       return { name, version: Math.max(1, versions.length), ...meta } satisfies EventDescription as never;
     },
-    async toJSONSchema(options = {}) {
-      const { io = "input", versions = "latest" } = options;
-      if (io !== "input" && io !== "output")
-        throw new InvalidOptionsError(`toJSONSchema: io must be "input" or "output", got ${String(io)}`);
-      if (versions !== "latest" && versions !== "all")
-        throw new InvalidOptionsError(`toJSONSchema: versions must be "latest" or "all", got ${String(versions)}`);
-      // loaded on first use: a sender never pays for the exporters (bench/size: the entry's start-up code)
-      const { convertEvent, exportedEntries } = await import("./json-schema.js");
-      const entries = exportedEntries(sources(), versions === "all");
-      const schemas = await Promise.all(
-        entries.map(({ source, version }) => convertEvent(source, io, "draft-2020-12", version)),
-      );
-      return Object.fromEntries(entries.map(({ key }, i) => [key, schemas[i]!])) as never;
-    },
+    // loaded on first use, its option checks too: a sender never pays for the exporters (bench/size: start-up code)
+    toJSONSchema: async (options) => (await import("./json-schema.js")).catalogJSONSchema(sources(), options) as never,
     toAsyncAPI: async (options) => (await import("./async-api.js")).buildAsyncAPI(sources(), options),
   };
 }

@@ -1,5 +1,5 @@
 import type { StandardJSONSchemaV1 } from "@standard-schema/spec";
-import { describeError, UnsupportedSchemaError } from "../core/errors.js";
+import { describeError, InvalidOptionsError, UnsupportedSchemaError } from "../core/errors.js";
 import type { AnySchema } from "../core/schema.js";
 import type { EventDefinition } from "./define-event.js";
 import { latestVersion } from "./versions.js";
@@ -102,6 +102,26 @@ export function exportedEntries(
   all: boolean,
 ): (ExportedVersion & { readonly source: SchemaSource })[] {
   return sources.flatMap((source) => exportedVersions(source, all).map((exported) => ({ source, ...exported })));
+}
+
+/**
+ * `events.toJSONSchema(options)`: one JSON Schema per event (draft 2020-12), plus each older
+ * version with `versions: "all"`. Here, not in the catalog, so the whole export loads on first use.
+ * @throws InvalidOptionsError for an `io` or `versions` outside their values; UnsupportedSchemaError as {@link convertEvent}
+ */
+export async function catalogJSONSchema(
+  sources: readonly SchemaSource[],
+  { io = "input", versions = "latest" }: JSONSchemaOptions = {},
+): Promise<Record<string, JSONSchemaObject>> {
+  if (io !== "input" && io !== "output")
+    throw new InvalidOptionsError(`toJSONSchema: io must be "input" or "output", got ${String(io)}`);
+  if (versions !== "latest" && versions !== "all")
+    throw new InvalidOptionsError(`toJSONSchema: versions must be "latest" or "all", got ${String(versions)}`);
+  const entries = exportedEntries(sources, versions === "all");
+  const schemas = await Promise.all(
+    entries.map(({ source, version }) => convertEvent(source, io, "draft-2020-12", version)),
+  );
+  return Object.fromEntries(entries.map(({ key }, i) => [key, schemas[i]!]));
 }
 
 /**

@@ -104,6 +104,9 @@ export function childId(parent: string, n: number): string {
   return eventIdProblem(id) === undefined ? id : `${fnv1a64(parent)}/${n}`;
 }
 
+// one object for every send with a chosen id and no signal: transports only read it
+const CHOSEN_IDS: DeliverOptions = Object.freeze({ chosenIds: true });
+
 /**
  * What a transport needs to know about how a send was made: whether the caller chose an id
  * (checked for reuse), its abort signal, and the database transaction it joins. Undefined for a
@@ -115,7 +118,10 @@ export function deliverOptionsOf(
   signals: readonly AbortSignal[],
   tx?: Transaction,
 ): DeliverOptions | undefined {
-  if (!chosenIds && signals.length === 0 && tx === undefined) return undefined;
+  if (tx === undefined) {
+    if (!chosenIds && signals.length === 0) return undefined;
+    if (signals.length === 0) return CHOSEN_IDS;
+  }
   const how: { chosenIds: boolean; signal?: AbortSignal; tx?: Transaction } = { chosenIds };
   if (signals.length > 0) how.signal = signals.length === 1 ? signals[0]! : AbortSignal.any([...signals]);
   if (tx !== undefined) how.tx = tx;

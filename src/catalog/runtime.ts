@@ -1,5 +1,6 @@
 import type { Envelope, Lineage } from "../core/envelope.js";
 import { InvalidOptionsError, toHeraldError, withIndex } from "../core/errors.js";
+import { ACCEPT_NOW, type AcceptsNow } from "../delivery/accept-now.js";
 import type { SqlClient, Transaction } from "../delivery/transaction.js";
 import type { DeliverOptions, Delivery, Receipt, Transport } from "../delivery/transport.js";
 import { type Compiled, type CompiledEvent, deliverOptionsOf, eventOf, prepare } from "./prepare.js";
@@ -99,23 +100,38 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
   };
   const all = (receipts: readonly Receipt[]): readonly Receipt[] => receipts;
   const first = (receipts: readonly Receipt[]): Receipt => receipts[0]!;
-  const deliverOne = (envelope: Envelope): Promise<Receipt> => deliver([envelope], first);
-  // the hot path: no await on a synchronous validation, one promise chain from envelope to receipt
+  // a transport that accepts in memory takes one envelope at once: no arrays, one promise
+  const acceptNow = (transport as Partial<AcceptsNow>)[ACCEPT_NOW]?.bind(transport);
+  const deliverOne = (envelope: Envelope, how: DeliverOptions | undefined, fresh: boolean): Promise<Receipt> => {
+    // a chosen id goes through deliver(): the engine may first load its conflict check
+    // (and a tx, which only a transport that joins transactions may take)
+    if (acceptNow === undefined || how?.chosenIds === true || how?.tx !== undefined)
+      return deliver([envelope], first, how);
+    try {
+      return Promise.resolve(acceptNow(envelope, how, fresh));
+    } catch (error) {
+      return failed(error);
+    }
+  };
+  // the hot path: no await on a synchronous validation, no closure for a send that validated at once
+  // `derived`: a handler's send, whose id (unless chosen) derives from its parent's and may repeat
   const sendOne = (
-    prepared: () => Envelope | Promise<Envelope>,
+    envelope: Envelope | Promise<Envelope>,
     options: LooseSendOptions | undefined,
+    derived: boolean,
     tx: Transaction | undefined,
   ): Promise<Receipt> => {
+    let how: DeliverOptions | undefined;
     try {
-      const envelope = prepared();
-      if (options === undefined && tx === undefined)
-        return envelope instanceof Promise ? envelope.then(deliverOne) : deliverOne(envelope);
-      const how = howOf(options === undefined ? [] : [options], tx);
-      const deliverWith = (ready: Envelope): Promise<Receipt> => deliver([ready], first, how);
-      return envelope instanceof Promise ? envelope.then(deliverWith) : deliverWith(envelope);
+      how = options === undefined && tx === undefined ? undefined : howOfOne(options, tx);
     } catch (error) {
       return Promise.reject(error);
     }
+    // prepare() generated the id: no chosen one (how would say so), and no parent to derive it from
+    const fresh = !derived && how?.chosenIds !== true;
+    return envelope instanceof Promise
+      ? envelope.then((ready) => deliverOne(ready, how, fresh))
+      : deliverOne(envelope, how, fresh);
   };
 
   const senders = (lineage?: Lineage, tx?: SqlClient): Senders => {
@@ -128,8 +144,24 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
       return prepare(timed, name, payload, options, origin);
     };
     return {
-      sendEvent: (name, payload, options) => sendOne(() => prepare(timed, name, payload, options, origin), options, tx),
-      send: (message) => sendOne(() => prepareMessage(message), message, tx),
+      sendEvent(name, payload, options) {
+        let envelope: Envelope | Promise<Envelope>;
+        try {
+          envelope = prepare(timed, name, payload, options, origin);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return sendOne(envelope, options, origin !== undefined, tx);
+      },
+      send(message) {
+        let envelope: Envelope | Promise<Envelope>;
+        try {
+          envelope = prepareMessage(message);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return sendOne(envelope, message, origin !== undefined, tx);
+      },
       async sendEvents(messages) {
         if (!Array.isArray(messages))
           throw new InvalidOptionsError("sendEvents expects an array of { name, payload } objects");
@@ -143,28 +175,74 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
     };
   };
 
+  const callHandler = (handler: RuntimeHandler, event: Envelope, delivery: Delivery, extra?: object): unknown => {
+    const context = new Context(event, delivery, senders);
+    return handler(event.payload, extra === undefined ? context : Object.assign(context, extra));
+  };
+
   return {
     event: (name) => eventOf(compiled, name),
     senders,
     handle(handler, delivery, extra) {
       const { definition } = eventOf(compiled, delivery.envelope.name);
-      const { tx } = delivery;
-      const lineage = { correlationId: delivery.envelope.correlationId, causationId: delivery.envelope.id };
-      const context = senders(lineage, tx);
-      const run = (event: Envelope): unknown =>
-        handler(event.payload, {
-          event,
-          attempt: delivery.attempt,
-          signal: delivery.signal,
-          ...(tx === undefined ? undefined : { tx }),
-          ...context,
-          ...extra,
-        });
       // an envelope of an older version (a queue, a replay, an older sender) is upcast before its handler sees it
       const event = upcastEnvelope(definition, delivery.envelope);
-      return event instanceof Promise ? event.then(run) : run(event);
+      return event instanceof Promise
+        ? event.then((upcast) => callHandler(handler, upcast, delivery, extra))
+        : callHandler(handler, event, delivery, extra);
     },
   };
+}
+
+/**
+ * A handler's context. Its senders are made on first use (getters, so `const { sendEvent } = ctx`
+ * still works): a handler that sends nothing pays for no closures, which were most of the cost of
+ * calling a handler (measured, bench/runtime/emittery.ts).
+ */
+class Context implements HandlerContext {
+  readonly event: Envelope;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  readonly tx?: SqlClient;
+  #senders: Senders | undefined;
+  readonly #make: (lineage: Lineage, tx?: SqlClient) => Senders;
+
+  constructor(event: Envelope, delivery: Delivery, make: (lineage: Lineage, tx?: SqlClient) => Senders) {
+    this.event = event;
+    this.attempt = delivery.attempt;
+    this.signal = delivery.signal;
+    if (delivery.tx !== undefined) this.tx = delivery.tx;
+    this.#make = make;
+  }
+
+  // every send of this handler is a child of its event: ids derived from the event's, one counter;
+  // on a transport with transactions, sends join the run's
+  #own(): Senders {
+    return (this.#senders ??= this.#make(
+      { correlationId: this.event.correlationId, causationId: this.event.id },
+      this.tx,
+    ));
+  }
+
+  get sendEvent(): Senders["sendEvent"] {
+    return this.#own().sendEvent;
+  }
+
+  get send(): Senders["send"] {
+    return this.#own().send;
+  }
+
+  get sendEvents(): Senders["sendEvents"] {
+    return this.#own().sendEvents;
+  }
+}
+
+// howOf for one send, without the array
+function howOfOne(options: LooseSendOptions | undefined, runTx: Transaction | undefined): DeliverOptions | undefined {
+  const chosenIds = options?.id !== undefined;
+  const tx = options?.tx ?? runTx;
+  if (!chosenIds && options?.signal === undefined && tx === undefined) return undefined;
+  return deliverOptionsOf(chosenIds, options?.signal === undefined ? [] : [options.signal], tx);
 }
 
 // a chosen id is checked for reuse, a signal aborts the send, a tx is joined (a run's, unless the

@@ -1,6 +1,11 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 
-/** Every code a {@link HeraldError} can carry. Stable: match on these, not on messages. */
+/**
+ * Every code a {@link HeraldError} can carry, the one table of them: what the catalog, the engines
+ * and the transports throw, then what the HTTP edge answers (with no event yet: auth, body, method)
+ * and `INVALID_USAGE`, the CLI's exit 2. Stable: match on these, not on messages. Each has an HTTP
+ * status in `herald/http`'s `HTTP_ERRORS`.
+ */
 export const HERALD_ERROR_CODES = [
   "INVALID_EVENT_NAME",
   "UNKNOWN_EVENT",
@@ -14,6 +19,18 @@ export const HERALD_ERROR_CODES = [
   "INVALID_EVENT_ID",
   "IDEMPOTENCY_CONFLICT",
   "HANDLER_TIMEOUT",
+  "UNAUTHENTICATED",
+  "PAYLOAD_TOO_LARGE",
+  "METHOD_NOT_ALLOWED",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "INVALID_JSON",
+  "INVALID_BODY",
+  "MISSING_FIELDS",
+  "EVENT_NOT_ALLOWED",
+  "NOT_FOUND",
+  "HOST_NOT_ALLOWED",
+  "INTERNAL_ERROR",
+  "INVALID_USAGE",
 ] as const;
 
 /** A stable, machine-readable error code. */

@@ -14,6 +14,8 @@ export function createPendingCounter(): PendingCounter {
   let count = 0;
   let waiting: (() => void)[] = [];
   const wake = (): void => {
+    // nobody waits on most returns to zero (each send settles its own event): nothing to swap
+    if (waiting.length === 0) return;
     const resolvers = waiting;
     waiting = [];
     for (const resolve of resolvers) resolve();

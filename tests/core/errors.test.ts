@@ -22,6 +22,9 @@ import {
   UnknownVersionError,
   UnsupportedSchemaError,
 } from "../../src/core/errors.js";
+import { UsageError } from "../../src/edges/cli/io.js";
+import { HttpProblemError } from "../../src/edges/http/respond.js";
+import { HTTP_ERROR_CODES } from "../../src/edges/http/status.js";
 
 type Errors = typeof import("../../src/core/errors.js");
 const make = (m: Errors): [HeraldError, string][] => [
@@ -80,8 +83,18 @@ describe("error classes", () => {
     expect(new minified.HeraldError("UNKNOWN_EVENT", "x").name).toBe("HeraldError");
   });
 
-  it("gives every code in the table a class", () => {
-    expect(new Set(every.map(([, code]) => code))).toEqual(new Set(HERALD_ERROR_CODES));
+  it("gives every code in the one table a class: core's own, the HTTP edge's problem, the CLI's usage error", () => {
+    const edges: [HeraldError, string][] = [
+      ...HTTP_ERROR_CODES.map((code): [HeraldError, string] => [new HttpProblemError(code, "refused"), code]),
+      [new UsageError("bad flag"), "INVALID_USAGE"],
+    ];
+    for (const [error, code] of edges) {
+      expect(error.code).toBe(code);
+      expect(error).toBeInstanceOf(HeraldError);
+      expect(error.name).toBe(error.constructor.name);
+      expect(isHeraldError(error)).toBe(true);
+    }
+    expect(new Set([...every, ...edges].map(([, code]) => code))).toEqual(new Set(HERALD_ERROR_CODES));
   });
 
   it("bounds caller-chosen event ids: 1 to 255 visible ASCII characters", () => {

@@ -8,11 +8,12 @@ import {
   TransportError,
 } from "../../core/errors.js";
 import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
+import { ACCEPT_NOW, type AcceptsNow } from "../accept-now.js";
 import { wholeNumber } from "../../core/whole-number.js";
 import { createPendingCounter } from "../pending.js";
 import { receiptOf } from "../receipt.js";
 import { type Clock, systemClock } from "./clock.js";
-import { conflictOf, fingerprintOf } from "./fingerprint.js";
+import type { Fingerprint } from "./fingerprint.js";
 import {
   createHistory,
   type EventRecord,
@@ -75,6 +76,16 @@ export interface EmbeddedEngine extends Transport {
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
+// loaded on the first send with a caller-chosen id: generated ids never collide, so an app that
+// never chooses one never loads canonical JSON and conflict messages (bench/size: start-up code)
+let fingerprint: typeof import("./fingerprint.js") | undefined;
+
+type RunEntry = MutableEventRecord["runs"][number];
+
+// the runs of every event that has had none: most events of a catalog nobody subscribes to never
+// get one, so their records share this array until a dispatch gives them their own
+const NO_RUNS: RunEntry[] = Object.freeze([]) as never;
+
 interface Subscriber {
   readonly id: string;
   readonly handler: DeliveryHandler;
@@ -97,12 +108,14 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
   const dedupeLimit = wholeNumber("dedupeLimit", options.dedupeLimit ?? 10_000);
   const runTimeoutMs = options.timeoutMs === undefined ? undefined : wholeNumber("timeoutMs", options.timeoutMs);
   const closeTimeoutMs = wholeNumber("closeTimeoutMs", options.closeTimeoutMs ?? 10_000);
-  // id -> the fingerprint of the first event with that id where the caller chose it, else "": one
-  // lookup on the hot path, and no hashing for generated ids, which never collide
-  const seen = new Map<string, string>();
+  // id -> the fingerprint of the first event with that id where the caller chose it, else null: no
+  // hashing for generated ids, which never collide
+  const seen = new Map<string, Fingerprint | null>();
   // the remembered ids in arrival order: the oldest is forgotten first
   const remembered = createRing<string>(dedupeLimit);
-  const subscribers = new Map<string, Subscriber[]>();
+  // event name -> its subscribers: each change writes a new array, so a dispatch keeps the list it
+  // started with and no send copies it
+  const subscribers = new Map<string, readonly Subscriber[]>();
   const timers = new Map<unknown, () => void>(); // handle -> what cancelling it means
   const abort = new AbortController();
   const pending = createPendingCounter();
@@ -173,82 +186,162 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     }
   }
 
-  async function run(record: MutableEventRecord, subscriber: Subscriber): Promise<void> {
+  // One event's dispatch: its runs still open, and the record to settle when the last one ends.
+  interface Dispatch {
+    readonly record: MutableEventRecord;
+    open: number;
+  }
+
+  // A run is a chain of callbacks, not an async function: a handler that returns without a
+  // promise finishes its run in the same microtask, and an async one costs one `then`
+  // (`await` in an async run, Promise.all and .finally cost several promises per event, measured)
+  function run(dispatch: Dispatch, subscriber: Subscriber): void {
     // unsubscribing wins for a run not started yet: `deliver(); off()` in one tick, or a handler
     // that unsubscribes a later subscriber of the same event
-    if (!subscriber.active) return;
+    if (!subscriber.active) return settle(dispatch);
+    const { record } = dispatch;
     const started = clock.now();
-    const entry: MutableEventRecord["runs"][number] = {
+    const entry: RunEntry = {
       id: `${record.event.id}:${subscriber.id}`,
       subscriber: subscriber.id,
       status: "running",
-      attempts: 0,
+      attempts: 1,
       startedAt: isoTime(started),
     };
     record.runs.push(entry);
-    const finish = (status: RunRecord["status"]): void => {
-      entry.status = status;
-      entry.finishedAt = isoTime(clock.now());
-      entry.durationMs = clock.now() - started;
-      notify(record, entry);
-    };
-    for (;;) {
+    notify(record, entry);
+    tryAttempt(dispatch, subscriber, entry, started);
+  }
+
+  function tryAttempt(dispatch: Dispatch, subscriber: Subscriber, entry: RunEntry, started: number): void {
+    let result: unknown;
+    try {
+      result = attempt(dispatch.record, subscriber, entry.attempts);
+    } catch (error) {
+      return failedAttempt(dispatch, subscriber, entry, started, error);
+    }
+    // anything with a `then` is awaited as `await` would: Promise.resolve reads it once, and a
+    // `then` getter that throws becomes a rejection
+    if (result !== null && (typeof result === "object" || typeof result === "function")) {
+      Promise.resolve(result).then(
+        () => succeeded(dispatch, entry, started),
+        (error: unknown) => failedAttempt(dispatch, subscriber, entry, started, error),
+      );
+      return;
+    }
+    succeeded(dispatch, entry, started);
+  }
+
+  function finish(dispatch: Dispatch, entry: RunEntry, started: number, status: RunRecord["status"]): void {
+    const now = clock.now();
+    entry.status = status;
+    entry.finishedAt = isoTime(now);
+    entry.durationMs = now - started;
+    notify(dispatch.record, entry);
+    settle(dispatch);
+  }
+
+  function succeeded(dispatch: Dispatch, entry: RunEntry, started: number): void {
+    if (abandoned) return settle(dispatch);
+    delete entry.error;
+    finish(dispatch, entry, started, "succeeded");
+  }
+
+  function failedAttempt(
+    dispatch: Dispatch,
+    subscriber: Subscriber,
+    entry: RunEntry,
+    started: number,
+    error: unknown,
+  ): void {
+    if (abandoned) return settle(dispatch);
+    entry.error = toRunError(error);
+    if (!isRetryable(error) || entry.attempts >= subscriber.maxAttempts || closed)
+      return finish(dispatch, entry, started, "failed");
+    entry.status = "retrying";
+    notify(dispatch.record, entry);
+    const delay = Math.min(initialMs * factor ** (entry.attempts - 1), maxMs);
+    void wait(delay, () => finish(dispatch, entry, started, "cancelled")).then((due) => {
+      // closing while a retry waits cancelled the run (the callback above): nothing more to do
+      if (!due) return;
+      // unsubscribing while a retry waits wins: the run stops here
+      if (!subscriber.active) return finish(dispatch, entry, started, "cancelled");
       entry.attempts++;
       entry.status = "running";
-      notify(record, entry);
-      try {
-        await attempt(record, subscriber, entry.attempts);
-        if (abandoned) return;
-        delete entry.error;
-        return finish("succeeded");
-      } catch (error) {
-        if (abandoned) return;
-        entry.error = toRunError(error);
-        if (!isRetryable(error) || entry.attempts >= subscriber.maxAttempts || closed) return finish("failed");
+      notify(dispatch.record, entry);
+      tryAttempt(dispatch, subscriber, entry, started);
+    });
+  }
+
+  // a run ended (or never started): the last one settles the event and ends its pending count
+  function settle(dispatch: Dispatch): void {
+    if (--dispatch.open > 0) return;
+    if (!abandoned) {
+      const { record } = dispatch;
+      let failed = false;
+      let cancelled = false;
+      for (const entry of record.runs) {
+        if (entry.status === "failed") failed = true;
+        else if (entry.status === "cancelled") cancelled = true;
       }
-      entry.status = "retrying";
-      notify(record, entry);
-      const delay = Math.min(initialMs * factor ** (entry.attempts - 1), maxMs);
-      const due = await wait(delay, () => finish("cancelled"));
-      // unsubscribing while a retry waits wins: the run stops here
-      if (!due) return;
-      if (!subscriber.active) return finish("cancelled");
+      record.status = failed ? "failed" : cancelled ? "cancelled" : "succeeded";
+      notify(record);
     }
+    end();
   }
 
-  async function dispatch(record: MutableEventRecord, targets: readonly Subscriber[]): Promise<void> {
+  function dispatch(record: MutableEventRecord, targets: readonly Subscriber[]): void {
     record.status = "running";
-    await Promise.all(targets.map((subscriber) => run(record, subscriber)));
-    if (abandoned) return;
-    const failed = record.runs.some((r) => r.status === "failed");
-    const cancelled = record.runs.some((r) => r.status === "cancelled");
-    record.status = failed ? "failed" : cancelled ? "cancelled" : "succeeded";
-    notify(record);
+    if (record.runs === NO_RUNS) record.runs = [];
+    const state: Dispatch = { record, open: targets.length };
+    for (const subscriber of targets) run(state, subscriber);
   }
 
-  // the subscribers an event goes to: those active when it is due (subscribing during a dispatch
-  // takes effect from the next event); run() checks each again before it starts, so off() wins
-  const none: readonly Subscriber[] = [];
-  const targetsOf = (name: string): readonly Subscriber[] => {
-    const list = subscribers.get(name);
-    return list !== undefined && list.length > 0 ? list.filter((s) => s.active) : none;
+  // events due now wait here, as (record, subscribers) pairs, for one microtask that runs them
+  // in order: one microtask per burst, not a closure and a microtask per event. Two arrays in
+  // turn, with a count rather than a length to cut (setting `length` calls into the runtime):
+  // events that handlers send during a pass wait for the next microtask, as each did before
+  type Due = (MutableEventRecord | readonly Subscriber[] | undefined)[];
+  let due: Due = [];
+  let spare: Due = [];
+  let dueCount = 0;
+  const flush = (): void => {
+    const batch = due;
+    const count = dueCount;
+    due = spare;
+    dueCount = 0;
+    for (let i = 0; i < count; i += 2) {
+      const record = batch[i] as MutableEventRecord;
+      const targets = batch[i + 1] as readonly Subscriber[];
+      // cleared as read: a spare array holds nothing alive
+      batch[i] = batch[i + 1] = undefined;
+      try {
+        dispatch(record, targets);
+      } catch {
+        // run() records every error a handler throws; nothing else can throw, but one event's
+        // bookkeeping must never stop the next event's dispatch
+      }
+    }
+    spare = batch;
   };
+  // Node's queueMicrotask makes an AsyncResource and a bound function per call; a `then` on a
+  // settled promise queues the same kind of job for one promise (flush never throws)
+  const settled = Promise.resolve();
 
   // runs the event's subscribers, or with none settles it here and now: no microtask, no promise,
-  // no pending count (the hot path of a bare send)
+  // no pending count (the hot path of a bare send). The list is the one subscribe() last wrote:
+  // it is replaced, never changed, so it stands as it was when the event fell due without a copy
   function start(record: MutableEventRecord): void {
-    const targets = targetsOf(record.event.name);
-    if (targets.length === 0) {
+    const targets = subscribers.get(record.event.name);
+    if (targets === undefined || targets.length === 0) {
       record.status = "succeeded";
       notify(record);
       return;
     }
     begin();
-    queueMicrotask(() => {
-      dispatch(record, targets)
-        .catch(() => undefined) // run() records every error; nothing can escape, but never leave a rejection unhandled
-        .finally(end);
-    });
+    due[dueCount++] = record;
+    due[dueCount++] = targets;
+    if (dueCount === 2) void settled.then(flush);
   }
 
   function schedule(record: MutableEventRecord, at: number): void {
@@ -265,15 +358,31 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     });
   }
 
+  // Fresh ids go into the ring at once but into `seen` only when something looks an id up: most
+  // sends never do, and a Map insert and delete per send was a fifth of a bare send (measured).
+  // They are always the newest `unindexed` ids of the ring: every lookup indexes them first.
+  let unindexed = 0;
+  function lookup(id: string): Fingerprint | null | undefined {
+    for (; unindexed > 0; unindexed--) seen.set(remembered.recent(unindexed - 1), null);
+    return seen.get(id);
+  }
+  function rememberFresh(id: string): void {
+    const forgotten = remembered.push(id);
+    // with every id in the ring unindexed, the one pushed out was never in `seen`
+    if (forgotten !== undefined && unindexed < dedupeLimit) seen.delete(forgotten);
+    if (unindexed < dedupeLimit) unindexed++;
+  }
+
   // throws IdempotencyConflictError for the first envelope whose id was used by another event,
   // before anything of the batch is accepted; returns the fingerprints to remember
-  function fingerprints(envelopes: readonly Envelope[]): string[] {
-    const prints: string[] = [];
-    const batch = new Map<string, string>();
+  function fingerprints(envelopes: readonly Envelope[]): Fingerprint[] {
+    const prints: Fingerprint[] = [];
+    const batch = new Map<string, Fingerprint>();
+    const { conflictOf, fingerprintOf } = fingerprint!;
     for (const event of envelopes) {
       const print = fingerprintOf(event);
-      const first = batch.get(event.id) ?? seen.get(event.id);
-      const conflict = first === undefined || first === "" ? undefined : conflictOf(first, print);
+      const first = batch.get(event.id) ?? lookup(event.id);
+      const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
       if (conflict !== undefined)
         throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
       if (!batch.has(event.id)) batch.set(event.id, print);
@@ -282,15 +391,33 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     return prints;
   }
 
-  function accept(event: Envelope, print: string): Receipt {
-    if (seen.has(event.id)) return receiptOf(event, true);
-    seen.set(event.id, print);
-    const forgotten = remembered.push(event.id);
-    if (forgotten !== undefined) seen.delete(forgotten);
-    const record: MutableEventRecord = { event, status: "running", runs: [] };
+  // the fingerprint of one envelope with a chosen id, or IdempotencyConflictError: a batch of one
+  // without the batch's map and array
+  function fingerprintOne(event: Envelope): Fingerprint {
+    const { conflictOf, fingerprintOf } = fingerprint!;
+    const print = fingerprintOf(event);
+    const first = lookup(event.id);
+    const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
+    if (conflict !== undefined)
+      throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
+    return print;
+  }
+
+  // `fresh`: the catalog generated the id for this envelope just now, so it cannot have been seen
+  // (74 random bits); it is remembered without a lookup
+  function accept(event: Envelope, print: Fingerprint | null, fresh: boolean): Receipt {
+    if (fresh) rememberFresh(event.id);
+    else {
+      if (lookup(event.id) !== undefined) return receiptOf(event, true);
+      seen.set(event.id, print);
+      const forgotten = remembered.push(event.id);
+      if (forgotten !== undefined) seen.delete(forgotten);
+    }
+    const record: MutableEventRecord = { event, status: "running", runs: NO_RUNS };
     history.add(record);
+    // no clock read for an event due now
     const at = event.deliverAt === undefined ? Number.NaN : Date.parse(event.deliverAt);
-    const later = at > clock.now();
+    const later = at === at && at > clock.now();
     if (later) schedule(record, at);
     notify(record);
     if (!later) start(record);
@@ -320,25 +447,43 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     pending.release();
   }
 
-  return {
+  const engine: EmbeddedEngine & AcceptsNow = {
     name: "embedded",
     history,
     now: () => clock.now(),
     deliver(envelopes: readonly Envelope[], deliverOptions?: DeliverOptions): Promise<readonly Receipt[]> {
       if (closed) return Promise.reject(new TransportError("The embedded engine is closed", { retryable: false }));
-      let prints: string[] | undefined;
+      if (deliverOptions?.chosenIds === true && fingerprint === undefined) {
+        // pending while the module loads, so drain() and close() wait for this send too
+        begin();
+        return import("./fingerprint.js")
+          .then((loaded) => {
+            fingerprint = loaded;
+            return engine.deliver(envelopes, deliverOptions);
+          })
+          .finally(end);
+      }
+      let prints: Fingerprint[] | undefined;
       try {
         if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
       } catch (error) {
         return Promise.reject(error);
       }
       const receipts: Receipt[] = [];
-      for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? ""));
+      for (let i = 0; i < envelopes.length; i++) receipts.push(accept(envelopes[i]!, prints?.[i] ?? null, false));
       return Promise.resolve(receipts);
+    },
+    [ACCEPT_NOW](envelope, deliverOptions, fresh) {
+      if (closed) throw new TransportError("The embedded engine is closed", { retryable: false });
+      // the catalog sends a chosen id through deliver(), which loads the conflict check first
+      if (deliverOptions?.chosenIds === true && fingerprint === undefined)
+        throw new TransportError("The embedded engine's conflict check is not loaded: use deliver()", {
+          retryable: true,
+        });
+      return accept(envelope, deliverOptions?.chosenIds === true ? fingerprintOne(envelope) : null, fresh);
     },
     subscribe(event, handler, subscribeOptions = {}) {
       const list = subscribers.get(event) ?? [];
-      subscribers.set(event, list);
       const wanted = subscribeOptions.id ?? (handler.name || `${event}#${++anonymous}`);
       // run ids are `<event id>:<subscriber id>`, so a subscriber id is unique per event
       const taken = (id: string): boolean => list.some((s) => s.id === id);
@@ -354,11 +499,15 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
             : wholeNumber("timeoutMs", subscribeOptions.timeoutMs),
         active: true,
       };
-      list.push(subscriber);
+      subscribers.set(event, [...list, subscriber]);
       const unsubscribe = (): void => {
         subscriber.active = false;
-        const index = list.indexOf(subscriber);
-        if (index !== -1) list.splice(index, 1);
+        const now = subscribers.get(event);
+        if (now?.includes(subscriber))
+          subscribers.set(
+            event,
+            now.filter((s) => s !== subscriber),
+          );
       };
       subscribeOptions.signal?.addEventListener("abort", unsubscribe, { once: true });
       if (subscribeOptions.signal?.aborted) unsubscribe();
@@ -389,6 +538,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       if (!inTime) abandon(limit);
     },
   };
+  return engine;
 }
 
 // validation and usage errors fail the same way every time; a timeout or a transport failure may

@@ -5,6 +5,8 @@ export interface Ring<T> {
   push(item: T): T | undefined;
   /** Newest first. */
   newestFirst(): Generator<T>;
+  /** The item `back` places before the newest (0: the newest); `back` must be less than `size`. */
+  recent(back: number): T;
   /** In no particular order: the cheapest walk over every item. */
   values(): readonly T[];
   clear(): void;
@@ -32,6 +34,7 @@ export function createRing<T>(limit: number): Ring<T> {
       oldest = (oldest + 1) % limit;
       return out;
     },
+    recent: (back) => items[(oldest + items.length - 1 - back) % items.length]!,
     *newestFirst() {
       for (let i = items.length - 1; i >= 0; i--) yield items[(oldest + i) % items.length]!;
     },

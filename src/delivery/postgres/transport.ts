@@ -3,7 +3,7 @@ import PgBoss from "pg-boss";
 import type { Envelope } from "../../core/envelope.js";
 import { IdempotencyConflictError, InvalidOptionsError, TransportError } from "../../core/errors.js";
 import { wholeNumber } from "../../core/whole-number.js";
-import { conflictOf, fingerprintOf } from "../embedded/fingerprint.js";
+import { conflictOf, type Fingerprint, fingerprintOf } from "../embedded/fingerprint.js";
 import { receiptOf } from "../receipt.js";
 import { execute } from "../transaction.js";
 import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
@@ -43,6 +43,14 @@ export interface PostgresTransport extends Transport {
   monitor(options?: PostgresMonitorOptions): PostgresMonitor;
   /** Stops this process's workers (running attempts see their signal abort) and closes what herald opened. */
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
+}
+
+// a fingerprint's hash as the herald_event row keeps it, and back
+const hashText = (print: Fingerprint | null): string | null =>
+  print === null ? null : print.high === undefined ? "?" : `${print.high}:${print.low}`;
+function fingerprintFrom(name: string, text: string): Fingerprint {
+  const [high, low] = text === "?" ? [] : text.split(":").map(Number);
+  return { name, high, low };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -289,8 +297,8 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       id: envelope.id,
       name: envelope.name,
       envelope,
-      // the payload's hash only: the name has its own column, and text cannot hold fingerprintOf's NUL
-      fingerprint: fingerprints[i]?.slice(envelope.name.length + 1) ?? null,
+      // the payload's hash only ("?" for a payload JSON cannot express): the name has its own column
+      fingerprint: hashText(fingerprints[i] ?? null),
       deliver_at: envelope.deliverAt ?? null,
     }));
     const tx = how?.tx;
@@ -303,7 +311,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         const index = envelopes.findIndex((envelope) => envelope.id === row.id);
         const mine = fingerprints[index];
         if (row.fingerprint === null || mine === null || mine === undefined) continue;
-        const conflict = conflictOf(`${row.name}\0${row.fingerprint}`, mine);
+        const conflict = conflictOf(fingerprintFrom(row.name, row.fingerprint), mine);
         if (conflict !== undefined)
           throw new IdempotencyConflictError(
             row.id,

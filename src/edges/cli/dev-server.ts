@@ -5,7 +5,7 @@ import { isMonitor, type Monitor } from "../../delivery/monitor.js";
 import { createEventHandler } from "../http/handler.js";
 import { toNodeHandler } from "../http/node.js";
 import { describeError } from "../../core/errors.js";
-import { HttpProblem, problemResponse } from "../http/respond.js";
+import { HttpProblemError, problemResponse } from "../http/respond.js";
 import { createDashboardHandler, isDashboardPath, isLoopbackHost } from "./dashboard/dashboard.js";
 import { createLiveStream } from "./dashboard/live-stream.js";
 import { createRefusalLog } from "./dashboard/refusals.js";
@@ -108,7 +108,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const path = new URL(request.url).pathname;
     if (isDashboardPath(path)) return dashboard(request);
     if (path !== "/trigger")
-      return problemResponse(new HttpProblem("NOT_FOUND", `Nothing at ${path}: send events to POST /trigger`));
+      return problemResponse(new HttpProblemError("NOT_FOUND", `Nothing at ${path}: send events to POST /trigger`));
     const response = await handler(request);
     if (response.status >= 400) {
       const body = (await response
@@ -195,7 +195,7 @@ function monitorOf(transport: unknown, onError: (error: Error) => void): Monitor
 
 function refuseHost(res: ServerResponse): void {
   const response = problemResponse(
-    new HttpProblem("HOST_NOT_ALLOWED", "herald dev answers only requests addressed to 127.0.0.1 or localhost"),
+    new HttpProblemError("HOST_NOT_ALLOWED", "herald dev answers only requests addressed to 127.0.0.1 or localhost"),
   );
   // the body was never asked for (or is unwanted): close rather than read it
   res.shouldKeepAlive = false;

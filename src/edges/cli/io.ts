@@ -1,3 +1,5 @@
+import { HeraldError } from "../../core/errors.js";
+
 /** Where a command reads and writes: the process's streams in `herald`, buffers in tests. */
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
@@ -26,10 +28,13 @@ export function interruptedExit(signal: AbortSignal): number {
   return signal.reason === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
 }
 
-/** A mistake in how a command was called: printed with a pointer to `--help`, exit code 2. */
-export class UsageError extends Error {
+/**
+ * A mistake in how a command was called (bad arguments, an unreadable payload or catalog module):
+ * printed with a pointer to `--help`, exit code 2. Code `INVALID_USAGE`.
+ */
+export class UsageError extends HeraldError {
   constructor(message: string) {
-    super(message);
+    super("INVALID_USAGE", message);
     this.name = "UsageError";
   }
 }

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from "../../core/errors.js";
-import { HttpProblem } from "./respond.js";
+import { HttpProblemError } from "./respond.js";
 
 /**
  * How a handler authenticates requests. Required: there is no default, so an open endpoint is
@@ -51,7 +51,7 @@ export function createAuthenticator(auth: unknown, now: () => number = Date.now)
         // every token is compared, with no early exit, so timing says nothing about which came close
         const ok = tokens.reduce((found, token) => constantTimeEqual(given, token) || found, false);
         if (!match || !ok)
-          throw new HttpProblem(
+          throw new HttpProblemError(
             "UNAUTHENTICATED",
             "Missing or invalid bearer token",
             {},
@@ -75,13 +75,13 @@ export function createAuthenticator(auth: unknown, now: () => number = Date.now)
         const timestamp = request.headers.get(TIMESTAMP_HEADER) ?? "";
         const signature = request.headers.get(SIGNATURE_HEADER) ?? "";
         if (!/^\d{1,12}$/.test(timestamp) || !/^sha256=[0-9a-f]{64}$/i.test(signature.trim())) {
-          throw new HttpProblem(
+          throw new HttpProblemError(
             "UNAUTHENTICATED",
             `Missing or malformed ${SIGNATURE_HEADER} ("sha256=<hex>") or ${TIMESTAMP_HEADER} (Unix seconds) header`,
           );
         }
         if (Math.abs(now() / 1000 - Number(timestamp)) > tolerance) {
-          throw new HttpProblem(
+          throw new HttpProblemError(
             "UNAUTHENTICATED",
             `${TIMESTAMP_HEADER} is more than ${tolerance} s from the server's time`,
           );
@@ -94,7 +94,7 @@ export function createAuthenticator(auth: unknown, now: () => number = Date.now)
         // crypto.subtle.verify compares in constant time
         const results = await Promise.all(keys.map(async (key) => subtle().verify("HMAC", await key, signature, data)));
         if (!results.includes(true))
-          throw new HttpProblem("UNAUTHENTICATED", `${SIGNATURE_HEADER} does not match the body`);
+          throw new HttpProblemError("UNAUTHENTICATED", `${SIGNATURE_HEADER} does not match the body`);
       },
     };
   }

@@ -1,6 +1,6 @@
 import type { LooseSendOptions } from "../../catalog/types.js";
 import { type LightweightRequest, READ_BODY } from "./fast-path.js";
-import { HttpProblem } from "./respond.js";
+import { HttpProblemError } from "./respond.js";
 
 /** The request body the handler accepts. Only `event` is required; `version` names an older schema version of the payload. */
 export type EventRequestBody = LooseSendOptions & {
@@ -18,8 +18,8 @@ const FIELDS = new Set(["event", "payload", "delay", "deliverAt", "id", "version
  * cut off there, so a large upload is never buffered whole.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = (): HttpProblem =>
-    new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes`, {}, { connection: "close" });
+  const tooLarge = (): HttpProblemError =>
+    new HttpProblemError("PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes`, {}, { connection: "close" });
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge();
   // toNodeHandler's lightweight request reads the socket directly, with the same limit, and no Web stream
@@ -34,7 +34,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     try {
       chunk = await reader.read();
     } catch {
-      throw new HttpProblem("INVALID_BODY", "The request body could not be read");
+      throw new HttpProblemError("INVALID_BODY", "The request body could not be read");
     }
     if (chunk.done) break;
     size += chunk.value.byteLength;
@@ -54,12 +54,12 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   return body;
 }
 
-/** Decodes UTF-8 JSON. @throws HttpProblem INVALID_JSON, with `empty` as the message for an empty body */
+/** Decodes UTF-8 JSON. @throws HttpProblemError INVALID_JSON, with `empty` as the message for an empty body */
 export function decodeJson(raw: Uint8Array, empty: string): unknown {
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
   } catch {
-    throw new HttpProblem("INVALID_JSON", raw.byteLength === 0 ? empty : "The body is not valid UTF-8 JSON");
+    throw new HttpProblemError("INVALID_JSON", raw.byteLength === 0 ? empty : "The body is not valid UTF-8 JSON");
   }
 }
 
@@ -70,14 +70,14 @@ export function decodeJson(raw: Uint8Array, empty: string): unknown {
 export function parseEventRequest(raw: Uint8Array): EventRequestBody {
   const body = decodeJson(raw, "The body is empty: send a JSON object { event, payload }");
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "INVALID_BODY",
       `The body must be a JSON object { event, payload, delay?, deliverAt?, id?, version? }, got ${Array.isArray(body) ? "an array" : String(body === null ? "null" : typeof body)}`,
     );
   }
   const unknown = Object.keys(body).filter((key) => !FIELDS.has(key));
   if (unknown.length > 0) {
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "INVALID_BODY",
       `Unknown field${unknown.length > 1 ? "s" : ""} ${unknown
         .slice(0, 5)
@@ -87,10 +87,11 @@ export function parseEventRequest(raw: Uint8Array): EventRequestBody {
   }
   const { event, payload, delay, deliverAt, id, version } = body as Record<string, unknown>;
   if (event === undefined || event === null)
-    throw new HttpProblem("MISSING_FIELDS", 'The body needs "event": the name of the event to send', {
+    throw new HttpProblemError("MISSING_FIELDS", 'The body needs "event": the name of the event to send', {
       missing: ["event"],
     });
-  if (typeof event !== "string") throw new HttpProblem("INVALID_BODY", `"event" must be a string, got ${typeof event}`);
+  if (typeof event !== "string")
+    throw new HttpProblemError("INVALID_BODY", `"event" must be a string, got ${typeof event}`);
   // JSON has no `undefined`: a null option means "not given", as clients often serialise absent fields
   return {
     event,

@@ -4,7 +4,7 @@ import { isHeraldError } from "../../core/errors.js";
 import type { Receipt } from "../../delivery/transport.js";
 import { decodeJson, type EventRequestBody } from "./body.js";
 import { BATCH, toEventRequest } from "./cloud-event-request.js";
-import { HttpProblem, type ToProblem } from "./respond.js";
+import { HttpProblemError, type ToProblem } from "./respond.js";
 
 /** The body of a 200 response to a CloudEvents batch. */
 export interface EventsSentBody {
@@ -19,7 +19,7 @@ export interface EventsSentBody {
  * Reads a CloudEvents JSON batch (JSON format, section 4): an array of structured events, each
  * read as a single structured event is, then passed to `check` (the handler's allow list). An
  * empty array is a valid batch.
- * @throws HttpProblem INVALID_JSON, INVALID_BODY (not an array), PAYLOAD_TOO_LARGE (more than `maxEvents`); for a refused member, `toProblem` of its InvalidCloudEventError or of what `check` throws, with its `index`
+ * @throws HttpProblemError INVALID_JSON, INVALID_BODY (not an array), PAYLOAD_TOO_LARGE (more than `maxEvents`); for a refused member, `toProblem` of its InvalidCloudEventError or of what `check` throws, with its `index`
  */
 export function parseCloudEventBatch(
   raw: Uint8Array,
@@ -33,14 +33,14 @@ export function parseCloudEventBatch(
   );
   if (!Array.isArray(value)) {
     const got = value === null ? "null" : typeof value === "object" ? "an object" : typeof value;
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "INVALID_BODY",
       `A CloudEvents batch (${BATCH}) must be a JSON array of CloudEvents, got ${got}`,
     );
   }
   // 413, like maxBodyBytes: a limit the endpoint sets on what it takes at once, not a malformed request
   if (value.length > maxEvents)
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "PAYLOAD_TOO_LARGE",
       `The batch has ${value.length} events; this endpoint takes at most ${maxEvents} per request`,
     );
@@ -58,7 +58,7 @@ export function parseCloudEventBatch(
 /**
  * Sends a batch with the catalog's `sendEvents`: every event is validated before the first is
  * sent, and none is sent if one fails; the catalog's error names the refused event's `index`.
- * @throws HttpProblem: `toProblem` of the catalog's error (UnknownEventError, EventValidationError, ...) with its `index`; TransportError as it is
+ * @throws HttpProblemError: `toProblem` of the catalog's error (UnknownEventError, EventValidationError, ...) with its `index`; TransportError as it is
  */
 export async function sendCloudEventBatch(
   events: AnyCatalog,

@@ -2,7 +2,7 @@ import { fromCloudEvent } from "../../core/cloud-event.js";
 import type { Envelope } from "../../core/envelope.js";
 import { InvalidCloudEventError } from "../../core/errors.js";
 import { decodeJson, type EventRequestBody } from "./body.js";
-import { HttpProblem } from "./respond.js";
+import { HttpProblemError } from "./respond.js";
 
 /** How a request carries a CloudEvent: the whole event as the JSON body, or attributes in `ce-*` headers and the data as the body. */
 export type CloudEventMode = "structured" | "binary";
@@ -27,11 +27,11 @@ export function cloudEventMode(request: Request): CloudEventMode | "batch" | und
  * Reads a CloudEvent request into what the handler sends: `type` is the event, `data` the
  * payload, `id` the event id (and idempotency key); herald's `deliverat` and `schemaversion`
  * extensions become `deliverAt` and `version`.
- * @throws InvalidCloudEventError for a malformed event; HttpProblem INVALID_JSON for a body that is not JSON
+ * @throws InvalidCloudEventError for a malformed event; HttpProblemError INVALID_JSON for a body that is not JSON
  */
 export function parseCloudEventRequest(request: Request, raw: Uint8Array, mode: CloudEventMode): EventRequestBody {
   if (raw.byteLength > 0 && !request.headers.has("content-type"))
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "UNSUPPORTED_MEDIA_TYPE",
       "Send the CloudEvent's data as JSON, with the header Content-Type: application/json",
     );

@@ -21,7 +21,7 @@ import {
   fingerprintOf,
   type IdempotencyMemory,
 } from "./idempotency.js";
-import { HttpProblem, jsonReply, problemReply, type Reply, type ToProblem } from "./respond.js";
+import { HttpProblemError, jsonReply, problemReply, type Reply, type ToProblem } from "./respond.js";
 
 /** Options of {@link createEventHandler}. */
 export interface EventHandlerOptions<TName extends string = string> {
@@ -107,7 +107,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
   const maxBatch = checkLimit("maxBatchEvents", options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS);
   const checkAllowed = (event: string): void => {
     if (allow && !allow.has(event))
-      throw new HttpProblem("EVENT_NOT_ALLOWED", `This endpoint does not accept ${JSON.stringify(event)}`);
+      throw new HttpProblemError("EVENT_NOT_ALLOWED", `This endpoint does not accept ${JSON.stringify(event)}`);
   };
   const report = (error: unknown, request: Request): void => {
     try {
@@ -126,7 +126,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
   const handle = async (request: Request): Promise<Reply> => {
     try {
       if (request.method !== "POST")
-        throw new HttpProblem(
+        throw new HttpProblemError(
           "METHOD_NOT_ALLOWED",
           `Send events with POST, not ${request.method}`,
           {},
@@ -136,14 +136,14 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
       const cloudEvent = cloudEventMode(request);
       // a signature covers the body only: attributes in ce-* headers could be swapped on a captured request
       if (cloudEvent === "binary" && authenticator.signed)
-        throw new HttpProblem(
+        throw new HttpProblemError(
           "UNSUPPORTED_MEDIA_TYPE",
           `With signature auth, send a CloudEvent in structured mode (Content-Type: ${STRUCTURED}): ce-* headers are not signed`,
         );
       const contentType = request.headers.get("content-type");
       // a binary-mode CloudEvent without data has no body, and so no content type
       if (!(cloudEvent === "binary" && contentType === null) && !isJsonMediaType(contentType)) {
-        throw new HttpProblem(
+        throw new HttpProblemError(
           "UNSUPPORTED_MEDIA_TYPE",
           "Send the body as JSON, with the header Content-Type: application/json",
         );
@@ -153,7 +153,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
       if (cloudEvent === "batch") {
         // each CloudEvent's id is its idempotency key; one header cannot name several events
         if (request.headers.has("idempotency-key"))
-          throw new HttpProblem(
+          throw new HttpProblemError(
             "INVALID_OPTIONS",
             "A batch takes no Idempotency-Key header: each CloudEvent's id is its idempotency key",
           );
@@ -202,7 +202,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
 /**
  * The event id a request names: the body's `id` (or the CloudEvent's), or the `Idempotency-Key`
  * header, bounded as every client-chosen id is.
- * @throws InvalidEventIdError for an id {@link eventIdProblem} refuses; HttpProblem INVALID_OPTIONS when the two differ, or for an unsigned header under signature auth
+ * @throws InvalidEventIdError for an id {@link eventIdProblem} refuses; HttpProblemError INVALID_OPTIONS when the two differ, or for an unsigned header under signature auth
  */
 function idempotencyKey(request: Request, bodyId: unknown, signed: boolean): string | undefined {
   if (bodyId !== undefined) checkEventId(bodyId, "The event id");
@@ -210,13 +210,13 @@ function idempotencyKey(request: Request, bodyId: unknown, signed: boolean): str
   if (header === undefined || header === "") return bodyId as string | undefined;
   checkEventId(header, "The Idempotency-Key header");
   if (bodyId !== undefined && bodyId !== header)
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "INVALID_OPTIONS",
       'The Idempotency-Key header and the body\'s "id" differ: give one, or the same in both',
     );
   // the signature covers the body, not the header: a captured request replayed with a fresh key would be a new event
   if (signed && bodyId === undefined)
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "INVALID_OPTIONS",
       'With signature auth, put the id in the signed body ("id", or the CloudEvent\'s id): the Idempotency-Key header is not signed',
     );
@@ -262,23 +262,23 @@ function checkLimit(name: string, value: number): number {
 
 type Report = (error: unknown, request: Request) => void;
 
-function toProblem(error: unknown, request: Request, report: Report): HttpProblem {
-  if (error instanceof HttpProblem) return error;
+function toProblem(error: unknown, request: Request, report: Report): HttpProblemError {
+  if (error instanceof HttpProblemError) return error;
   if (!isHeraldError(error)) {
     report(error, request);
-    return new HttpProblem("INTERNAL_ERROR", "The event could not be sent");
+    return new HttpProblemError("INTERNAL_ERROR", "The event could not be sent");
   }
   switch (error.code) {
     case "VALIDATION_FAILED": {
       const { event, issues } = error as EventValidationError;
       const paths = issues.map((issue) => ({ path: issuePath(issue), message: issue.message }));
-      return new HttpProblem(error.code, error.message, { event, issues: paths });
+      return new HttpProblemError(error.code, error.message, { event, issues: paths });
     }
     case "TRANSPORT_FAILED": {
       // the transport's message may name hosts, queues or credentials: it goes to onError, not to the client
       report(error, request);
       const { retryable, retryAfterMs } = error as TransportError;
-      return new HttpProblem(
+      return new HttpProblemError(
         error.code,
         retryable ? "The event could not be delivered; try again" : "The event could not be delivered",
         { retryable },
@@ -286,7 +286,7 @@ function toProblem(error: unknown, request: Request, report: Report): HttpProble
       );
     }
     default:
-      return new HttpProblem(error.code, error.message);
+      return new HttpProblemError(error.code, error.message);
   }
 }
 

@@ -1,5 +1,5 @@
 import { IdempotencyConflictError } from "../../core/errors.js";
-import { HttpProblem } from "./respond.js";
+import { HttpProblemError } from "./respond.js";
 
 /** 10,000, the default {@link EventHandlerOptions.maxRememberedIds}: as many ids as the embedded engine dedupes. */
 export const DEFAULT_MAX_REMEMBERED_IDS = 10_000;
@@ -62,7 +62,7 @@ export async function fingerprintOf(event: string, version: unknown, payload: un
     json = JSON.stringify(payload);
   } catch {
     // JSON.stringify recurses: a payload nested some thousands deep overflows the stack (a RangeError, once a 500)
-    throw new HttpProblem("INVALID_BODY", "The payload is nested too deeply");
+    throw new HttpProblemError("INVALID_BODY", "The payload is nested too deeply");
   }
   const text = `${event}\n${String(version ?? "")}\n${json ?? ""}`;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));

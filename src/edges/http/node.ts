@@ -5,7 +5,7 @@ import {
   REPLY_HANDLER,
   type ReplyingHandler,
 } from "./fast-path.js";
-import { HttpProblem, problemReply, problemResponse, type Reply } from "./respond.js";
+import { HttpProblemError, problemReply, problemResponse, type Reply } from "./respond.js";
 
 // Written structurally, not imported from node:http: herald/http's declarations must type-check
 // for Web-only consumers (lib dom, no @types/node), and node:http's IncomingMessage and
@@ -61,7 +61,7 @@ export function toNodeHandler(handler: (request: Request) => Response | Promise<
       void send(
         res,
         problemResponse(
-          new HttpProblem(
+          new HttpProblemError(
             req.method === "POST" ? "INVALID_BODY" : "METHOD_NOT_ALLOWED",
             "The request could not be read",
             {},
@@ -74,14 +74,14 @@ export function toNodeHandler(handler: (request: Request) => Response | Promise<
     if (replying) {
       // the same fallbacks as below, with the Reply written directly
       replying(request)
-        .catch(() => problemReply(new HttpProblem("INTERNAL_ERROR", "The request could not be handled")))
+        .catch(() => problemReply(new HttpProblemError("INTERNAL_ERROR", "The request could not be handled")))
         .then((reply) => write(res, reply))
         .catch(() => res.destroy());
       return;
     }
     Promise.resolve(request)
       .then(handler)
-      .catch(() => problemResponse(new HttpProblem("INTERNAL_ERROR", "The request could not be handled")))
+      .catch(() => problemResponse(new HttpProblemError("INTERNAL_ERROR", "The request could not be handled")))
       .then((response) => send(res, response))
       .catch(() => res.destroy());
   };
@@ -227,7 +227,7 @@ class NodeRequest {
 /** The body of `req`, from its `data` events, with no more than `limit` bytes kept. */
 function readIncoming(req: NodeIncomingMessage, limit: number, tooLarge: () => Error): Promise<Uint8Array> {
   // the client went away before the handler read anything: a streamed read would fail the same way
-  if (req.destroyed) return Promise.reject(new HttpProblem("INVALID_BODY", "The request body could not be read"));
+  if (req.destroyed) return Promise.reject(new HttpProblemError("INVALID_BODY", "The request body could not be read"));
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -253,7 +253,7 @@ function readIncoming(req: NodeIncomingMessage, limit: number, tooLarge: () => E
     };
     const onFailure = (): void => {
       done();
-      reject(new HttpProblem("INVALID_BODY", "The request body could not be read"));
+      reject(new HttpProblemError("INVALID_BODY", "The request body could not be read"));
     };
     req.on("data", onData).on("end", onEnd).on("error", onFailure).on("close", onFailure);
   });

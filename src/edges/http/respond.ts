@@ -1,11 +1,12 @@
-import { HTTP_ERRORS, type HttpErrorCode, statusOf } from "./status.js";
+import { HeraldError, type HeraldErrorCode } from "../../core/errors.js";
+import { HTTP_ERRORS, statusOf } from "./status.js";
 
 /** The body of every error response: a title, a stable code, a message for people, and facts as data. Never a stack. */
 export interface ErrorBody {
   readonly success: false;
   /** A short title for the code, e.g. `"Missing required fields"`. */
   readonly error: string;
-  readonly code: HttpErrorCode;
+  readonly code: HeraldErrorCode;
   readonly message: string;
   /** On `TRANSPORT_FAILED`: whether sending the same request again may succeed. */
   readonly retryable?: boolean;
@@ -19,20 +20,22 @@ export interface ErrorBody {
   readonly index?: number;
 }
 
-/** A request the edge refuses; thrown inside the handler, turned into a response at its end. */
-export class HttpProblem extends Error {
-  readonly code: HttpErrorCode;
+/**
+ * A request the edge refuses, as a {@link HeraldError} with the facts its body shows (`details`)
+ * and the headers its response needs (`allow`, `retry-after`, `connection`). Thrown inside the
+ * handler (and herald dev's), turned into the one problem shape, {@link ErrorBody}, at its end.
+ */
+export class HttpProblemError extends HeraldError {
   readonly details: Partial<Omit<ErrorBody, "success" | "error" | "code" | "message">>;
   readonly headers: Readonly<Record<string, string>>;
   constructor(
-    code: HttpErrorCode,
+    code: HeraldErrorCode,
     message: string,
-    details: HttpProblem["details"] = {},
+    details: HttpProblemError["details"] = {},
     headers: Record<string, string> = {},
   ) {
-    super(message);
-    this.name = "HttpProblem";
-    this.code = code;
+    super(code, message);
+    this.name = "HttpProblemError";
     this.details = details;
     this.headers = headers;
   }
@@ -41,8 +44,8 @@ export class HttpProblem extends Error {
    * The same problem for one event of a CloudEvents batch: code, details and headers kept, the
    * message prefixed with `Batch event <index>: `, and `index` (from 0) added. Nothing in the batch was sent.
    */
-  forBatchMember(index: number): HttpProblem {
-    return new HttpProblem(
+  forBatchMember(index: number): HttpProblemError {
+    return new HttpProblemError(
       this.code,
       `Batch event ${index}: ${this.message}`,
       { ...this.details, index },
@@ -52,7 +55,7 @@ export class HttpProblem extends Error {
 }
 
 /** Turns anything a send throws into the problem the client sees (the handler's, which also reports what it hides). */
-export type ToProblem = (error: unknown) => HttpProblem;
+export type ToProblem = (error: unknown) => HttpProblemError;
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
@@ -71,7 +74,7 @@ export function jsonReply(status: number, body: unknown, headers: Record<string,
 }
 
 /** The reply for a problem: status from the code table, body as {@link ErrorBody}. */
-export function problemReply(problem: HttpProblem): Reply {
+export function problemReply(problem: HttpProblemError): Reply {
   const body: ErrorBody = {
     success: false,
     error: HTTP_ERRORS[problem.code].error,
@@ -93,6 +96,6 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 }
 
 /** The response for a problem: status from the code table, body as {@link ErrorBody}. */
-export function problemResponse(problem: HttpProblem): Response {
+export function problemResponse(problem: HttpProblemError): Response {
   return toResponse(problemReply(problem));
 }

@@ -1,6 +1,9 @@
 import type { HeraldErrorCode } from "../../core/errors.js";
 
-/** Codes only the HTTP edge produces: problems with the request itself, before any event exists. */
+/**
+ * The codes of `HERALD_ERROR_CODES` that only the HTTP edge answers with: problems with the request
+ * itself, before any event exists. A part of the one table, listed for readers of this module.
+ */
 export const HTTP_ERROR_CODES = [
   "UNAUTHENTICATED",
   "PAYLOAD_TOO_LARGE",
@@ -13,10 +16,10 @@ export const HTTP_ERROR_CODES = [
   "NOT_FOUND",
   "HOST_NOT_ALLOWED",
   "INTERNAL_ERROR",
-] as const;
+] as const satisfies readonly HeraldErrorCode[];
 
-/** Every `code` an HTTP error response can carry: herald's codes plus {@link HTTP_ERROR_CODES}. */
-export type HttpErrorCode = HeraldErrorCode | (typeof HTTP_ERROR_CODES)[number];
+/** Every `code` an HTTP error response can carry: since every code lives in one table, `HeraldErrorCode`. */
+export type HttpErrorCode = HeraldErrorCode;
 
 /** The status and the short `error` title of one code. */
 export interface HttpErrorInfo {
@@ -38,6 +41,8 @@ export const HTTP_ERRORS: { readonly [TCode in HttpErrorCode]: HttpErrorInfo } =
   INVALID_EVENT_NAME: { status: 400, error: "Invalid event name" },
   INVALID_CLOUD_EVENT: { status: 400, error: "Invalid CloudEvent" },
   INVALID_EVENT_ID: { status: 400, error: "Invalid event id" },
+  // the CLI's mistakes (exit 2) never travel over HTTP: listed so the table stays exhaustive
+  INVALID_USAGE: { status: 400, error: "Invalid usage" },
   UNAUTHENTICATED: { status: 401, error: "Unauthenticated" },
   EVENT_NOT_ALLOWED: { status: 403, error: "Event not allowed" },
   // herald dev's DNS-rebinding guard: a Host header that does not name the loopback interface

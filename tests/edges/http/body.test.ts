@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HttpProblem } from "../../../src/edges/http/respond.js";
+import { HttpProblemError } from "../../../src/edges/http/respond.js";
 import { parseEventRequest, readBody } from "../../../src/edges/http/body.js";
 
 const KIB = new Uint8Array(1024);
@@ -23,13 +23,13 @@ function endless(): { stream: ReadableStream<Uint8Array>; pulls: () => number; c
 const post = (body: BodyInit, headers: Record<string, string> = {}): Request =>
   new Request("http://x/", { method: "POST", body, headers, duplex: "half" } as RequestInit);
 
-async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
+async function problemOf(promise: Promise<unknown>): Promise<HttpProblemError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(HttpProblem);
-  return error as HttpProblem;
+  expect(error).toBeInstanceOf(HttpProblemError);
+  return error as HttpProblemError;
 }
 
 describe("readBody", () => {
@@ -92,7 +92,7 @@ describe("parseEventRequest", () => {
       try {
         parseEventRequest(bytes('{"event":"a.b","__proto__":{"polluted":true}}'));
       } catch (error) {
-        return error as HttpProblem;
+        return error as HttpProblemError;
       }
     })();
     expect(problem?.code).toBe("INVALID_BODY");

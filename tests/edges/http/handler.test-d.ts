@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { HeraldErrorCode, Receipt } from "../../../src/index.js";
-import { createEventHandler, type ErrorBody, type EventRequestHandler, type EventsSentBody, HTTP_ERRORS, type HttpErrorCode } from "../../../src/http.js";
+import { createEventHandler, type ErrorBody, type EventRequestHandler, type EventsSentBody, HTTP_ERROR_CODES, HTTP_ERRORS, type HttpErrorCode } from "../../../src/http.js";
 import { recordingCatalog } from "./helpers.js";
 
 const { events } = recordingCatalog();
@@ -46,5 +46,7 @@ describe("the status table", () => {
   it("has a row for every herald code and every HTTP-only code", () => {
     expectTypeOf<keyof typeof HTTP_ERRORS>().toEqualTypeOf<HttpErrorCode>();
     expectTypeOf<HeraldErrorCode>().toExtend<HttpErrorCode>();
+    // one table: the HTTP-only codes are herald codes
+    expectTypeOf<(typeof HTTP_ERROR_CODES)[number]>().toExtend<HeraldErrorCode>();
   });
 });

@@ -3,7 +3,7 @@ import { createEventId } from "../../../core/event-id.js";
 import type { EventStatus } from "../../../delivery/embedded/history.js";
 import type { Monitor } from "../../../delivery/monitor.js";
 import type { EventRequestHandler } from "../../http/handler.js";
-import { HttpProblem, jsonResponse } from "../../http/respond.js";
+import { HttpProblemError, jsonResponse } from "../../http/respond.js";
 import { isTooDeepToShow, MAX_SHOWN_DEPTH } from "../json-depth.js";
 import { describeEvents } from "./event-schemas.js";
 import type { RefusalLog } from "./refusals.js";
@@ -45,7 +45,7 @@ export interface EventPage {
 
 /**
  * Answers the dashboard's JSON endpoints under `/api/`: the catalog, history pages, one event,
- * refused requests, stats, and replays. Throws {@link HttpProblem} for a request it refuses.
+ * refused requests, stats, and replays. Throws {@link HttpProblemError} for a request it refuses.
  */
 export async function handleApi(request: Request, url: URL, source: DashboardSource): Promise<Response> {
   const parts = url.pathname
@@ -95,14 +95,14 @@ export async function handleApi(request: Request, url: URL, source: DashboardSou
       timeline: buildTimeline(engine.history.list(), engine.now(), bucketMs, buckets),
     });
   }
-  throw new HttpProblem("NOT_FOUND", `Nothing at ${url.pathname}`);
+  throw new HttpProblemError("NOT_FOUND", `Nothing at ${url.pathname}`);
 }
 
 function listEvents(params: URLSearchParams, source: DashboardSource): EventPage {
   const { history } = historyOf(source);
   const status = params.get("status") || undefined;
   if (status !== undefined && !STATUSES.has(status))
-    throw new HttpProblem("INVALID_BODY", `status must be one of ${[...STATUSES].join(", ")}`);
+    throw new HttpProblemError("INVALID_BODY", `status must be one of ${[...STATUSES].join(", ")}`);
   const name = params.get("name") || undefined;
   const limit = Math.min(PAGE.max, Math.max(1, integer(params, "limit", PAGE.default)));
   const matching = history.list({
@@ -125,7 +125,7 @@ function eventDetail(id: string, source: DashboardSource): EventDetail {
   const { history } = historyOf(source);
   const record = history.get(id);
   if (!record)
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "NOT_FOUND",
       `No event ${JSON.stringify(id)} in history (it may have been dropped: history keeps the newest events)`,
     );
@@ -148,9 +148,9 @@ function eventDetail(id: string, source: DashboardSource): EventDetail {
 // a replay is a new root event (new id, no lineage) with the same name and payload; see docs/cli-and-dashboard.md#the-herald-dev-dashboard
 async function replay(request: Request, id: string, source: DashboardSource): Promise<Response> {
   const record = historyOf(source).history.get(id);
-  if (!record) throw new HttpProblem("NOT_FOUND", `No event ${JSON.stringify(id)} in history to replay`);
+  if (!record) throw new HttpProblemError("NOT_FOUND", `No event ${JSON.stringify(id)} in history to replay`);
   if (isTooDeepToShow(record.event.payload))
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "INVALID_BODY",
       `The payload of ${JSON.stringify(id)} is nested deeper than ${MAX_SHOWN_DEPTH} levels: it cannot be replayed from here`,
     );
@@ -168,7 +168,7 @@ async function replay(request: Request, id: string, source: DashboardSource): Pr
 
 function historyOf(source: DashboardSource): Monitor {
   if (source.engine) return source.engine;
-  throw new HttpProblem(
+  throw new HttpProblemError(
     "NOT_FOUND",
     `No history: the catalog sends through the ${source.catalog.transport.name} transport, which keeps none here`,
   );
@@ -176,7 +176,7 @@ function historyOf(source: DashboardSource): Monitor {
 
 function allow(method: string, wanted: "GET" | "POST"): void {
   if (method !== wanted)
-    throw new HttpProblem(
+    throw new HttpProblemError(
       "METHOD_NOT_ALLOWED",
       `Use ${wanted}, not ${method}`,
       {},
@@ -189,7 +189,7 @@ function decodePart(part: string, url: URL): string {
     return decodeURIComponent(part);
   } catch {
     // decodeURIComponent throws URIError on a lone "%" or a broken UTF-8 sequence: nothing has that name
-    throw new HttpProblem("NOT_FOUND", `Nothing at ${url.pathname}: the path is not validly percent-encoded`);
+    throw new HttpProblemError("NOT_FOUND", `Nothing at ${url.pathname}: the path is not validly percent-encoded`);
   }
 }
 
@@ -198,6 +198,6 @@ function integer(params: URLSearchParams, key: string, fallback: number): number
   if (raw === null || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value))
-    throw new HttpProblem("INVALID_BODY", `${key} must be a whole number, got ${JSON.stringify(raw)}`);
+    throw new HttpProblemError("INVALID_BODY", `${key} must be a whole number, got ${JSON.stringify(raw)}`);
   return value;
 }

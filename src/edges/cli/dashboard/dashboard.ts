@@ -1,4 +1,4 @@
-import { HttpProblem, problemResponse } from "../../http/respond.js";
+import { HttpProblemError, problemResponse } from "../../http/respond.js";
 import { type DashboardSource, handleApi } from "./api.js";
 import type { Asset } from "./assets.js";
 
@@ -46,7 +46,7 @@ export function createDashboardHandler(source: DashboardSource): (request: Reque
     const url = new URL(request.url);
     try {
       if (!isLoopbackHost(request.headers.get("host")))
-        throw new HttpProblem(
+        throw new HttpProblemError(
           "HOST_NOT_ALLOWED",
           "herald dev answers only requests addressed to 127.0.0.1 or localhost",
         );
@@ -54,17 +54,17 @@ export function createDashboardHandler(source: DashboardSource): (request: Reque
       if (url.pathname.startsWith("/api/")) return withHeaders(await handleApi(request, url, source));
       const files = await loadAssets();
       if (files.size === 0)
-        throw new HttpProblem(
+        throw new HttpProblemError(
           "NOT_FOUND",
           "The dashboard's page ships in the built CLI (dist/cli.js); this copy runs from source without it. The JSON endpoints under /api/ work.",
         );
       const asset = files.get(url.pathname);
-      if (!asset) throw new HttpProblem("NOT_FOUND", `Nothing at ${url.pathname}`);
+      if (!asset) throw new HttpProblemError("NOT_FOUND", `Nothing at ${url.pathname}`);
       if (request.method !== "GET" && request.method !== "HEAD")
-        throw new HttpProblem("METHOD_NOT_ALLOWED", `Use GET, not ${request.method}`, {}, { allow: "GET, HEAD" });
+        throw new HttpProblemError("METHOD_NOT_ALLOWED", `Use GET, not ${request.method}`, {}, { allow: "GET, HEAD" });
       return new Response(asset.body, { headers: { ...PAGE_HEADERS, "content-type": asset.type } });
     } catch (error) {
-      if (error instanceof HttpProblem) return withHeaders(problemResponse(error));
+      if (error instanceof HttpProblemError) return withHeaders(problemResponse(error));
       throw error;
     }
   };
@@ -75,9 +75,9 @@ export function createDashboardHandler(source: DashboardSource): (request: Reque
 function checkSameOrigin(request: Request): void {
   const origin = request.headers.get("origin");
   if (origin !== null && !isLoopbackHost(origin.replace(/^http:\/\//, "")))
-    throw new HttpProblem("UNAUTHENTICATED", "herald dev answers only its own page");
+    throw new HttpProblemError("UNAUTHENTICATED", "herald dev answers only its own page");
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? ""))
-    throw new HttpProblem("UNSUPPORTED_MEDIA_TYPE", "Send the request with Content-Type: application/json");
+    throw new HttpProblemError("UNSUPPORTED_MEDIA_TYPE", "Send the request with Content-Type: application/json");
 }
 
 function withHeaders(response: Response): Response {
