@@ -17,6 +17,7 @@ export type {
 // the checks behind them (CheckedNames, SendArgs, …) stay inside herald's own .d.ts
 export type {
   AnyCatalog,
+  AnyEvents,
   DataMap,
   EventCatalog,
   EventContext,
@@ -25,6 +26,9 @@ export type {
   EventHandler,
   EventName,
   EventPayload,
+  EventSchema,
+  EventsOf,
+  EventTypes,
   HandlerContext,
   InferEvents,
   OnOptions,

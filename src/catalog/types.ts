@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Delay } from "../core/delay.js";
 import type { CloudEventAttributes, Envelope } from "../core/envelope.js";
 import type { BadEventName, DottedName } from "../core/names.js";
@@ -45,15 +46,44 @@ export type InferOutput<TSchema> = TSchema extends ZodSlot
       : unknown
     : unknown;
 
-/** What a sender writes for each event: the schema's input type. */
+/** What a sender writes for each event of a schema map: the schema's input type. */
 export type PayloadMap<TSchemas extends AnySchemas> = {
   [K in keyof TSchemas]: InferInput<TSchemas[K]>;
 };
 
-/** What a handler receives for each event: the schema's output type. */
+/** What a handler receives for each event of a schema map: the schema's output type. */
 export type DataMap<TSchemas extends AnySchemas> = {
   [K in keyof TSchemas]: InferOutput<TSchemas[K]>;
 };
+
+/**
+ * One event's types: what a sender writes (`input`) and what a handler receives (`output`). A
+ * catalog is generic over a map of these, not over its schemas, so an editor's hover of `events`
+ * prints each event's payload instead of the validator's schema types. Type-only: no value has
+ * this shape.
+ */
+export interface EventTypes<TInput, TOutput> {
+  readonly input: TInput;
+  readonly output: TOutput;
+}
+
+/** The widest event map a catalog is generic over: event name -> {@link EventTypes}. */
+export type AnyEvents = { readonly [name: string]: EventTypes<unknown, unknown> };
+
+/**
+ * The event map of a schema map, for writing a catalog's type by hand:
+ * `EventCatalog<EventsOf<typeof schemas>>` is the type `defineEvents(schemas)` returns.
+ */
+export type EventsOf<TSchemas extends AnySchemas> = {
+  [K in keyof TSchemas]: EventTypes<InferInput<TSchemas[K]>, InferOutput<TSchemas[K]>>;
+};
+
+/**
+ * One event's schema as `events.schemas` types it: a Standard Schema of the event's input and
+ * output (the value is the schema the catalog was built with; import your own to use its
+ * validator's API).
+ */
+export interface EventSchema<TInput, TOutput> extends StandardSchemaV1<TInput, TOutput> {}
 
 /** Shown where a catalog key breaks the naming rules. */
 export interface InvalidEventName<TName> {
@@ -238,7 +268,7 @@ export type EventContext<TSchemas extends AnySchemas, TName extends keyof TSchem
   { [K in keyof TSchemas]: InferInput<TSchemas[K]> }
 >;
 
-/** A subscriber: receives the schema's output type. */
+/** A subscriber of event `TName` of the schema map: receives the schema's output type. */
 export type EventHandler<TSchemas extends AnySchemas, TName extends keyof TSchemas> = (
   payload: DataMap<TSchemas>[TName],
   ctx: HandlerContext<TName & string, DataMap<TSchemas>[TName], { [K in keyof TSchemas]: InferInput<TSchemas[K]> }>,
@@ -254,40 +284,50 @@ export interface EventDescription<TInput = unknown> extends EventMeta<TInput> {
 /** Options of {@link EventCatalog.on} and {@link EventCatalog.chain}. */
 export type OnOptions = SubscribeOptions;
 
+// The maps below are written out, not named by an alias: a hover prints an alias with its
+// arguments, and these anonymous forms print each event's payload, computed per member read.
 /**
  * A catalog of typed events, made by `defineEvents`. Every method is bound: destructure freely.
+ * `TEvents` maps each event name to its {@link EventTypes} (input and output), so an editor's hover
+ * of `events` shows payloads; `EventCatalog<EventsOf<typeof schemas>>` writes it from a schema map.
  * @see docs/catalog.md
  */
-export interface EventCatalog<TSchemas extends AnySchemas> {
+export interface EventCatalog<TEvents extends AnyEvents> {
   /** Type-only: the maps the helper types read by index. `undefined` at run time. */
   readonly "~types": {
-    readonly schemas: TSchemas;
-    readonly payloads: PayloadMap<TSchemas>;
-    readonly data: DataMap<TSchemas>;
+    readonly events: TEvents;
+    readonly payloads: { [K in keyof TEvents]: TEvents[K]["input"] };
+    readonly data: { [K in keyof TEvents]: TEvents[K]["output"] };
   };
   /** The catalog's event names, in definition order. */
-  readonly names: readonly (keyof TSchemas & string)[];
-  /** The schemas, as given. */
-  readonly schemas: TSchemas;
+  readonly names: readonly (keyof TEvents & string)[];
+  /**
+   * The schemas the catalog was built with, typed as Standard Schemas of each event's input and
+   * output (import your own schemas to use a validator's API, such as zod's `.extend`).
+   */
+  readonly schemas: { readonly [K in keyof TEvents]: EventSchema<TEvents[K]["input"], TEvents[K]["output"]> };
   /** Where events go: the embedded engine unless another was given. */
   readonly transport: Transport;
-  readonly sendEvent: SendEvent<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
-  readonly send: Send<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
-  readonly sendEvents: SendEvents<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
+  readonly sendEvent: SendEvent<{ [K in keyof TEvents]: TEvents[K]["input"] }>;
+  readonly send: Send<{ [K in keyof TEvents]: TEvents[K]["input"] }>;
+  readonly sendEvents: SendEvents<{ [K in keyof TEvents]: TEvents[K]["input"] }>;
   /**
    * Validates `value` as event `name` and returns the schema's output.
    * @throws EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
    */
-  parse<TName extends keyof TSchemas & string>(name: TName, value: unknown): DataMap<TSchemas>[TName];
+  parse<TName extends keyof TEvents & string>(name: TName, value: unknown): TEvents[TName]["output"];
   /**
    * Subscribes `handler` to event `name` on a transport that runs subscribers in this process.
    * Returns a function that unsubscribes.
    * @throws UnknownEventError; TransportError where the transport runs subscribers elsewhere (Trigger.dev: use eventTask)
    * @example events.on("file.uploaded", async (file, ctx) => ctx.sendEvent("file.processed", { fileId: file.fileId, processingResult: "success" }))
    */
-  on<TName extends keyof TSchemas & string>(
+  on<TName extends keyof TEvents & string>(
     name: TName,
-    handler: EventHandler<TSchemas, TName>,
+    handler: (
+      payload: TEvents[TName]["output"],
+      ctx: HandlerContext<TName, TEvents[TName]["output"], { [K in keyof TEvents]: TEvents[K]["input"] }>,
+    ) => unknown,
     options?: OnOptions,
   ): () => void;
   /**
@@ -295,13 +335,13 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * input). The chained event carries lineage, and its id is derived from the parent's, so a
    * retried run does not send it twice. Returns a function that unsubscribes.
    */
-  chain<TFrom extends keyof TSchemas & string, TTo extends keyof TSchemas & string>(
+  chain<TFrom extends keyof TEvents & string, TTo extends keyof TEvents & string>(
     from: TFrom,
     to: TTo,
     map: (
-      payload: DataMap<TSchemas>[TFrom],
-      ctx: EventContext<TSchemas, TFrom>,
-    ) => PayloadMap<TSchemas>[TTo] | Promise<PayloadMap<TSchemas>[TTo]>,
+      payload: TEvents[TFrom]["output"],
+      ctx: HandlerContext<TFrom, TEvents[TFrom]["output"], { [K in keyof TEvents]: TEvents[K]["input"] }>,
+    ) => TEvents[TTo]["input"] | Promise<TEvents[TTo]["input"]>,
     options?: OnOptions,
   ): () => void;
   /**
@@ -310,16 +350,16 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * a queue); `send({ name, payload, version })` does the same before it sends.
    * @throws UnknownVersionError, EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
    */
-  upcast<TName extends keyof TSchemas & string>(
+  upcast<TName extends keyof TEvents & string>(
     name: TName,
     version: number,
     payload: unknown,
-  ): DataMap<TSchemas>[TName];
+  ): TEvents[TName]["output"];
   /**
    * The event's metadata (`description`, `owner`, `deprecated`, `examples`) and newest version.
    * @throws UnknownEventError
    */
-  describe<TName extends keyof TSchemas & string>(name: TName): EventDescription<PayloadMap<TSchemas>[TName]>;
+  describe<TName extends keyof TEvents & string>(name: TName): EventDescription<TEvents[TName]["input"]>;
   /**
    * One JSON Schema (draft 2020-12) per event, of what a sender writes (`io: "input"`, the default)
    * or what a handler receives (`"output"`), with the event's metadata as `title`, `description`,
@@ -330,9 +370,9 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    */
   toJSONSchema(
     options: JSONSchemaOptions & { readonly versions: "all" },
-  ): Promise<CatalogJSONSchema<keyof TSchemas & string> & OlderVersionSchemas>;
+  ): Promise<CatalogJSONSchema<keyof TEvents & string> & OlderVersionSchemas>;
   /** One JSON Schema per event, of its newest version, as the overload above describes. */
-  toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TSchemas & string>>;
+  toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TEvents & string>>;
   /**
    * An AsyncAPI 3.0 document of the catalog: a channel, a message and send/receive operations per event.
    * @throws UnsupportedSchemaError as {@link EventCatalog.toJSONSchema}; InvalidOptionsError without a title and version
@@ -340,7 +380,7 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    */
   toAsyncAPI(options: AsyncAPIOptions): Promise<AsyncAPIDocument>;
   /** The same catalog delivering through `transport`: one catalog module for sender and worker. */
-  withTransport(transport: Transport): EventCatalog<TSchemas>;
+  withTransport(transport: Transport): EventCatalog<TEvents>;
   /** Resolves when the transport has nothing pending. */
   drain(): Promise<void>;
   /** Closes the transport (the embedded engine cancels scheduled events). */

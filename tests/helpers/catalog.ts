@@ -4,6 +4,7 @@ import {
   type EmbeddedEngine,
   type EmbeddedEngineOptions,
   type EventCatalog,
+  type EventsOf,
 } from "../../src/index.js";
 import {
   createManualClock,
@@ -14,7 +15,7 @@ import {
 import { schemas } from "../fixtures/catalog.js";
 
 /** The fixture catalog's type. */
-export type TestCatalog = EventCatalog<typeof schemas>;
+export type TestCatalog = EventCatalog<EventsOf<typeof schemas>>;
 
 /** The fixture catalog on an embedded engine driven by a manual clock. */
 export function createCatalog(options: Omit<EmbeddedEngineOptions, "clock"> = {}): {

@@ -1,4 +1,4 @@
-import type { AnyCatalog, DataMap, EventCatalog, EventName } from "../../catalog/types.js";
+import type { AnyCatalog, EventCatalog, EventData, EventName } from "../../catalog/types.js";
 import type { Envelope } from "../../core/envelope.js";
 import type { EngineActivity } from "../../delivery/embedded/engine.js";
 import { receiptOf } from "../../delivery/receipt.js";
@@ -45,15 +45,15 @@ export interface Recorder<TCatalog extends AnyCatalog> {
   /** The envelopes sent for one event, payloads typed as the handler would see them. */
   sentOf<TName extends EventName<TCatalog>>(
     name: TName,
-  ): readonly Envelope<TName, DataMap<TCatalog["~types"]["schemas"]>[TName]>[];
+  ): readonly Envelope<TName, EventData<TCatalog, TName>>[];
   /**
    * Returns the first envelope of `name` whose payload contains `match` (deep, partial); throws an
    * `AssertionError` listing what was sent when there is none.
    */
   expectSent<TName extends EventName<TCatalog>>(
     name: TName,
-    match?: DeepPartial<DataMap<TCatalog["~types"]["schemas"]>[TName]>,
-  ): Envelope<TName, DataMap<TCatalog["~types"]["schemas"]>[TName]>;
+    match?: DeepPartial<EventData<TCatalog, TName>>,
+  ): Envelope<TName, EventData<TCatalog, TName>>;
   /** Forgets what was recorded. */
   clear(): void;
 }
