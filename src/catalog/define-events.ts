@@ -33,7 +33,9 @@ export interface DefineEventsOptions {
 export function defineEvents<TSchemas extends AnySchemas>(
   schemas: TSchemas & CheckedNames<TSchemas>,
   options: DefineEventsOptions = {},
-): EventCatalog<{ [K in keyof TSchemas]: EventTypes<InferInput<TSchemas[K]>, InferOutput<TSchemas[K]>> }> {
+): EventCatalog<{
+  [K in keyof TSchemas]: { readonly input: InferInput<TSchemas[K]>; readonly output: InferOutput<TSchemas[K]> };
+}> {
   if (typeof schemas !== "object" || schemas === null)
     throw new InvalidOptionsError("defineEvents expects an object of event name -> schema");
   const events = new Map<string, CompiledEvent>();
