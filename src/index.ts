@@ -17,7 +17,6 @@ export type {
 // the checks behind them (CheckedNames, SendArgs, …) stay inside herald's own .d.ts
 export type {
   AnyCatalog,
-  AnyEvents,
   DataMap,
   EventCatalog,
   EventContext,
@@ -27,8 +26,6 @@ export type {
   EventName,
   EventPayload,
   EventSchema,
-  EventsOf,
-  EventTypes,
   HandlerContext,
   InferEvents,
   OnOptions,

@@ -7,7 +7,7 @@ import { checkExamples, contractMethods, requireSync } from "./contract.js";
 import { readDefinition } from "./define-event.js";
 import type { Compiled, CompiledEvent } from "./prepare.js";
 import { createRuntime, RUNTIME, type RuntimeHandler } from "./runtime.js";
-import type { AnyEvents, AnySchemas, CheckedNames, EventCatalog, EventTypes, InferInput, InferOutput } from "./types.js";
+import type { AnyCatalog, AnySchemas, CheckedNames, EventCatalog, InferInput, InferOutput } from "./types.js";
 import { latestVersion } from "./versions.js";
 
 /** Options of {@link defineEvents}. */
@@ -28,14 +28,16 @@ export interface DefineEventsOptions {
  * await events.sendEvent("user.created", { email: "a@b.co", userId: "u1" });
  * @see docs/catalog.md
  */
-// The event map is written out, not as EventsOf<TSchemas>: a hover prints an alias with its
-// arguments (every zod schema); this anonymous map prints each event's input and output instead.
+// The maps are written out, not as PayloadMap<TSchemas> and DataMap<TSchemas>: a hover prints an
+// alias with its arguments (every zod schema), these anonymous maps each event's payload, computed
+// per member read (an { input, output } pair per event cost 8-72 instantiations a send more: bench/types/hover-design.md)
 export function defineEvents<TSchemas extends AnySchemas>(
   schemas: TSchemas & CheckedNames<TSchemas>,
   options: DefineEventsOptions = {},
-): EventCatalog<{
-  [K in keyof TSchemas]: { readonly input: InferInput<TSchemas[K]>; readonly output: InferOutput<TSchemas[K]> };
-}> {
+): EventCatalog<
+  { [K in keyof TSchemas]: InferInput<TSchemas[K]> },
+  { [K in keyof TSchemas]: InferOutput<TSchemas[K]> }
+> {
   if (typeof schemas !== "object" || schemas === null)
     throw new InvalidOptionsError("defineEvents expects an object of event name -> schema");
   const events = new Map<string, CompiledEvent>();
@@ -55,10 +57,10 @@ export function defineEvents<TSchemas extends AnySchemas>(
   return build(schemas, compiled, options.transport ?? createEmbeddedEngine()) as never;
 }
 
-function build(schemas: AnySchemas, compiled: Compiled, transport: Transport): EventCatalog<AnyEvents> {
+function build(schemas: AnySchemas, compiled: Compiled, transport: Transport): AnyCatalog {
   const runtime = createRuntime(compiled, transport);
   const root = runtime.senders();
-  const on: EventCatalog<AnyEvents>["on"] = (name, handler, options) => {
+  const on: AnyCatalog["on"] = (name, handler, options) => {
     runtime.event(name);
     if (!transport.subscribe) {
       throw new TransportError(
@@ -74,12 +76,12 @@ function build(schemas: AnySchemas, compiled: Compiled, transport: Transport): E
     );
   };
 
-  const catalog: EventCatalog<AnyEvents> & { [RUNTIME]: unknown } = {
+  const catalog: AnyCatalog & { [RUNTIME]: unknown } = {
     "~types": undefined as never,
     names: compiled.names,
-    schemas: schemas as EventCatalog<AnyEvents>["schemas"],
+    schemas: schemas as AnyCatalog["schemas"],
     transport,
-    ...(root as unknown as Pick<EventCatalog<AnyEvents>, "sendEvent" | "send" | "sendEvents">),
+    ...(root as unknown as Pick<AnyCatalog, "sendEvent" | "send" | "sendEvents">),
     parse(name, value) {
       return requireSync(name, validate(name, runtime.event(name).schema, value), "parse()");
     },

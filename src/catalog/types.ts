@@ -46,36 +46,17 @@ export type InferOutput<TSchema> = TSchema extends ZodSlot
       : unknown
     : unknown;
 
-/** What a sender writes for each event of a schema map: the schema's input type. */
+/**
+ * What a sender writes for each event of a schema map: the schema's input type. A catalog's first
+ * type argument: `EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>`.
+ */
 export type PayloadMap<TSchemas extends AnySchemas> = {
   [K in keyof TSchemas]: InferInput<TSchemas[K]>;
 };
 
-/** What a handler receives for each event of a schema map: the schema's output type. */
+/** What a handler receives for each event of a schema map: the schema's output type. A catalog's second type argument. */
 export type DataMap<TSchemas extends AnySchemas> = {
   [K in keyof TSchemas]: InferOutput<TSchemas[K]>;
-};
-
-/**
- * One event's types: what a sender writes (`input`) and what a handler receives (`output`). A
- * catalog is generic over a map of these, not over its schemas, so an editor's hover of `events`
- * prints each event's payload instead of the validator's schema types. Type-only: no value has
- * this shape.
- */
-export interface EventTypes<TInput, TOutput> {
-  readonly input: TInput;
-  readonly output: TOutput;
-}
-
-/** The widest event map a catalog is generic over: event name -> {@link EventTypes}. */
-export type AnyEvents = { readonly [name: string]: EventTypes<unknown, unknown> };
-
-/**
- * The event map of a schema map, for writing a catalog's type by hand:
- * `EventCatalog<EventsOf<typeof schemas>>` is the type `defineEvents(schemas)` returns.
- */
-export type EventsOf<TSchemas extends AnySchemas> = {
-  [K in keyof TSchemas]: EventTypes<InferInput<TSchemas[K]>, InferOutput<TSchemas[K]>>;
 };
 
 /**
@@ -284,49 +265,49 @@ export interface EventDescription<TInput = unknown> extends EventMeta<TInput> {
 /** Options of {@link EventCatalog.on} and {@link EventCatalog.chain}. */
 export type OnOptions = SubscribeOptions;
 
-// The maps below are written out, not named by an alias: a hover prints an alias with its
-// arguments, and these anonymous forms print each event's payload, computed per member read.
 /**
  * A catalog of typed events, made by `defineEvents`. Every method is bound: destructure freely.
- * `TEvents` maps each event name to its {@link EventTypes} (input and output), so an editor's hover
- * of `events` shows payloads; `EventCatalog<EventsOf<typeof schemas>>` writes it from a schema map.
+ * Generic over two maps of event name -> type, not over the schemas, so an editor's hover of
+ * `events` prints payloads rather than the validator's schema types: `TPayloads`, what a sender
+ * writes (each schema's input), and `TData`, what a handler receives (its output).
+ * `EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>` is the type of
+ * `defineEvents(schemas)`.
  * @see docs/catalog.md
  */
-export interface EventCatalog<TEvents extends AnyEvents> {
+export interface EventCatalog<TPayloads, TData extends { readonly [K in keyof TPayloads]: unknown }> {
   /** Type-only: the maps the helper types read by index. `undefined` at run time. */
   readonly "~types": {
-    readonly events: TEvents;
-    readonly payloads: { [K in keyof TEvents]: TEvents[K]["input"] };
-    readonly data: { [K in keyof TEvents]: TEvents[K]["output"] };
+    readonly payloads: TPayloads;
+    readonly data: TData;
   };
   /** The catalog's event names, in definition order. */
-  readonly names: readonly (keyof TEvents & string)[];
+  readonly names: readonly (keyof TPayloads & string)[];
   /**
    * The schemas the catalog was built with, typed as Standard Schemas of each event's input and
    * output (import your own schemas to use a validator's API, such as zod's `.extend`).
    */
-  readonly schemas: { readonly [K in keyof TEvents]: EventSchema<TEvents[K]["input"], TEvents[K]["output"]> };
+  readonly schemas: { readonly [K in keyof TPayloads]: EventSchema<TPayloads[K], TData[K]> };
   /** Where events go: the embedded engine unless another was given. */
   readonly transport: Transport;
-  readonly sendEvent: SendEvent<{ [K in keyof TEvents]: TEvents[K]["input"] }>;
-  readonly send: Send<{ [K in keyof TEvents]: TEvents[K]["input"] }>;
-  readonly sendEvents: SendEvents<{ [K in keyof TEvents]: TEvents[K]["input"] }>;
+  readonly sendEvent: SendEvent<TPayloads>;
+  readonly send: Send<TPayloads>;
+  readonly sendEvents: SendEvents<TPayloads>;
   /**
    * Validates `value` as event `name` and returns the schema's output.
    * @throws EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
    */
-  parse<TName extends keyof TEvents & string>(name: TName, value: unknown): TEvents[TName]["output"];
+  parse<TName extends keyof TPayloads & string>(name: TName, value: unknown): TData[TName];
   /**
    * Subscribes `handler` to event `name` on a transport that runs subscribers in this process.
    * Returns a function that unsubscribes.
    * @throws UnknownEventError; TransportError where the transport runs subscribers elsewhere (Trigger.dev: use eventTask)
    * @example events.on("file.uploaded", async (file, ctx) => ctx.sendEvent("file.processed", { fileId: file.fileId, processingResult: "success" }))
    */
-  on<TName extends keyof TEvents & string>(
+  on<TName extends keyof TPayloads & string>(
     name: TName,
     handler: (
-      payload: TEvents[TName]["output"],
-      ctx: HandlerContext<TName, TEvents[TName]["output"], { [K in keyof TEvents]: TEvents[K]["input"] }>,
+      payload: TData[TName],
+      ctx: HandlerContext<TName, TData[TName], TPayloads>,
     ) => unknown,
     options?: OnOptions,
   ): () => void;
@@ -335,13 +316,13 @@ export interface EventCatalog<TEvents extends AnyEvents> {
    * input). The chained event carries lineage, and its id is derived from the parent's, so a
    * retried run does not send it twice. Returns a function that unsubscribes.
    */
-  chain<TFrom extends keyof TEvents & string, TTo extends keyof TEvents & string>(
+  chain<TFrom extends keyof TPayloads & string, TTo extends keyof TPayloads & string>(
     from: TFrom,
     to: TTo,
     map: (
-      payload: TEvents[TFrom]["output"],
-      ctx: HandlerContext<TFrom, TEvents[TFrom]["output"], { [K in keyof TEvents]: TEvents[K]["input"] }>,
-    ) => TEvents[TTo]["input"] | Promise<TEvents[TTo]["input"]>,
+      payload: TData[TFrom],
+      ctx: HandlerContext<TFrom, TData[TFrom], TPayloads>,
+    ) => TPayloads[TTo] | Promise<TPayloads[TTo]>,
     options?: OnOptions,
   ): () => void;
   /**
@@ -350,16 +331,16 @@ export interface EventCatalog<TEvents extends AnyEvents> {
    * a queue); `send({ name, payload, version })` does the same before it sends.
    * @throws UnknownVersionError, EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
    */
-  upcast<TName extends keyof TEvents & string>(
+  upcast<TName extends keyof TPayloads & string>(
     name: TName,
     version: number,
     payload: unknown,
-  ): TEvents[TName]["output"];
+  ): TData[TName];
   /**
    * The event's metadata (`description`, `owner`, `deprecated`, `examples`) and newest version.
    * @throws UnknownEventError
    */
-  describe<TName extends keyof TEvents & string>(name: TName): EventDescription<TEvents[TName]["input"]>;
+  describe<TName extends keyof TPayloads & string>(name: TName): EventDescription<TPayloads[TName]>;
   /**
    * One JSON Schema (draft 2020-12) per event, of what a sender writes (`io: "input"`, the default)
    * or what a handler receives (`"output"`), with the event's metadata as `title`, `description`,
@@ -370,9 +351,9 @@ export interface EventCatalog<TEvents extends AnyEvents> {
    */
   toJSONSchema(
     options: JSONSchemaOptions & { readonly versions: "all" },
-  ): Promise<CatalogJSONSchema<keyof TEvents & string> & OlderVersionSchemas>;
+  ): Promise<CatalogJSONSchema<keyof TPayloads & string> & OlderVersionSchemas>;
   /** One JSON Schema per event, of its newest version, as the overload above describes. */
-  toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TEvents & string>>;
+  toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TPayloads & string>>;
   /**
    * An AsyncAPI 3.0 document of the catalog: a channel, a message and send/receive operations per event.
    * @throws UnsupportedSchemaError as {@link EventCatalog.toJSONSchema}; InvalidOptionsError without a title and version
@@ -380,7 +361,7 @@ export interface EventCatalog<TEvents extends AnyEvents> {
    */
   toAsyncAPI(options: AsyncAPIOptions): Promise<AsyncAPIDocument>;
   /** The same catalog delivering through `transport`: one catalog module for sender and worker. */
-  withTransport(transport: Transport): EventCatalog<TEvents>;
+  withTransport(transport: Transport): EventCatalog<TPayloads, TData>;
   /** Resolves when the transport has nothing pending. */
   drain(): Promise<void>;
   /** Closes the transport (the embedded engine cancels scheduled events). */
@@ -388,7 +369,7 @@ export interface EventCatalog<TEvents extends AnyEvents> {
 }
 
 /** Any catalog, whatever its events. */
-export type AnyCatalog = EventCatalog<any>;
+export type AnyCatalog = EventCatalog<any, any>;
 
 /** The union of a catalog's event names. */
 export type EventName<TCatalog extends AnyCatalog> = keyof TCatalog["~types"]["payloads"] & string;

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, test } from "vitest";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import {
+  type DataMap,
   defineEvents,
   type EventCatalog,
   type EventContext,
@@ -9,10 +10,9 @@ import {
   type EventName,
   type EventPayload,
   type EventSchema,
-  type EventsOf,
-  type EventTypes,
   type HandlerContext,
   type InferEvents,
+  type PayloadMap,
   type Receipt,
   type Transport,
 } from "../../src/index.js";
@@ -53,21 +53,22 @@ describe("exported helper types", () => {
   });
 });
 
-describe("the catalog's type parameter: an event map, not the schemas", () => {
+describe("the catalog's type arguments: payload and data maps, not the schemas", () => {
   type Catalog = ReturnType<typeof defineEvents<typeof schemas>>;
   type SignupIn = { email: string; plan?: string | undefined; seats: unknown };
   type SignupOut = { email: string; plan: string; seats: number };
 
-  test("defineEvents maps each name to its input and output types", () => {
-    expectTypeOf<Catalog["~types"]["events"]["signup.started"]>().toEqualTypeOf<EventTypes<SignupIn, SignupOut>>();
-    expectTypeOf<Catalog["~types"]["events"]["app.started"]>().toEqualTypeOf<EventTypes<undefined, undefined>>();
+  test("defineEvents maps each name to its input, then to its output", () => {
+    expectTypeOf<Catalog["~types"]["payloads"]["signup.started"]>().toEqualTypeOf<SignupIn>();
+    expectTypeOf<Catalog["~types"]["data"]["signup.started"]>().toEqualTypeOf<SignupOut>();
+    expectTypeOf<Catalog["~types"]["payloads"]["app.started"]>().toEqualTypeOf<undefined>();
   });
 
-  test("EventsOf writes the same catalog type from a schema map", () => {
-    expectTypeOf<EventCatalog<EventsOf<typeof schemas>>>().toEqualTypeOf<Catalog>();
-    expectTypeOf(defineEvents(schemas)).toEqualTypeOf<EventCatalog<EventsOf<typeof schemas>>>();
-    // @ts-expect-error a schema map is not an event map
-    type _Schemas = EventCatalog<typeof schemas>;
+  test("PayloadMap and DataMap write the same catalog type from a schema map", () => {
+    expectTypeOf<EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>>().toEqualTypeOf<Catalog>();
+    expectTypeOf(defineEvents(schemas)).toEqualTypeOf<EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>>();
+    // @ts-expect-error the data map must name every event of the payload map
+    type _Missing = EventCatalog<{ "a.b": string; "c.d": number }, { "a.b": string }>;
   });
 
   test("events.schemas holds Standard Schemas of each event's input and output", () => {
@@ -76,8 +77,7 @@ describe("the catalog's type parameter: an event map, not the schemas", () => {
     expectTypeOf<StandardSchemaV1.InferInput<(typeof catalog.schemas)["signup.started"]>>().toEqualTypeOf<SignupIn>();
     expectTypeOf<StandardSchemaV1.InferOutput<(typeof catalog.schemas)["signup.started"]>>().toEqualTypeOf<SignupOut>();
     // the same objects at run time: the user's own schemas keep their validator's API
-    const own: typeof schemas = schemas;
-    expectTypeOf(own["signup.started"].shape.plan).not.toBeAny();
+    expectTypeOf(schemas["signup.started"].shape.plan).not.toBeAny();
   });
 
   test("EventContext and EventHandler of a schema map type a handler as on() does", () => {

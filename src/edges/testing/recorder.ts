@@ -1,4 +1,4 @@
-import type { AnyCatalog, EventCatalog, EventData, EventName } from "../../catalog/types.js";
+import type { AnyCatalog, EventData, EventName } from "../../catalog/types.js";
 import type { Envelope } from "../../core/envelope.js";
 import type { EngineActivity } from "../../delivery/embedded/engine.js";
 import { receiptOf } from "../../delivery/receipt.js";
@@ -80,7 +80,7 @@ export function recordEvents<TCatalog extends AnyCatalog>(
 ): Recorder<TCatalog> {
   const transport = createRecordingTransport(options.run ? { forward: catalog.transport } : {});
   if (options.run) recordAccepted(catalog.transport, transport.sent as Envelope[]);
-  const events = (catalog as EventCatalog<any>).withTransport(transport) as TCatalog;
+  const events = (catalog as AnyCatalog).withTransport(transport) as TCatalog;
   const sentOf = (name: string): Envelope[] => transport.sent.filter((e) => e.name === name) as Envelope[];
   return {
     events,
