@@ -305,10 +305,7 @@ export interface EventCatalog<TPayloads, TData extends { readonly [K in keyof TP
    */
   on<TName extends keyof TPayloads & string>(
     name: TName,
-    handler: (
-      payload: TData[TName],
-      ctx: HandlerContext<TName, TData[TName], TPayloads>,
-    ) => unknown,
+    handler: (payload: TData[TName], ctx: HandlerContext<TName, TData[TName], TPayloads>) => unknown,
     options?: OnOptions,
   ): () => void;
   /**
@@ -331,11 +328,7 @@ export interface EventCatalog<TPayloads, TData extends { readonly [K in keyof TP
    * a queue); `send({ name, payload, version })` does the same before it sends.
    * @throws UnknownVersionError, EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
    */
-  upcast<TName extends keyof TPayloads & string>(
-    name: TName,
-    version: number,
-    payload: unknown,
-  ): TData[TName];
+  upcast<TName extends keyof TPayloads & string>(name: TName, version: number, payload: unknown): TData[TName];
   /**
    * The event's metadata (`description`, `owner`, `deprecated`, `examples`) and newest version.
    * @throws UnknownEventError

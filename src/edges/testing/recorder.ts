@@ -43,9 +43,7 @@ export interface Recorder<TCatalog extends AnyCatalog> {
   /** Every envelope sent, in order. */
   readonly sent: readonly Envelope[];
   /** The envelopes sent for one event, payloads typed as the handler would see them. */
-  sentOf<TName extends EventName<TCatalog>>(
-    name: TName,
-  ): readonly Envelope<TName, EventData<TCatalog, TName>>[];
+  sentOf<TName extends EventName<TCatalog>>(name: TName): readonly Envelope<TName, EventData<TCatalog, TName>>[];
   /**
    * Returns the first envelope of `name` whose payload contains `match` (deep, partial); throws an
    * `AssertionError` listing what was sent when there is none.

@@ -14,11 +14,10 @@ export type EventTaskSettings = Pick<
 >;
 
 /** What an event task's `run` gets beside its payload: herald's context plus Trigger.dev's. */
-export interface EventTaskContext<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>> extends HandlerContext<
-  TName,
-  EventData<TCatalog, TName>,
-  TCatalog["~types"]["payloads"]
-> {
+export interface EventTaskContext<
+  TCatalog extends AnyCatalog,
+  TName extends EventName<TCatalog>,
+> extends HandlerContext<TName, EventData<TCatalog, TName>, TCatalog["~types"]["payloads"]> {
   /** Trigger.dev's run context: run id, attempt, environment, … */
   readonly ctx: Context;
   /** What the task's `init` returned, if Trigger.dev ran one. */
