@@ -28,9 +28,9 @@ export interface DefineEventsOptions {
  * await events.sendEvent("user.created", { email: "a@b.co", userId: "u1" });
  * @see docs/catalog.md
  */
-// The maps are written out, not as PayloadMap<TSchemas> and DataMap<TSchemas>: a hover prints an
-// alias with its arguments (every zod schema), these anonymous maps each event's payload, computed
-// per member read (an { input, output } pair per event cost 8-72 instantiations a send more: bench/types/hover-design.md)
+// The two maps are written out, not as PayloadMap<TSchemas> and DataMap<TSchemas>: a hover prints an
+// alias with its arguments (every zod schema), an anonymous map each event's payload. Each member is
+// computed when read; one map of { input, output } pairs cost 8-72 more instantiations a send (bench/types/hover-design.md).
 export function defineEvents<TSchemas extends AnySchemas>(
   schemas: TSchemas & CheckedNames<TSchemas>,
   options: DefineEventsOptions = {},
