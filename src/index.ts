@@ -25,6 +25,7 @@ export type {
   EventHandler,
   EventName,
   EventPayload,
+  EventSchema,
   HandlerContext,
   InferEvents,
   OnOptions,

@@ -45,19 +45,23 @@ const consumerOptions = {
   types: [],
 };
 
-/** Emits herald's declarations from src/index.ts into `outDir` with TypeScript 5.9; returns the entry .d.ts. */
-export async function emitDeclarations(outDir: string): Promise<string> {
+/**
+ * Emits herald's declarations from `src/index.ts` (or another source tree's, such as an older
+ * commit's `git archive <commit> src` extracted inside the repository) into `outDir` with
+ * TypeScript 5.9; returns the entry .d.ts.
+ */
+export async function emitDeclarations(outDir: string, src = join(root, "src")): Promise<string> {
   await run(
     process.execPath,
     [
       compilers["5.9"],
-      join(root, "src/index.ts"),
+      join(src, "index.ts"),
       "--declaration",
       "--emitDeclarationOnly",
       "--outDir",
       outDir,
       "--rootDir",
-      join(root, "src"),
+      src,
       "--target",
       "ES2022",
       "--module",

@@ -5,16 +5,24 @@
  *
  *   npm run bench:editor                          # N = 1,000 and 5,000, 5 rounds
  *   npm run bench:editor -- --n 1000 --rounds 9
+ *   npm run bench:editor -- --n 1000 --compare .tmp/before/src   # also an older src/ tree, same rounds
+ *
+ * `--compare <dir>` adds herald built from another source tree (`git archive <commit> src | tar -x
+ * -C .tmp/before`), measured in the same interleaved rounds, and the editor's three hovers.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { emitDeclarations, root } from "./compile.js";
 import { completionNames, createEditor, diagnosticTexts, type Editor, type Sample } from "./editor.js";
 import { eventName, eventShape, eventsFile, schemasFile } from "./generate.js";
 
 const { values } = parseArgs({
-  options: { n: { type: "string", default: "1000,5000" }, rounds: { type: "string", default: "5" } },
+  options: {
+    n: { type: "string", default: "1000,5000" },
+    rounds: { type: "string", default: "5" },
+    compare: { type: "string" },
+  },
 });
 const sizes = values.n.split(",").map(Number);
 const rounds = Number(values.rounds);
@@ -70,33 +78,61 @@ const scenarios: readonly Scenario[] = [
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const heraldTypes = await emitDeclarations(join(root, ".tmp/bench/editor/herald"));
+const beforeTypes = values.compare
+  ? await emitDeclarations(join(root, ".tmp/bench/editor/before"), resolve(values.compare))
+  : undefined;
+const hover = (editor: Editor, position: number): unknown =>
+  editor.service.getQuickInfoAtPosition(editor.main, position)?.displayParts?.length;
+// hovers exist only in herald's files: measured for herald and the compared tree
+const hovers: readonly Scenario[] = [
+  ["hover events", "", `${heraldHead}export const e = /*|*/events;`, hover],
+  ["hover sendEvent", "", `${heraldHead}const { /*|*/sendEvent } = events;\nexport { sendEvent };`, hover],
+  ["hover ctx", "", `${heraldHead}events.on(${first}, (payload, /*|*/ctx) => { void payload; void ctx; });`, hover],
+];
 const report: Record<string, unknown>[] = [];
 
 for (const n of sizes) {
   const floor = createEditor({ "schemas.ts": schemasFile(n) }, heraldTypes);
   const herald = createEditor({ "schemas.ts": schemasFile(n), "events.ts": eventsFile(n, "registry") }, heraldTypes);
   const inline = createEditor({ "events.ts": eventsFile(n, "inline") }, heraldTypes);
+  const before =
+    beforeTypes && createEditor({ "schemas.ts": schemasFile(n), "events.ts": eventsFile(n, "registry") }, beforeTypes);
   const rows: Record<string, Record<string, string | number>> = {};
-  for (const [label, floorText, heraldText, request] of scenarios) {
-    const samples: { floor: Sample[]; herald: Sample[]; inline: Sample[] } = { floor: [], herald: [], inline: [] };
+  for (const [label, floorText, heraldText, request] of before ? [...scenarios, ...hovers] : scenarios) {
+    const samples: Record<"floor" | "herald" | "inline" | "before", Sample[]> = {
+      floor: [],
+      herald: [],
+      inline: [],
+      before: [],
+    };
     // round 0 warms each service up (lib files, zod's declarations) and is not counted
     for (let round = 0; round <= rounds; round++) {
       const take = (editor: Editor, text: string, into: Sample[]): void => {
         const sample = editor.measure(text, (position) => request(editor, position));
         if (round > 0) into.push(sample);
       };
-      take(floor, floorText, samples.floor);
-      take(herald, heraldText, samples.herald);
+      // alternate which herald goes first, so neither always follows the floor
+      const heralds: [Editor, Sample[]][] = [[herald, samples.herald]];
+      if (before) heralds[round % 2 ? "push" : "unshift"]([before, samples.before]);
+      if (floorText) take(floor, floorText, samples.floor);
+      for (const [editor, into] of heralds) take(editor, heraldText, into);
       if (label === "name completion") take(inline, heraldText, samples.inline);
     }
     const ms = (list: Sample[]) => median(list.map((s) => s.ms));
     const inst = (list: Sample[]) => median(list.map((s) => s.instantiations));
     rows[label] = {
-      "floor ms": Math.round(ms(samples.floor)),
+      ...(floorText ? { "floor ms": Math.round(ms(samples.floor)) } : {}),
       "herald ms": Math.round(ms(samples.herald)),
-      "herald / floor": `${(ms(samples.herald) / ms(samples.floor)).toFixed(2)}x`,
-      "floor inst": inst(samples.floor),
+      ...(floorText ? { "herald / floor": `${(ms(samples.herald) / ms(samples.floor)).toFixed(2)}x` } : {}),
+      ...(floorText ? { "floor inst": inst(samples.floor) } : {}),
       "herald inst": inst(samples.herald),
+      ...(samples.before.length
+        ? {
+            "before ms": Math.round(ms(samples.before)),
+            "herald / before": `${(ms(samples.herald) / ms(samples.before)).toFixed(2)}x`,
+            "before inst": inst(samples.before),
+          }
+        : {}),
       ...(samples.inline.length
         ? { "inline ms": Math.round(ms(samples.inline)), "inline inst": inst(samples.inline) }
         : {}),

@@ -3,10 +3,10 @@ import type { AnySchema } from "../core/schema.js";
 import type { EventDefinition } from "./define-event.js";
 import type { SchemaSource } from "./json-schema.js";
 import { type Compiled, eventOf } from "./prepare.js";
-import type { AnySchemas, EventCatalog, EventDescription } from "./types.js";
+import type { AnyCatalog, EventDescription } from "./types.js";
 import { parseVersion } from "./versions.js";
 
-type ContractMethods = Pick<EventCatalog<AnySchemas>, "upcast" | "describe" | "toJSONSchema" | "toAsyncAPI">;
+type ContractMethods = Pick<AnyCatalog, "upcast" | "describe" | "toJSONSchema" | "toAsyncAPI">;
 
 /** The catalog's contract methods: upcasting old payloads, metadata, JSON Schema and AsyncAPI. */
 export function contractMethods(compiled: Compiled): ContractMethods {

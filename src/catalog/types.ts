@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Delay } from "../core/delay.js";
 import type { CloudEventAttributes, Envelope } from "../core/envelope.js";
 import type { BadEventName, DottedName } from "../core/names.js";
@@ -46,15 +47,25 @@ export type InferOutput<TSchema> = TSchema extends ZodSlot
       : unknown
     : unknown;
 
-/** What a sender writes for each event: the schema's input type. */
+/**
+ * What a sender writes for each event of a schema map: the schema's input type. A catalog's first
+ * type argument: `EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>`.
+ */
 export type PayloadMap<TSchemas extends AnySchemas> = {
   [K in keyof TSchemas]: InferInput<TSchemas[K]>;
 };
 
-/** What a handler receives for each event: the schema's output type. */
+/** What a handler receives for each event of a schema map: the schema's output type. A catalog's second type argument. */
 export type DataMap<TSchemas extends AnySchemas> = {
   [K in keyof TSchemas]: InferOutput<TSchemas[K]>;
 };
+
+/**
+ * One event's schema as `events.schemas` types it: a Standard Schema of the event's input and
+ * output (the value is the schema the catalog was built with; import your own to use its
+ * validator's API).
+ */
+export interface EventSchema<TInput, TOutput> extends StandardSchemaV1<TInput, TOutput> {}
 
 /** Shown where a catalog key breaks the naming rules. */
 export interface InvalidEventName<TName> {
@@ -253,7 +264,7 @@ export type EventContext<TSchemas extends AnySchemas, TName extends keyof TSchem
   { [K in keyof TSchemas]: InferInput<TSchemas[K]> }
 >;
 
-/** A subscriber: receives the schema's output type. */
+/** A subscriber of event `TName` of the schema map: receives the schema's output type. */
 export type EventHandler<TSchemas extends AnySchemas, TName extends keyof TSchemas> = (
   payload: DataMap<TSchemas>[TName],
   ctx: HandlerContext<TName & string, DataMap<TSchemas>[TName], { [K in keyof TSchemas]: InferInput<TSchemas[K]> }>,
@@ -271,38 +282,45 @@ export type OnOptions = SubscribeOptions;
 
 /**
  * A catalog of typed events, made by `defineEvents`. Every method is bound: destructure freely.
+ * Generic over two maps of event name -> type, not over the schemas, so an editor's hover of
+ * `events` prints payloads rather than the validator's schema types: `TPayloads`, what a sender
+ * writes (each schema's input), and `TData`, what a handler receives (its output).
+ * `EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>` is the type of
+ * `defineEvents(schemas)`.
  * @see docs/catalog.md
  */
-export interface EventCatalog<TSchemas extends AnySchemas> {
+export interface EventCatalog<TPayloads, TData extends { readonly [K in keyof TPayloads]: unknown }> {
   /** Type-only: the maps the helper types read by index. `undefined` at run time. */
   readonly "~types": {
-    readonly schemas: TSchemas;
-    readonly payloads: PayloadMap<TSchemas>;
-    readonly data: DataMap<TSchemas>;
+    readonly payloads: TPayloads;
+    readonly data: TData;
   };
   /** The catalog's event names, in definition order. */
-  readonly names: readonly (keyof TSchemas & string)[];
-  /** The schemas, as given. */
-  readonly schemas: TSchemas;
+  readonly names: readonly (keyof TPayloads & string)[];
+  /**
+   * The schemas the catalog was built with, typed as Standard Schemas of each event's input and
+   * output (import your own schemas to use a validator's API, such as zod's `.extend`).
+   */
+  readonly schemas: { readonly [K in keyof TPayloads]: EventSchema<TPayloads[K], TData[K]> };
   /** Where events go: the embedded engine unless another was given. */
   readonly transport: Transport;
-  readonly sendEvent: SendEvent<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
-  readonly send: Send<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
-  readonly sendEvents: SendEvents<{ [K in keyof TSchemas]: InferInput<TSchemas[K]> }>;
+  readonly sendEvent: SendEvent<TPayloads>;
+  readonly send: Send<TPayloads>;
+  readonly sendEvents: SendEvents<TPayloads>;
   /**
    * Validates `value` as event `name` and returns the schema's output.
    * @throws EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
    */
-  parse<TName extends keyof TSchemas & string>(name: TName, value: unknown): DataMap<TSchemas>[TName];
+  parse<TName extends keyof TPayloads & string>(name: TName, value: unknown): TData[TName];
   /**
    * Subscribes `handler` to event `name` on a transport that runs subscribers in this process.
    * Returns a function that unsubscribes.
    * @throws UnknownEventError; TransportError where the transport runs subscribers elsewhere (Trigger.dev: use eventTask)
    * @example events.on("file.uploaded", async (file, ctx) => ctx.sendEvent("file.processed", { fileId: file.fileId, processingResult: "success" }))
    */
-  on<TName extends keyof TSchemas & string>(
+  on<TName extends keyof TPayloads & string>(
     name: TName,
-    handler: EventHandler<TSchemas, TName>,
+    handler: (payload: TData[TName], ctx: HandlerContext<TName, TData[TName], TPayloads>) => unknown,
     options?: OnOptions,
   ): () => void;
   /**
@@ -310,13 +328,13 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * input). The chained event carries lineage, and its id is derived from the parent's, so a
    * retried run does not send it twice. Returns a function that unsubscribes.
    */
-  chain<TFrom extends keyof TSchemas & string, TTo extends keyof TSchemas & string>(
+  chain<TFrom extends keyof TPayloads & string, TTo extends keyof TPayloads & string>(
     from: TFrom,
     to: TTo,
     map: (
-      payload: DataMap<TSchemas>[TFrom],
-      ctx: EventContext<TSchemas, TFrom>,
-    ) => PayloadMap<TSchemas>[TTo] | Promise<PayloadMap<TSchemas>[TTo]>,
+      payload: TData[TFrom],
+      ctx: HandlerContext<TFrom, TData[TFrom], TPayloads>,
+    ) => TPayloads[TTo] | Promise<TPayloads[TTo]>,
     options?: OnOptions,
   ): () => void;
   /**
@@ -325,16 +343,12 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    * a queue); `send({ name, payload, version })` does the same before it sends.
    * @throws UnknownVersionError, EventValidationError, UnknownEventError; InvalidOptionsError for a schema that only validates asynchronously
    */
-  upcast<TName extends keyof TSchemas & string>(
-    name: TName,
-    version: number,
-    payload: unknown,
-  ): DataMap<TSchemas>[TName];
+  upcast<TName extends keyof TPayloads & string>(name: TName, version: number, payload: unknown): TData[TName];
   /**
    * The event's metadata (`description`, `owner`, `deprecated`, `examples`) and newest version.
    * @throws UnknownEventError
    */
-  describe<TName extends keyof TSchemas & string>(name: TName): EventDescription<PayloadMap<TSchemas>[TName]>;
+  describe<TName extends keyof TPayloads & string>(name: TName): EventDescription<TPayloads[TName]>;
   /**
    * One JSON Schema (draft 2020-12) per event, of what a sender writes (`io: "input"`, the default)
    * or what a handler receives (`"output"`), with the event's metadata as `title`, `description`,
@@ -345,9 +359,9 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    */
   toJSONSchema(
     options: JSONSchemaOptions & { readonly versions: "all" },
-  ): Promise<CatalogJSONSchema<keyof TSchemas & string> & OlderVersionSchemas>;
+  ): Promise<CatalogJSONSchema<keyof TPayloads & string> & OlderVersionSchemas>;
   /** One JSON Schema per event, of its newest version, as the overload above describes. */
-  toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TSchemas & string>>;
+  toJSONSchema(options?: JSONSchemaOptions): Promise<CatalogJSONSchema<keyof TPayloads & string>>;
   /**
    * An AsyncAPI 3.0 document of the catalog: a channel, a message and send/receive operations per event.
    * @throws UnsupportedSchemaError as {@link EventCatalog.toJSONSchema}; InvalidOptionsError without a title and version
@@ -355,7 +369,7 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
    */
   toAsyncAPI(options: AsyncAPIOptions): Promise<AsyncAPIDocument>;
   /** The same catalog delivering through `transport`: one catalog module for sender and worker. */
-  withTransport(transport: Transport): EventCatalog<TSchemas>;
+  withTransport(transport: Transport): EventCatalog<TPayloads, TData>;
   /** Resolves when the transport has nothing pending. */
   drain(): Promise<void>;
   /** Closes the transport (the embedded engine cancels scheduled events). */
@@ -363,7 +377,7 @@ export interface EventCatalog<TSchemas extends AnySchemas> {
 }
 
 /** Any catalog, whatever its events. */
-export type AnyCatalog = EventCatalog<any>;
+export type AnyCatalog = EventCatalog<any, any>;
 
 /** The union of a catalog's event names. */
 export type EventName<TCatalog extends AnyCatalog> = keyof TCatalog["~types"]["payloads"] & string;

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from "vitest";
-import type { Envelope, EventContext, Receipt } from "../../src/index.js";
+import type { Envelope, EventData, HandlerContext, InferEvents, Receipt } from "../../src/index.js";
 import { events, user } from "../fixtures/typed-catalog.js";
 
 // nothing here runs: `vitest --typecheck` only compiles this file
@@ -22,7 +22,7 @@ describe("on(name, handler)", () => {
 
   test("ctx.sendEvent, ctx.send and ctx.sendEvents are the catalog's typed senders", () => {
     events.on("file.uploaded", async (upload, ctx) => {
-      expectTypeOf(ctx).toEqualTypeOf<EventContext<(typeof events)["~types"]["schemas"], "file.uploaded">>();
+      expectTypeOf(ctx).toEqualTypeOf<HandlerContext<"file.uploaded", EventData<typeof events, "file.uploaded">, InferEvents<typeof events>>>();
       expectTypeOf(ctx.sendEvent).toEqualTypeOf(events.sendEvent);
       expectTypeOf(await ctx.sendEvent("file.processed", { fileId: upload.fileId, processingResult: "success" })).toEqualTypeOf<Receipt>();
       // @ts-expect-error processingResult is "success" | "failure"

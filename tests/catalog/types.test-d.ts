@@ -1,5 +1,22 @@
 import { describe, expectTypeOf, test } from "vitest";
-import type { EventData, EventName, EventPayload, InferEvents, Receipt, Transport } from "../../src/index.js";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import {
+  type DataMap,
+  defineEvents,
+  type EventCatalog,
+  type EventContext,
+  type EventData,
+  type EventHandler,
+  type EventName,
+  type EventPayload,
+  type EventSchema,
+  type HandlerContext,
+  type InferEvents,
+  type PayloadMap,
+  type Receipt,
+  type Transport,
+} from "../../src/index.js";
+import { schemas } from "../fixtures/catalog.js";
 import { events, type Events, type Names } from "../fixtures/typed-catalog.js";
 
 type UserCreated = { email: string; userId: string; name?: string | undefined };
@@ -33,6 +50,46 @@ describe("exported helper types", () => {
     expectTypeOf<Map["order.placed"]>().toEqualTypeOf<OrderIn>();
     expectTypeOf<Map["file.processed"]>().toEqualTypeOf<{ fileId: string; processingResult: "success" | "failure" }>();
     expectTypeOf<Map["payment.processed"]>().toEqualTypeOf<{ amount: number; currency: string; customerId: string }>();
+  });
+});
+
+describe("the catalog's type arguments: payload and data maps, not the schemas", () => {
+  type Catalog = ReturnType<typeof defineEvents<typeof schemas>>;
+  type SignupIn = { email: string; plan?: string | undefined; seats: unknown };
+  type SignupOut = { email: string; plan: string; seats: number };
+
+  test("defineEvents maps each name to its input, then to its output", () => {
+    expectTypeOf<Catalog["~types"]["payloads"]["signup.started"]>().toEqualTypeOf<SignupIn>();
+    expectTypeOf<Catalog["~types"]["data"]["signup.started"]>().toEqualTypeOf<SignupOut>();
+    expectTypeOf<Catalog["~types"]["payloads"]["app.started"]>().toEqualTypeOf<undefined>();
+  });
+
+  test("PayloadMap and DataMap write the same catalog type from a schema map", () => {
+    expectTypeOf<EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>>().toEqualTypeOf<Catalog>();
+    expectTypeOf(defineEvents(schemas)).toEqualTypeOf<EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>>();
+    // @ts-expect-error the data map must name every event of the payload map
+    type _Missing = EventCatalog<{ "a.b": string; "c.d": number }, { "a.b": string }>;
+  });
+
+  test("events.schemas holds Standard Schemas of each event's input and output", () => {
+    const catalog = defineEvents(schemas);
+    expectTypeOf(catalog.schemas["signup.started"]).toEqualTypeOf<EventSchema<SignupIn, SignupOut>>();
+    expectTypeOf<StandardSchemaV1.InferInput<(typeof catalog.schemas)["signup.started"]>>().toEqualTypeOf<SignupIn>();
+    expectTypeOf<StandardSchemaV1.InferOutput<(typeof catalog.schemas)["signup.started"]>>().toEqualTypeOf<SignupOut>();
+    // the same objects at run time: the user's own schemas keep their validator's API
+    expectTypeOf(schemas["signup.started"].shape.plan).not.toBeAny();
+  });
+
+  test("EventContext and EventHandler of a schema map type a handler as on() does", () => {
+    const catalog = defineEvents(schemas);
+    catalog.on("file.uploaded", (file, ctx) => {
+      expectTypeOf(ctx).toEqualTypeOf<EventContext<typeof schemas, "file.uploaded">>();
+      expectTypeOf(ctx).toEqualTypeOf<HandlerContext<"file.uploaded", typeof file, InferEvents<typeof catalog>>>();
+    });
+    const handler: EventHandler<typeof schemas, "signup.started"> = (signup) => {
+      expectTypeOf(signup).toEqualTypeOf<SignupOut>();
+    };
+    catalog.on("signup.started", handler);
   });
 });
 

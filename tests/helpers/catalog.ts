@@ -3,7 +3,9 @@ import {
   defineEvents,
   type EmbeddedEngine,
   type EmbeddedEngineOptions,
+  type DataMap,
   type EventCatalog,
+  type PayloadMap,
 } from "../../src/index.js";
 import {
   createManualClock,
@@ -14,7 +16,7 @@ import {
 import { schemas } from "../fixtures/catalog.js";
 
 /** The fixture catalog's type. */
-export type TestCatalog = EventCatalog<typeof schemas>;
+export type TestCatalog = EventCatalog<PayloadMap<typeof schemas>, DataMap<typeof schemas>>;
 
 /** The fixture catalog on an embedded engine driven by a manual clock. */
 export function createCatalog(options: Omit<EmbeddedEngineOptions, "clock"> = {}): {

@@ -27,8 +27,8 @@ export interface DeclareCatalogOptions {
 /**
  * Declares a catalog's type the way a `.d.ts` does, so an editor reads the type instead of inferring
  * 1,000 `z.object(...)` calls on every keystroke: TypeScript's own declaration emit over the module
- * (with the user's tsconfig), the catalog's `export declare const events: EventCatalog<{...}>`
- * rewritten as `export type Events = EventCatalog<{...}>`. An annotation already on the export
+ * (with the user's tsconfig), the catalog's `export declare const events: EventCatalog<{...}, {...}>`
+ * (each event's payload and data types, no schema types) rewritten as `export type Events = EventCatalog<...>`. An annotation already on the export
  * (`const events: Events = ...`) is set aside first, else the type would be declared as itself.
  * TypeScript is an optional peer dependency, imported here only.
  * @throws UsageError when TypeScript is missing, the module has no such export, or its type cannot be declared

@@ -128,7 +128,7 @@ Usage:
   herald types <catalog-module> [options]
 
 Writes <module>.types.d.ts beside the module: TypeScript's declaration of the catalog, as
-\`export type Events = EventCatalog<{ ... }>\`. Annotate the catalog with it,
+\`export type Events = EventCatalog<{ ...payloads }, { ...data }>\`. Annotate the catalog with it,
 
   import type { Events } from "./events.types.js";
   export const events: Events = defineEvents({ ... });

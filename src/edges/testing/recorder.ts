@@ -1,4 +1,4 @@
-import type { AnyCatalog, DataMap, EventCatalog, EventName } from "../../catalog/types.js";
+import type { AnyCatalog, EventData, EventName } from "../../catalog/types.js";
 import type { Envelope } from "../../core/envelope.js";
 import type { EngineActivity } from "../../delivery/embedded/engine.js";
 import { receiptOf } from "../../delivery/receipt.js";
@@ -43,17 +43,15 @@ export interface Recorder<TCatalog extends AnyCatalog> {
   /** Every envelope sent, in order. */
   readonly sent: readonly Envelope[];
   /** The envelopes sent for one event, payloads typed as the handler would see them. */
-  sentOf<TName extends EventName<TCatalog>>(
-    name: TName,
-  ): readonly Envelope<TName, DataMap<TCatalog["~types"]["schemas"]>[TName]>[];
+  sentOf<TName extends EventName<TCatalog>>(name: TName): readonly Envelope<TName, EventData<TCatalog, TName>>[];
   /**
    * Returns the first envelope of `name` whose payload contains `match` (deep, partial); throws an
    * `AssertionError` listing what was sent when there is none.
    */
   expectSent<TName extends EventName<TCatalog>>(
     name: TName,
-    match?: DeepPartial<DataMap<TCatalog["~types"]["schemas"]>[TName]>,
-  ): Envelope<TName, DataMap<TCatalog["~types"]["schemas"]>[TName]>;
+    match?: DeepPartial<EventData<TCatalog, TName>>,
+  ): Envelope<TName, EventData<TCatalog, TName>>;
   /** Forgets what was recorded. */
   clear(): void;
 }
@@ -80,7 +78,7 @@ export function recordEvents<TCatalog extends AnyCatalog>(
 ): Recorder<TCatalog> {
   const transport = createRecordingTransport(options.run ? { forward: catalog.transport } : {});
   if (options.run) recordAccepted(catalog.transport, transport.sent as Envelope[]);
-  const events = (catalog as EventCatalog<any>).withTransport(transport) as TCatalog;
+  const events = (catalog as AnyCatalog).withTransport(transport) as TCatalog;
   const sentOf = (name: string): Envelope[] => transport.sent.filter((e) => e.name === name) as Envelope[];
   return {
     events,

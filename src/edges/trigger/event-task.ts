@@ -1,6 +1,6 @@
 import { type Context, schemaTask, type Task, type TaskOptions } from "@trigger.dev/sdk";
 import { runtimeOf, type RuntimeHandler } from "../../catalog/runtime.js";
-import type { AnyCatalog, EventContext, EventData, EventName, EventPayload } from "../../catalog/types.js";
+import type { AnyCatalog, EventData, EventName, EventPayload, HandlerContext } from "../../catalog/types.js";
 import { UnknownEventError } from "../../core/errors.js";
 import { recordEventTask } from "./subscriber-check.js";
 import { adaptHooks, type EventTaskHooks } from "./task-hooks.js";
@@ -14,10 +14,10 @@ export type EventTaskSettings = Pick<
 >;
 
 /** What an event task's `run` gets beside its payload: herald's context plus Trigger.dev's. */
-export interface EventTaskContext<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>> extends EventContext<
-  TCatalog["~types"]["schemas"],
-  TName
-> {
+export interface EventTaskContext<
+  TCatalog extends AnyCatalog,
+  TName extends EventName<TCatalog>,
+> extends HandlerContext<TName, EventData<TCatalog, TName>, TCatalog["~types"]["payloads"]> {
   /** Trigger.dev's run context: run id, attempt, environment, … */
   readonly ctx: Context;
   /** What the task's `init` returned, if Trigger.dev ran one. */

@@ -1,5 +1,6 @@
 import type { Context, RetryOptions, TaskCompleteResult, TaskOptions } from "@trigger.dev/sdk";
-import type { AnyCatalog, EventContext, EventData, EventName } from "../../catalog/types.js";
+import type { AnyCatalog, EventData, EventName } from "../../catalog/types.js";
+import type { Envelope } from "../../core/envelope.js";
 import { InvalidOptionsError } from "../../core/errors.js";
 import type { EventUnwrapper } from "./task-payload.js";
 
@@ -11,7 +12,7 @@ type TaskWait = Parameters<SdkHooks["onWait"]>[0]["wait"];
 /** What every hook of an event task gets beside the event's data. No `sendEvent`: see {@link EventTaskHooks}. */
 export interface EventHookContext<TCatalog extends AnyCatalog, TName extends EventName<TCatalog>> {
   /** The envelope, upcast to the newest version as `run` sees it: id, timestamp, lineage. */
-  readonly event: EventContext<TCatalog["~types"]["schemas"], TName>["event"];
+  readonly event: Envelope<TName, EventData<TCatalog, TName>>;
   /** Trigger.dev's run context: run id, attempt, environment, … */
   readonly ctx: Context;
   /** The task id. */
