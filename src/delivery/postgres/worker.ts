@@ -1,6 +1,6 @@
 import type { Envelope } from "../../core/envelope.js";
 import { HandlerTimeoutError, isHeraldError, TransportError } from "../../core/errors.js";
-import { isRetryable, toRunError } from "../embedded/engine.js";
+import { isRetryable, toRunError } from "../run-error.js";
 import type { SqlClient, SqlResult } from "../transaction.js";
 import type { DeliveryHandler } from "../transport.js";
 import { databaseError } from "./errors.js";
