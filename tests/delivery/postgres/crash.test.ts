@@ -650,7 +650,9 @@ describe("postgresTransport misconfigured", () => {
     const error = await postgresTransport({ connectionString: url, schema: "jobs" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     expect((error as TransportError).retryable).toBe(false);
-    expect((error as TransportError).message).toMatch(/"jobs".*version 26.*pg-boss >=10\.1\.5 <11 \(schema version 24\)/);
+    expect((error as TransportError).message).toMatch(
+      /"jobs".*version 26.*pg-boss >=10\.1\.5 <11 \(schema version 24\)/,
+    );
     // nothing of it was left open: the database can be dropped at once
     expect(
       await count(
