@@ -1,7 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { sql as drizzleSql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { pgTable, text } from "drizzle-orm/pg-core";
@@ -25,7 +21,6 @@ const open: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   server = await startPostgres();
-  PrismaClient = await generatePrismaClient();
 }, 120_000);
 afterEach(async () => {
   for (const item of open.splice(0).reverse()) await item.close();
@@ -43,49 +38,6 @@ interface Orm {
 const notes = pgTable("notes", { id: text("id").primaryKey() });
 interface Database {
   notes: { id: string };
-}
-
-/** What the test uses of the generated Prisma client, which does not exist until `prisma generate` ran. */
-interface PrismaTransaction {
-  note: { create(args: { data: { id: string } }): Promise<unknown> };
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
-}
-interface PrismaLike {
-  $transaction<T>(work: (trx: PrismaTransaction) => Promise<T>, options?: { timeout?: number }): Promise<T>;
-  $disconnect(): Promise<void>;
-}
-let PrismaClient: new (options: { adapter: PrismaPg }) => PrismaLike;
-
-/**
- * Runs `prisma generate` on tests/delivery/postgres/prisma/schema.prisma. Prisma 7's client needs no
- * engine binary (its query compiler is WebAssembly in @prisma/client), but the CLI fetches its
- * schema engine (used by migrate and db commands) before any command unless
- * PRISMA_SCHEMA_ENGINE_BINARY names one; generate never runs it, and the network is off here.
- */
-async function generatePrismaClient(): Promise<typeof PrismaClient> {
-  const root = join(import.meta.dirname, "../../..");
-  execFileSync(
-    process.execPath,
-    [
-      join(root, "node_modules/prisma/build/index.js"),
-      "generate",
-      "--schema",
-      join(import.meta.dirname, "prisma/schema.prisma"),
-    ],
-    {
-      cwd: root,
-      stdio: "pipe",
-      timeout: 100_000,
-      env: {
-        ...process.env,
-        PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
-        CHECKPOINT_DISABLE: "1",
-        PRISMA_HIDE_UPDATE_MESSAGE: "1",
-      },
-    },
-  );
-  const generated = pathToFileURL(join(root, ".tmp/prisma-client/client.ts")).href;
-  return ((await import(generated)) as { PrismaClient: typeof PrismaClient }).PrismaClient;
 }
 
 const orms: Record<string, (url: string) => Orm> = {
@@ -158,25 +110,6 @@ const orms: Record<string, (url: string) => Orm> = {
           await work(async (id) => void (await trx("notes").insert({ id })), tx);
         }),
       close: () => db.destroy(),
-    };
-  },
-  Prisma: (url) => {
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-    return {
-      transaction: (work) =>
-        prisma.$transaction(
-          async (trx) => {
-            const tx = {
-              executeSql: async (text: string, values: readonly unknown[] = []) => ({
-                rows: await trx.$queryRawUnsafe<unknown[]>(text, ...values),
-              }),
-            };
-            await work(async (id) => void (await trx.note.create({ data: { id } })), tx);
-          },
-          // Prisma's default of 5 s per interactive transaction is tight on a machine shared by five test runs
-          { timeout: 30_000 },
-        ),
-      close: () => prisma.$disconnect(),
     };
   },
 };
