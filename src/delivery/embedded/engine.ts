@@ -1,10 +1,5 @@
 import { type Envelope, isoTime } from "../../core/envelope.js";
-import {
-  HandlerTimeoutError,
-  IdempotencyConflictError,
-  InvalidOptionsError,
-  TransportError,
-} from "../../core/errors.js";
+import { HandlerTimeoutError, IdempotencyConflictError, TransportError } from "../../core/errors.js";
 import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { ACCEPT_NOW, type AcceptsNow } from "../accept-now.js";
 import { wholeNumber } from "../../core/whole-number.js";

@@ -21,7 +21,7 @@ import {
   selectFingerprints,
 } from "./sql.js";
 import type { PgBossLike, PoolClientLike, PoolLike } from "./types.js";
-import { startWorker, type Worker } from "./worker.js";
+import { type HandleBatch, startWorker, type Worker, type WorkerOptions } from "./worker.js";
 
 /** The transport {@link postgresTransport} resolves to. */
 export interface PostgresTransport extends Transport {
@@ -218,8 +218,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
   const startSubscriber = (
     event: string,
     subscriber: string,
-    handler: DeliveryHandler,
-    handleBatch?: (envelopes: readonly Envelope[], signal: AbortSignal) => Promise<unknown>,
+    run: WorkerOptions["run"],
     limits: Limits = defaults,
   ): Worker => {
     const queue = `herald.${subscriber}`;
@@ -234,7 +233,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         try {
           await serially(async () => {
             await ensureQueue(queue, limits);
-            if (queue !== `herald.${RELAY_QUEUE.slice("herald.".length)}`) await boss.subscribe(event, queue);
+            if (queue !== RELAY_QUEUE) await boss.subscribe(event, queue);
           });
           break;
         } catch (error) {
@@ -252,12 +251,11 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
         schema: s,
         queue,
         subscriber,
-        handler,
+        run,
         concurrency: settings.concurrency,
         pollingIntervalMs: settings.pollingIntervalMs,
         timeoutMs: limits.timeoutMs,
         onError: report,
-        ...(handleBatch === undefined ? {} : { handleBatch }),
       });
       const set = workers.get(event) ?? new Set();
       set.add(worker);
@@ -281,13 +279,10 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
 
   const subscriptions = new Map<string, Worker>();
   if (relay && settings.relayWorker) {
-    // the attempt's signal goes along: when its time limit passes, the relay's request is abandoned too
-    const forward: DeliveryHandler = async ({ envelope, signal }) => {
-      await relay.deliver([envelope], { signal });
-    };
-    // the due events of one fetch (up to `concurrency`) go out in one deliver: one batch.trigger
-    const forwardBatch = (envelopes: readonly Envelope[], signal: AbortSignal) => relay.deliver(envelopes, { signal });
-    subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), forward, forwardBatch));
+    // the due events of one fetch (up to `concurrency`) go out in one deliver, one batch.trigger; the
+    // attempt's signal goes along, so a request past the time limit is abandoned too
+    const forward: HandleBatch = (envelopes, signal) => relay.deliver(envelopes, { signal });
+    subscriptions.set(RELAY_QUEUE, startSubscriber("", RELAY_QUEUE.slice("herald.".length), { batch: forward }));
   }
 
   // a run's rows are written in one statement: the events, and a job for each subscribed queue
@@ -376,7 +371,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
             ? defaults.timeoutMs
             : wholeNumber("timeoutMs", options.timeoutMs, 23 * 3_600_000),
       };
-      const worker = startSubscriber(event, subscriber, handler, undefined, limits);
+      const worker = startSubscriber(event, subscriber, { each: handler }, limits);
       subscriptions.set(subscriber, worker);
       let active = true;
       const off = (): void => {

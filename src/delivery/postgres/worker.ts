@@ -33,18 +33,20 @@ export interface WorkerOptions {
   readonly schema: string;
   readonly queue: string;
   readonly subscriber: string;
-  readonly handler: DeliveryHandler;
+  /**
+   * What runs the jobs: a handler per job (`each`, a subscriber), or one call taking the due events
+   * of a whole batch at once, all or nothing (`batch`, the relay's `deliver(envelopes)`).
+   */
+  readonly run: { readonly each: DeliveryHandler } | { readonly batch: HandleBatch };
   /** Jobs fetched, and run at once, per batch. */
   readonly concurrency: number;
   readonly pollingIntervalMs: number;
   readonly timeoutMs: number;
   readonly onError: (error: unknown) => void;
-  /**
-   * Takes the due events of a whole batch at once (the relay's `deliver(envelopes)`), all or
-   * nothing, in place of `handler` per job.
-   */
-  readonly handleBatch?: (envelopes: readonly Envelope[], signal: AbortSignal) => Promise<unknown>;
 }
+
+/** Takes the due events of a batch at once, all or nothing. */
+export type HandleBatch = (envelopes: readonly Envelope[], signal: AbortSignal) => Promise<unknown>;
 
 interface Outcome {
   readonly job: FetchedJob;
@@ -60,11 +62,8 @@ interface Outcome {
  * query: a failing run rolls back to it and leaves the others' writes; a handler that never
  * touches `tx` costs no round trip. Handlers that use `tx` take turns on it, one run at a time.
  */
-type HandleBatch = NonNullable<WorkerOptions["handleBatch"]>;
-
 export function startWorker(options: WorkerOptions): Worker {
-  const { boss, pool, schema, queue, subscriber, handler, concurrency, pollingIntervalMs, timeoutMs, onError } =
-    options;
+  const { boss, pool, schema, queue, subscriber, run, concurrency, pollingIntervalMs, timeoutMs, onError } = options;
   const running = new Set<AbortController>();
   let stopped = false;
   let wakeUp: (() => void) | undefined;
@@ -98,13 +97,13 @@ export function startWorker(options: WorkerOptions): Worker {
       // done before (a run that outlived its expiry, or a crash after COMMIT): only the job is left to close
       for (const job of jobs) if (!fresh.has((job.data as Envelope).id)) outcomes.push({ job });
       const todo = jobs.filter((job) => fresh.has((job.data as Envelope).id));
-      if (options.handleBatch !== undefined && todo.length > 0) {
-        const error = await runAll(todo, options.handleBatch);
+      if ("batch" in run) {
+        const error = todo.length > 0 ? await runAll(todo, run.batch) : undefined;
         for (const job of todo) outcomes.push(error === undefined ? { job } : { job, error });
       } else {
         await Promise.all(
           todo.map(async (job, n) => {
-            const error = await runOne(job, job.data as Envelope, turns.tx(`r${n}`));
+            const error = await runOne(run.each, job, job.data as Envelope, turns.tx(`r${n}`));
             outcomes.push(error === undefined ? { job } : { job, error });
           }),
         );
@@ -143,7 +142,7 @@ export function startWorker(options: WorkerOptions): Worker {
     const failures = outcomes.filter((o) => "error" in o);
     // a batch handler's failure for good may be one event's (one the relay cannot route): the jobs
     // then run one by one, so only that event fails for good; a retryable one fails every job
-    if (options.handleBatch !== undefined && jobs.length > 1 && failures.length === jobs.length) {
+    if ("batch" in run && jobs.length > 1 && failures.length === jobs.length) {
       const error = failures[0]!.error;
       if (!isRetryable(error) && !stopped) {
         for (const job of jobs) await runBatch([job]);
@@ -188,7 +187,7 @@ export function startWorker(options: WorkerOptions): Worker {
   };
 
   // one attempt, bounded by timeoutMs; its writes through tx roll back to its savepoint when it fails
-  const runOne = async (job: FetchedJob, envelope: Envelope, tx: RunTx): Promise<unknown> => {
+  const runOne = async (handler: DeliveryHandler, job: FetchedJob, envelope: Envelope, tx: RunTx): Promise<unknown> => {
     const attempt = job.retryCount + 1;
     const controller = new AbortController();
     running.add(controller);

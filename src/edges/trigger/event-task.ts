@@ -1,7 +1,6 @@
 import { type Context, schemaTask, type Task, type TaskOptions } from "@trigger.dev/sdk";
 import { runtimeOf, type RuntimeHandler } from "../../catalog/runtime.js";
 import type { AnyCatalog, EventData, EventName, EventPayload, HandlerContext } from "../../catalog/types.js";
-import { UnknownEventError } from "../../core/errors.js";
 import { recordEventTask } from "./subscriber-check.js";
 import { adaptHooks, type EventTaskHooks } from "./task-hooks.js";
 import { taskJsonSchema } from "./task-json-schema.js";
