@@ -5,7 +5,7 @@
  * with its completion. Needs `pg` 8 and `pg-boss` 10.x. See docs/postgres.md.
  * @module
  */
-export { type PostgresTransport, postgresTransport } from "./delivery/postgres/transport.js";
+export { MAX_SUBSCRIBER_ID_LENGTH, type PostgresTransport, postgresTransport } from "./delivery/postgres/transport.js";
 export type { PostgresTransportOptions } from "./delivery/postgres/options.js";
 export type { PostgresMonitor, PostgresMonitorOptions } from "./delivery/postgres/monitor.js";
 export type { FetchedJob, PgBossLike, PoolClientLike, PoolLike } from "./delivery/postgres/types.js";

@@ -53,6 +53,9 @@ function fingerprintFrom(name: string, text: string): Fingerprint {
   return { name, high, low };
 }
 
+/** The longest subscriber id herald/postgres takes: it names a pg-boss queue and each run's mark. */
+export const MAX_SUBSCRIBER_ID_LENGTH = 200;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -354,6 +357,16 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       if (closed) throw new TransportError("postgres transport is closed", { retryable: false });
       // subscriber ids name durable queues: the same id in every process and every deploy
       const subscriber = options?.id ?? (handler.name || `${event}#1`);
+      // it is written into the database as a queue name and a run mark: bounded, and no control
+      // characters (PostgreSQL text cannot hold NUL; the others would reach logs and the dashboard)
+      if (typeof subscriber !== "string" || subscriber.length === 0 || subscriber.length > MAX_SUBSCRIBER_ID_LENGTH)
+        throw new InvalidOptionsError(
+          `A subscriber id must be 1 to ${MAX_SUBSCRIBER_ID_LENGTH} characters, got ${String(subscriber).length}`,
+        );
+      if (/[\u0000-\u001f\u007f]/.test(subscriber))
+        throw new InvalidOptionsError(
+          `A subscriber id must not contain control characters: ${JSON.stringify(subscriber)}`,
+        );
       // `herald.relay` is the relay's queue, which no event is subscribed to: such a subscriber would never run
       if (`herald.${subscriber}` === RELAY_QUEUE)
         throw new InvalidOptionsError(`The subscriber id ${JSON.stringify(subscriber)} is reserved for the relay`);

@@ -95,5 +95,10 @@ describe("a subscriber's own limits on herald/postgres", () => {
     expect(() => events.on("order.placed", () => {}, { id: "b", timeoutMs: 1.5 })).toThrow(InvalidOptionsError);
     // the relay's queue: a subscriber with this id would silently never run
     expect(() => events.on("order.placed", () => {}, { id: "relay" })).toThrow(/reserved for the relay/);
+    // hostile ids: a NUL PostgreSQL cannot store, a line break for the logs, an unbounded length
+    expect(() => events.on("order.placed", () => {}, { id: "a\u0000b" })).toThrow(/control characters/);
+    expect(() => events.on("order.placed", () => {}, { id: "a\nforged" })).toThrow(/control characters/);
+    expect(() => events.on("order.placed", () => {}, { id: "x".repeat(201) })).toThrow(/1 to 200 characters/);
+    expect(() => events.on("order.placed", () => {}, { id: "" })).toThrow(InvalidOptionsError);
   }, 60_000);
 });
