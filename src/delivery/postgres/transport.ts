@@ -152,6 +152,9 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
   const queues = new Set<string>();
   const workers = new Map<string, Set<Worker>>();
   let closed = false;
+  // settles the listener's wait when close() begins, whatever step the listener is at
+  let signalClosed!: (error: Error) => void;
+  const closedSignal = new Promise<Error>((resolve) => (signalClosed = resolve));
   const setups = new Set<Promise<void>>();
   // queue set-ups one at a time: each creates a partition of pg-boss's job table, and two at once
   // can deadlock (40P01), which left the loser never subscribed
@@ -185,7 +188,6 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
 
   // LISTEN on one pooled connection: a send's notification (sent at commit) wakes the workers of
   // its event at once; on a lost connection the workers keep polling until it is back
-  let listener: PoolClientLike | undefined;
   let listening: Promise<void> | undefined;
   const listen = (): void => {
     if (listening !== undefined || closed) return;
@@ -205,9 +207,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
             raw.on("end", () => resolve(new Error("connection ended")));
           });
           await client.query(`LISTEN ${channelOf(s)}`);
-          listener = client;
-          const error = await lost;
-          listener = undefined;
+          const error = await Promise.race([lost, closedSignal]);
           client.release(error);
           client = undefined;
         } catch (error) {
@@ -417,7 +417,7 @@ export async function postgresTransport(options: PostgresTransportOptions): Prom
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([stopping, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timer);
-      listener?.release(true);
+      signalClosed(new Error("postgres transport closed"));
       await listening?.catch(() => {});
       await Promise.all([...monitors].map((monitor) => monitor.close()));
       await closeOwned();

@@ -216,6 +216,43 @@ describe("postgresTransport", () => {
     ).rejects.toBeInstanceOf(InvalidOptionsError);
   }, 30_000);
 
+  it("closes while its LISTEN connection is still being set up (close() used to wait for it forever)", async () => {
+    const url = await server.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 5 });
+    open.push({ close: () => pool.end() });
+    const transport = await postgresTransport({ pool, pollingIntervalMs: 500 });
+    // hold the LISTEN statement of the transport's listener until close() has begun
+    let listenReached!: () => void;
+    const reached = new Promise<void>((resolve) => (listenReached = resolve));
+    let letListen!: () => void;
+    const gate = new Promise<void>((resolve) => (letListen = resolve));
+    const connect = pool.connect.bind(pool) as (...args: unknown[]) => Promise<pg.PoolClient>;
+    // pool.query() connects with a callback: only the promise form (the listener's) is held
+    pool.connect = (async (...args: unknown[]) => {
+      if (args.length > 0) return connect(...args);
+      const client = await connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      client.query = (async (...args: unknown[]) => {
+        if (typeof args[0] === "string" && args[0].startsWith("LISTEN")) {
+          listenReached();
+          await gate;
+        }
+        return query(...args);
+      }) as never;
+      return client;
+    }) as never;
+    const events = defineEvents(schemas, { transport });
+    events.on("user.created", () => {}, { id: "welcome" });
+    await reached;
+    const closing = transport.close();
+    letListen();
+    const outcome = await Promise.race([
+      closing.then(() => "closed"),
+      new Promise((resolve) => setTimeout(resolve, 5_000, "still open after 5 s")),
+    ]);
+    expect(outcome).toBe("closed");
+  }, 30_000);
+
   it("fails at start-up with a retryable TransportError when the database cannot be reached", async () => {
     const error = await postgresTransport({ connectionString: "postgres://postgres@127.0.0.1:1/nope" }).catch((e) => e);
     expect(error).toBeInstanceOf(TransportError);
