@@ -1,30 +1,20 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defineEvents, type EngineActivity, type EventRecord } from "../../../src/index.js";
 import { postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
+import { usePostgres } from "../../helpers/use-postgres.js";
 
 // transport.monitor(): history and activity read back from a real PostgreSQL 15, in the embedded
 // engine's shape, for events sent by another transport (as another process would) and run here.
 
-let server: PostgresServer;
-const open: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const postgres = usePostgres();
+const open = postgres.open;
 
 const fast = { pollingIntervalMs: 500, retryDelaySeconds: 1, retryBackoff: false } as const;
 
 async function setup() {
-  const url = await server.createDatabase();
+  const url = await postgres.server.createDatabase();
   // the workers' side: subscribers that succeed, fail for good, and fail once then succeed
   const workers = await postgresTransport({ connectionString: url, ...fast, maxAttempts: 3 });
   open.push(workers);
@@ -194,13 +184,13 @@ describe("postgresTransport(...).monitor()", () => {
     const errors: Error[] = [];
     const monitor = sender.monitor({ pollingIntervalMs: 200, onError: (error) => errors.push(error) });
     await monitor.ready();
-    await server.down("fast");
+    await postgres.server.down("fast");
     try {
       await expect(monitor.refresh()).rejects.toMatchObject({ code: "TRANSPORT_FAILED", retryable: true });
       await until(() => errors.length > 0);
       expect(errors[0]).toMatchObject({ code: "TRANSPORT_FAILED" });
     } finally {
-      await server.up();
+      await postgres.server.up();
     }
     // reads resume by themselves once the database is back
     const deadline = Date.now() + 20_000;

@@ -4,11 +4,11 @@ import { pgTable, text } from "drizzle-orm/pg-core";
 import knex from "knex";
 import { CompiledQuery, Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defineEvents } from "../../../src/index.js";
 import { postgresTransport, type Transaction } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
+import { usePostgres } from "../../helpers/use-postgres.js";
 
 // The one-line adapters of docs/postgres.md#orm-adapters, each inside its ORM's own transaction on a
 // real PostgreSQL 15: a row written with the ORM and an event sent through the adapter commit
@@ -16,18 +16,8 @@ import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
 // herald's statements use $1-style parameters, a JSON string for a jsonb cast and a text array
 // (the id check of a send with its own `id`), so every adapter here carries all three.
 
-let server: PostgresServer;
-const open: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const postgres = usePostgres();
+const open = postgres.open;
 
 /** An ORM over `url`: `transaction(work)` runs `work` in the ORM's own transaction, with an ORM insert and the adapter. */
 interface Orm {
@@ -115,7 +105,7 @@ const orms: Record<string, (url: string) => Orm> = {
 };
 
 async function setup(makeOrm: (url: string) => Orm) {
-  const url = await server.createDatabase();
+  const url = await postgres.server.createDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   open.push({ close: () => pool.end() });
   await pool.query("CREATE TABLE notes (id text PRIMARY KEY); CREATE TABLE effects (event_id text, order_id text)");
@@ -199,7 +189,7 @@ describe.each(Object.keys(orms))("%s transaction as tx", (name) => {
 
 describe("herald's send statement", () => {
   it("returns no void column (Prisma cannot read one) and still wakes workers when the transaction commits", async () => {
-    const url = await server.createDatabase();
+    const url = await postgres.server.createDatabase();
     const transport = await postgresTransport({ connectionString: url });
     open.push(transport);
     const events = defineEvents(schemas, { transport });

@@ -1,11 +1,11 @@
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { triggerTransport, type TriggerTransportOptions } from "../../../src/delivery/trigger/transport.js";
 import { defineEvents, InvalidOptionsError, TransportError } from "../../../src/index.js";
 import { type PostgresTransportOptions, postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
+import { usePostgres } from "../../helpers/use-postgres.js";
 import { type FakeTrigger, startFakeTrigger } from "../../helpers/trigger-server.js";
 import type { FaultOptions } from "../../helpers/trigger-faults.js";
 
@@ -22,18 +22,8 @@ const TASKS: Record<string, readonly string[]> = {
 };
 const ROUTES = { "user.created": TASKS["user.created"]!, "order.placed": TASKS["order.placed"]! };
 
-let server: PostgresServer;
-const open: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const postgres = usePostgres();
+const open = postgres.open;
 
 async function setup(
   options: {
@@ -42,7 +32,7 @@ async function setup(
     transport?: Partial<PostgresTransportOptions>;
   } = {},
 ) {
-  const url = await server.createDatabase();
+  const url = await postgres.server.createDatabase();
   const trigger = await startFakeTrigger(options.faults ? { faults: options.faults } : {});
   open.push(trigger);
   const pool = new pg.Pool({ connectionString: url, max: 5 });
@@ -324,7 +314,7 @@ describe("postgresTransport with relay: triggerTransport", () => {
   }, 60_000);
 
   it("creates the relay queue before it resolves: a failure there rejects at start-up, not a send that stores no job", async () => {
-    const url = await server.createDatabase();
+    const url = await postgres.server.createDatabase();
     const pool = new pg.Pool({ connectionString: url, max: 3 });
     open.push({ close: () => pool.end() });
     const boss = new PgBoss({ connectionString: url, schedule: false });

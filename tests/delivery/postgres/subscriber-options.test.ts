@@ -1,28 +1,18 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defineEvents, HandlerTimeoutError, InvalidOptionsError } from "../../../src/index.js";
 import { postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
+import { usePostgres } from "../../helpers/use-postgres.js";
 
 // on(name, handler, { maxAttempts, timeoutMs }) on herald/postgres: a subscriber's own limits
 // override the transport's, as on the embedded engine (they were ignored before).
 
-let server: PostgresServer;
-const open: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const postgres = usePostgres();
+const open = postgres.open;
 
 async function setup() {
-  const url = await server.createDatabase();
+  const url = await postgres.server.createDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   open.push({ close: () => pool.end() });
   const transport = await postgresTransport({

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   defineEvents,
   EventValidationError,
@@ -9,26 +9,16 @@ import {
 } from "../../../src/index.js";
 import { type PostgresTransport, postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
+import { usePostgres } from "../../helpers/use-postgres.js";
 
 // herald/postgres against a real PostgreSQL 15: sends in transactions, fan-out to subscribers,
 // runs whose writes through ctx.tx commit with their completion, retries, delays, lineage.
 
-let server: PostgresServer;
-const open: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const postgres = usePostgres();
+const open = postgres.open;
 
 async function setup(options: Partial<Parameters<typeof postgresTransport>[0]> = {}) {
-  const url = await server.createDatabase();
+  const url = await postgres.server.createDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 5 });
   open.push({ close: () => pool.end() });
   const transport = await postgresTransport({ connectionString: url, pollingIntervalMs: 500, ...options });
@@ -217,7 +207,7 @@ describe("postgresTransport", () => {
   }, 30_000);
 
   it("closes while its LISTEN connection is still being set up (close() used to wait for it forever)", async () => {
-    const url = await server.createDatabase();
+    const url = await postgres.server.createDatabase();
     const pool = new pg.Pool({ connectionString: url, max: 5 });
     open.push({ close: () => pool.end() });
     const transport = await postgresTransport({ pool, pollingIntervalMs: 500 });
