@@ -204,9 +204,11 @@ describe("the exported JSON Schema, compiled by ajv 2020-12 with ajv-formats, ag
         unexplained.push(`${direction}: ${JSON.stringify(value)}`);
     }
     expect(unexplained.slice(0, 10), `seed ${seed}`).toEqual([]);
-    // the sample reaches both sides of the schema
-    expect(accepted, `seed ${seed}`).toBeGreaterThan(runs / 20);
-    expect(runs - accepted, `seed ${seed}`).toBeGreaterThan(runs / 20);
+    // the sample reaches both sides of the schema: at least 1% each. The rarest side (shape.fields'
+    // valid objects) is about 5% of a sample, so a 5% floor failed on some seeds; 1% of 3,000 is
+    // about ten standard deviations below that mean, and still fails a generator that stops reaching a side
+    expect(accepted, `seed ${seed}`).toBeGreaterThan(runs / 100);
+    expect(runs - accepted, `seed ${seed}`).toBeGreaterThan(runs / 100);
   });
 
   it.each(Object.entries(DOCUMENTED))("%s: the documented difference still shows on its witness", (name, entry) => {
