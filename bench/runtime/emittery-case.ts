@@ -2,16 +2,15 @@
  * One case of bench/runtime/emittery.ts, in a process of its own: warms up, times `--sends` sends,
  * and prints one JSON line `{ "us": <µs a send>, "handled": <handler calls> }`. The parent spawns
  * one of these per case per round, so no case runs on a heap, a JIT state or a GC debt another
- * case left behind.
- *
- *   npx tsx bench/runtime/emittery-case.ts --case herald-1 --src src --sends 50000 --clock cpu
+ * case left behind. The parent runs it bundled by esbuild under plain `node`, with herald built
+ * from a source tree as tsup builds `dist/` (`--herald <built index.js>`): not through tsx, whose
+ * `keepNames` wraps every closure herald makes per send in a `__name()` call that users never run.
  *
  * Cases: `emittery-0`, `emittery-1` (`await emit` after `safeParse`, 0 or 1 listener), `herald-0`,
  * `herald-1` (`await sendEvent` on the embedded engine, handlers counted through `drain()`),
  * `herald-id` (0 subscribers, a caller-chosen id per send: the idempotency fingerprint); each with
- * `-batch` (batches of 100 under `Promise.all`). `--src` is the herald source tree to load (its
- * `index.ts`). Bounded: `--sends` and `--warmup` are counts, and `--max-seconds` stops a case that
- * runs longer (exit code 2).
+ * `-batch` (batches of 100 under `Promise.all`). Bounded: `--sends` and `--warmup` are counts, and
+ * `--max-seconds` stops a case that runs longer (exit code 2).
  */
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
@@ -21,7 +20,7 @@ import { z } from "zod";
 const { values } = parseArgs({
   options: {
     case: { type: "string" },
-    src: { type: "string", default: "src" },
+    herald: { type: "string", default: "dist/index.js" },
     sends: { type: "string", default: "50000" },
     warmup: { type: "string", default: "20000" },
     clock: { type: "string", default: "cpu" },
@@ -77,7 +76,7 @@ if (side === "emittery") {
     await emitter.emit("user.created", parsed.data);
   };
 } else {
-  const { defineEvents } = (await import(pathToFileURL(resolve(values.src, "index.ts")).href)) as {
+  const { defineEvents } = (await import(pathToFileURL(resolve(values.herald)).href)) as {
     defineEvents: typeof import("../../src/index.js").defineEvents;
   };
   const events = defineEvents({ "user.created": schema });
@@ -92,7 +91,12 @@ if (side === "emittery") {
 
 const loop = async (n: number): Promise<void> => {
   if (batch === undefined) for (let i = 0; i < n; i++) await send(i);
-  else for (let i = 0; i < n; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => send(i + k)));
+  else
+    for (let i = 0; i < n; i += 100) {
+      const sent: Promise<unknown>[] = [];
+      for (let k = 0; k < 100; k++) sent.push(send(i + k));
+      await Promise.all(sent);
+    }
   await after();
 };
 // µs since an arbitrary start: the CPU time this process used (user + system, every thread, so

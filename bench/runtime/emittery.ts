@@ -17,17 +17,25 @@
  *   npx tsx bench/runtime/emittery.ts --clock cpu                       # 7 rounds of 50,000 sends
  *   npx tsx bench/runtime/emittery.ts --clock cpu --compare /tmp/old/src --cases 0,1
  *
- * `--compare <src>` adds the same herald cases from another source tree (`git archive <commit>
- * src | tar -x -C DIR`), in the same rounds, with their ratio to the current tree. `--clock cpu`
+ * Each source tree is first bundled by esbuild as tsup builds `dist/` (ESM, node20, code split,
+ * packages external, into .tmp/bench/emittery/), and so is the case script; children run under
+ * plain `node`. Not through tsx: its `keepNames` wraps every closure made per send in a
+ * `__name()` call (an `Object.defineProperty`), which herald's users never run and emittery (plain
+ * JavaScript) never pays. `--compare <src>` adds the same herald cases from another source tree
+ * (`git archive <commit> src | tar -x -C DIR`), in the same rounds, with their ratio to the
+ * current tree. `--clock cpu`
  * times each case by its process's CPU time (`process.cpuUsage()`, user + system, every thread)
  * instead of the wall clock: on a shared machine, time spent waiting for a core is left out.
  * Bounded: `--rounds` rounds, each child stopped after `--max-seconds`, and no new round started
  * once `--budget-minutes` have passed (the rounds done are reported).
  */
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { loadavg } from "node:os";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { build } from "esbuild";
 
 const { values } = parseArgs({
   options: {
@@ -90,16 +98,39 @@ const jobs: [string, string, string][] = [
   ...herald.map((c): [string, string, string] => [c.label, c.child, c.src]),
 ];
 
-const caseFile = fileURLToPath(new URL("./emittery-case.ts", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const out = resolve(root, ".tmp/bench/emittery");
+rmSync(out, { recursive: true, force: true });
+// as tsup builds dist/ (tsup.config.ts): no keepNames, no minification; zod and emittery stay
+// packages, resolved from the project's node_modules
+const bundle = async (entry: string, dir: string): Promise<string> => {
+  await build({
+    entryPoints: { index: entry },
+    outdir: resolve(out, dir),
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    outExtension: { ".js": ".mjs" },
+    logLevel: "error",
+  });
+  return resolve(out, dir, "index.mjs");
+};
+const caseFile = await bundle(fileURLToPath(new URL("./emittery-case.ts", import.meta.url)), "case");
+// source tree -> its built entry
+const built = new Map<string, string>();
+for (const tree of new Set([src, ...herald.map((c) => c.src)]))
+  built.set(tree, await bundle(resolve(tree, "index.ts"), `herald-${built.size}`));
 const runCase = (child: string, tree: string): Promise<number> =>
   new Promise((resolve, reject) => {
-    // the same node and loader (tsx) as this process
+    // plain node, no loader: the built case and the built herald, as an app runs them
     const proc = spawn(
       process.execPath,
       [
-        ...process.execArgv,
         caseFile,
-        ...["--case", child, "--src", tree, "--sends", values.sends, "--warmup", values.warmup],
+        ...["--case", child, "--herald", built.get(tree)!, "--sends", values.sends, "--warmup", values.warmup],
         ...["--clock", values.clock, "--max-seconds", values["max-seconds"]],
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
