@@ -21,8 +21,8 @@ const { values } = parseArgs({
   options: {
     case: { type: "string" },
     herald: { type: "string", default: "dist/index.js" },
-    sends: { type: "string", default: "50000" },
-    warmup: { type: "string", default: "20000" },
+    sends: { type: "string", default: "300000" },
+    warmup: { type: "string", default: "100000" },
     clock: { type: "string", default: "cpu" },
     "max-seconds": { type: "string", default: "120" },
   },

@@ -40,8 +40,8 @@ import { build } from "esbuild";
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "7" },
-    sends: { type: "string", default: "50000" },
-    warmup: { type: "string", default: "20000" },
+    sends: { type: "string", default: "300000" },
+    warmup: { type: "string", default: "100000" },
     compare: { type: "string" },
     clock: { type: "string", default: "cpu" },
     cases: { type: "string", default: "0,1,0-batch,1-batch,id" },
