@@ -1,165 +1,194 @@
 /**
- * herald's `sendEvent` on the embedded engine against emittery 2.2.0's `await emit` after
- * `schema.safeParse`, in one run: rounds interleave the cases, and each ratio is printed as the
- * median of the per-round ratios with its spread (lowest–highest). 0 and 1 subscribers, awaited
- * one by one and in batches of 100 (`Promise.all`); handlers counted, herald's through `drain()`.
- * A third herald case sends with caller-chosen ids, which the engine fingerprints for conflicts.
+ * herald's `await sendEvent` on the embedded engine against emittery 2.2.0's `await emit` after
+ * `schema.safeParse`. Every case runs in a child process of its own, once per round
+ * (bench/runtime/emittery-case.ts: warm-up, then the timed sends), and each round spawns the
+ * cases one after another in a rotated order, so no case always runs first, last, or after the
+ * same neighbour. A herald case's ratio is taken against its emittery baseline from the same
+ * round; the median of those per-round ratios is printed with their spread (lowest–highest).
+ *
+ * Cases: 0 and 1 subscribers awaited one by one and in batches of 100 (`Promise.all`), and 0
+ * subscribers with a caller-chosen id per send (the engine fingerprints it to detect a reused id
+ * with another payload), against emittery with 0 listeners. Handlers are counted (herald's through
+ * `drain()`) and checked.
  *
  * emittery 2 declares Node >= 22 and CI installs with --engine-strict, so it is not a
  * devDependency: `npm i --no-save emittery@2.2.0` first (it runs on Node 20).
  *
- *   npx tsx bench/runtime/emittery.ts                       # 7 rounds of 50,000 sends per case
- *   npx tsx bench/runtime/emittery.ts --rounds 9 --sends 100000 --compare /tmp/old/src
+ *   npx tsx bench/runtime/emittery.ts --clock cpu                       # 7 rounds of 50,000 sends
+ *   npx tsx bench/runtime/emittery.ts --clock cpu --compare /tmp/old/src --cases 0,1
  *
- * `--compare` adds the same herald cases from another source tree (an older commit, `git
- * archive`d), measured in the same rounds: before and after in one run. `--clock cpu` times each
- * case by the process's CPU time (`process.cpuUsage()`, user + system, every thread) instead of
- * the wall clock: on a machine shared with other work, time spent waiting for a core is left out.
+ * Each source tree is first bundled by esbuild as tsup builds `dist/` (ESM, node20, code split,
+ * packages external, into .tmp/bench/emittery/), and so is the case script; children run under
+ * plain `node`. Not through tsx: its `keepNames` wraps every closure made per send in a
+ * `__name()` call (an `Object.defineProperty`), which herald's users never run and emittery (plain
+ * JavaScript) never pays. `--compare <src>` adds the same herald cases from another source tree
+ * (`git archive <commit> src | tar -x -C DIR`), in the same rounds, with their ratio to the
+ * current tree. `--clock cpu`
+ * times each case by its process's CPU time (`process.cpuUsage()`, user + system, every thread)
+ * instead of the wall clock: on a shared machine, time spent waiting for a core is left out.
+ * Bounded: `--rounds` rounds, each child stopped after `--max-seconds`, and no new round started
+ * once `--budget-minutes` have passed (the rounds done are reported).
  */
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import { build } from "esbuild";
 
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "7" },
-    sends: { type: "string", default: "50000" },
+    sends: { type: "string", default: "300000" },
+    warmup: { type: "string", default: "100000" },
     compare: { type: "string" },
-    clock: { type: "string", default: "wall" },
+    clock: { type: "string", default: "cpu" },
+    cases: { type: "string", default: "0,1,0-batch,1-batch,id" },
+    "max-seconds": { type: "string", default: "120" },
+    "budget-minutes": { type: "string", default: "30" },
   },
 });
 const rounds = Number(values.rounds);
-const sends = Number(values.sends);
-type DefineEvents = typeof import("../../src/index.js").defineEvents;
-const trees: [string, DefineEvents][] = [["herald", (await import("../../src/index.js")).defineEvents]];
-if (values.compare !== undefined)
-  trees.push([
-    "herald (compare)",
-    ((await import(`${values.compare}/index.ts`)) as { defineEvents: DefineEvents }).defineEvents,
-  ]);
-// emittery 2 declares Node >= 22, so it is not a devDependency (CI installs with --engine-strict):
-// `npm i --no-save emittery@2.2.0` before running this bench; a variable specifier keeps tsc from resolving it
-const EMITTERY = "emittery";
-const { default: Emittery } = (await import(EMITTERY)) as { default: new () => EmitterLike };
-interface EmitterLike {
-  on(name: string, listener: (data: unknown) => unknown): unknown;
-  emit(name: string, data: unknown): Promise<void>;
-}
-
-const schema = z.object({ email: z.email(), name: z.string().optional(), userId: z.string() });
-const payloads = [
-  { email: "a@b.co", name: "Ada", userId: "u1" },
-  { email: "c@d.co", userId: "u2" },
-];
-let handled = 0;
-const count = (): void => void handled++;
-const quietEmitter = new Emittery();
-const busyEmitter = new Emittery();
-busyEmitter.on("user.created", count);
-let nextId = 0;
-
-const emit = async (emitter: EmitterLike, i: number): Promise<void> => {
-  const parsed = schema.safeParse(payloads[i & 1]);
-  if (!parsed.success) throw new Error("invalid");
-  await emitter.emit("user.created", parsed.data);
-};
-type Case = readonly [label: string, run: () => Promise<void>];
-const oneByOne = (label: string, send: (i: number) => Promise<unknown>, after?: () => Promise<void>): Case => [
-  label,
-  async () => {
-    for (let i = 0; i < sends; i++) await send(i);
-    await after?.();
-  },
-];
-const batched = (label: string, send: (i: number) => Promise<unknown>, after?: () => Promise<void>): Case => [
-  label,
-  async () => {
-    for (let i = 0; i < sends; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => send(i + k)));
-    await after?.();
-  },
-];
-
-// [herald case, its emittery baseline], for each source tree
-const pairs: [Case, Case][] = trees.flatMap(([tree, defineEvents]): [Case, Case][] => {
-  const quiet = defineEvents({ "user.created": schema });
-  const busy = defineEvents({ "user.created": schema });
-  busy.on("user.created", count);
-  const drainBusy = () => busy.drain();
-  return [
-    [
-      oneByOne(`${tree}, 0 subscribers`, (i) => quiet.sendEvent("user.created", payloads[i & 1]!)),
-      oneByOne("emittery, 0 subscribers", (i) => emit(quietEmitter, i)),
-    ],
-    [
-      oneByOne(`${tree}, 0 subscribers, chosen ids`, (i) =>
-        quiet.sendEvent("user.created", payloads[i & 1]!, { id: `k-${nextId++}` }),
-      ),
-      oneByOne("emittery, 0 subscribers", (i) => emit(quietEmitter, i)),
-    ],
-    [
-      oneByOne(`${tree}, 1 subscriber`, (i) => busy.sendEvent("user.created", payloads[i & 1]!), drainBusy),
-      oneByOne("emittery, 1 subscriber", (i) => emit(busyEmitter, i)),
-    ],
-    [
-      batched(`${tree}, 0 subscribers, batches of 100`, (i) => quiet.sendEvent("user.created", payloads[i & 1]!)),
-      batched("emittery, 0 subscribers, batches of 100", (i) => emit(quietEmitter, i)),
-    ],
-    [
-      batched(
-        `${tree}, 1 subscriber, batches of 100`,
-        (i) => busy.sendEvent("user.created", payloads[i & 1]!),
-        drainBusy,
-      ),
-      batched("emittery, 1 subscriber, batches of 100", (i) => emit(busyEmitter, i)),
-    ],
-  ];
-});
-
-const ratios = pairs.map(() => [] as number[]);
-const micros = pairs.map(() => [[], []] as [number[], number[]]);
+if (!(rounds >= 1 && rounds <= 101)) throw new Error("--rounds: 1 to 101");
 if (values.clock !== "wall" && values.clock !== "cpu") throw new Error("--clock is wall or cpu");
-// µs since an arbitrary start: the wall clock, or the CPU time this process used
-const clock =
-  values.clock === "cpu"
-    ? (): number => {
-        const { user, system } = process.cpuUsage();
-        return user + system;
-      }
-    : (): number => performance.now() * 1000;
-const time = async ([, run]: Case): Promise<number> => {
-  const start = clock();
-  await run();
-  return (clock() - start) / sends;
-};
-for (let round = 0; round <= rounds; round++) {
-  for (const [i, [herald, baseline]] of pairs.entries()) {
-    // alternate which side goes first, so neither always runs on a warmer or a fuller heap
-    const [a, b] = round % 2 === 0 ? [await time(herald), await time(baseline)] : [0, 0];
-    const [d, c] = round % 2 === 1 ? [await time(baseline), await time(herald)] : [0, 0];
-    const heraldUs = a || c;
-    const baselineUs = b || d;
-    // round 0 warms the JIT and fills the engine's history and dedupe window: not counted
-    if (round === 0) continue;
-    ratios[i]!.push(heraldUs / baselineUs);
-    micros[i]![0].push(heraldUs);
-    micros[i]![1].push(baselineUs);
-  }
+const kinds = values.cases.split(",");
+for (const kind of kinds)
+  if (!["0", "1", "0-batch", "1-batch", "id"].includes(kind))
+    throw new Error(`--cases: a list of 0, 1, 0-batch, 1-batch, id; got ${JSON.stringify(kind)}`);
+
+// a herald case, the source tree it loads, and the emittery case it is compared with
+interface HeraldCase {
+  readonly label: string;
+  readonly child: string;
+  readonly src: string;
+  readonly baseline: string;
+  /** The current tree's label for the same case, for a compare-tree row. */
+  readonly current?: string;
 }
-if (handled === 0) throw new Error("no handler ran");
-const median = (list: number[]): number => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)]!;
+const baselineOf = (kind: string): string => `emittery-${kind === "id" ? "0" : kind}`;
+const describe = (kind: string): string =>
+  ({
+    "0": "0 subscribers",
+    "1": "1 subscriber",
+    "0-batch": "0 subscribers, batches of 100",
+    "1-batch": "1 subscriber, batches of 100",
+    id: "0 subscribers, chosen ids",
+  })[kind]!;
+const src = fileURLToPath(new URL("../../src", import.meta.url));
+const herald: HeraldCase[] = kinds.map((kind) => ({
+  label: `herald, ${describe(kind)}`,
+  child: `herald-${kind}`,
+  src,
+  baseline: baselineOf(kind),
+}));
+if (values.compare !== undefined)
+  for (const kind of kinds)
+    herald.push({
+      label: `compare, ${describe(kind)}`,
+      child: `herald-${kind}`,
+      src: values.compare,
+      baseline: baselineOf(kind),
+      current: `herald, ${describe(kind)}`,
+    });
+const baselines = [...new Set(herald.map((c) => c.baseline))];
+// every process of a round: [key, child case, source tree]
+const jobs: [string, string, string][] = [
+  ...baselines.map((b): [string, string, string] => [b, b, src]),
+  ...herald.map((c): [string, string, string] => [c.label, c.child, c.src]),
+];
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const out = resolve(root, ".tmp/bench/emittery");
+rmSync(out, { recursive: true, force: true });
+// as tsup builds dist/ (tsup.config.ts): no keepNames, no minification; zod and emittery stay
+// packages, resolved from the project's node_modules
+const bundle = async (entry: string, dir: string): Promise<string> => {
+  await build({
+    entryPoints: { index: entry },
+    outdir: resolve(out, dir),
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    outExtension: { ".js": ".mjs" },
+    logLevel: "error",
+  });
+  return resolve(out, dir, "index.mjs");
+};
+const caseFile = await bundle(fileURLToPath(new URL("./emittery-case.ts", import.meta.url)), "case");
+// source tree -> its built entry
+const built = new Map<string, string>();
+for (const tree of new Set([src, ...herald.map((c) => c.src)]))
+  built.set(tree, await bundle(resolve(tree, "index.ts"), `herald-${built.size}`));
+const runCase = (child: string, tree: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    // plain node, no loader: the built case and the built herald, as an app runs them
+    const proc = spawn(
+      process.execPath,
+      [
+        caseFile,
+        ...["--case", child, "--herald", built.get(tree)!, "--sends", values.sends, "--warmup", values.warmup],
+        ...["--clock", values.clock, "--max-seconds", values["max-seconds"]],
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    proc.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    proc.on("error", reject);
+    proc.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`${child} (${tree}) exited with ${code}`));
+      resolve((JSON.parse(out.trim().split("\n").at(-1)!) as { us: number }).us);
+    });
+  });
+
+const started = Date.now();
+const budgetMs = Number(values["budget-minutes"]) * 60_000;
+const loads: number[] = [loadavg()[0]!];
+const perRound: Map<string, number>[] = [];
+for (let round = 0; round < rounds; round++) {
+  if (Date.now() - started > budgetMs) {
+    console.error(`budget of ${values["budget-minutes"]} min reached after ${round} rounds`);
+    break;
+  }
+  // rotated: round r starts at job r, so each case takes every position in turn
+  const order = jobs.map((_, i) => jobs[(i + round) % jobs.length]!);
+  const times = new Map<string, number>();
+  for (const [key, child, tree] of order) times.set(key, await runCase(child, tree));
+  perRound.push(times);
+  loads.push(loadavg()[0]!);
+  process.stderr.write(`round ${round + 1}/${rounds} done, load ${loadavg()[0]!.toFixed(1)}\n`);
+}
+
+const median = (list: number[]): number => {
+  const sorted = [...list].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const spread = (list: number[]): string => `${Math.min(...list).toFixed(2)}–${Math.max(...list).toFixed(2)}x`;
 console.log(
-  `${sends.toLocaleString("en")} sends per case, ${rounds} rounds, ${values.clock} clock, Node ${process.version}`,
+  `${Number(values.sends).toLocaleString("en")} sends per case after ${Number(values.warmup).toLocaleString("en")} ` +
+    `to warm up, one process per case per round, ${perRound.length} rounds, ${values.clock} clock, Node ${process.version}, ` +
+    `load average (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
 );
 console.table(
   Object.fromEntries(
-    pairs.map(([[label], [baseline]], i) => [
-      label,
-      {
-        "herald µs": Number(median(micros[i]![0]).toFixed(3)),
-        baseline,
-        "baseline µs": Number(median(micros[i]![1]).toFixed(3)),
-        ratio: `${median(ratios[i]!).toFixed(2)}x`,
-        spread: `${Math.min(...ratios[i]!).toFixed(2)}–${Math.max(...ratios[i]!).toFixed(2)}x`,
-      },
-    ]),
+    herald.map((c) => {
+      const ratios = perRound.map((t) => t.get(c.label)! / t.get(c.baseline)!);
+      const row: Record<string, string | number> = {
+        "herald µs": Number(median(perRound.map((t) => t.get(c.label)!)).toFixed(3)),
+        baseline: c.baseline,
+        "baseline µs": Number(median(perRound.map((t) => t.get(c.baseline)!)).toFixed(3)),
+        ratio: `${median(ratios).toFixed(2)}x`,
+        spread: spread(ratios),
+      };
+      if (c.current !== undefined) {
+        const versus = perRound.map((t) => t.get(c.current!)! / t.get(c.label)!);
+        row["current / compare"] = `${median(versus).toFixed(2)}x (${spread(versus)})`;
+      }
+      return [c.label, row];
+    }),
   ),
 );

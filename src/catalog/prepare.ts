@@ -84,13 +84,28 @@ export function prepare(
     if (options.attributes !== undefined) attributes = attributesOf(options.attributes);
   }
   if (id === undefined && origin) id = childId(origin.lineage.causationId, origin.next++);
-  const build = (value: unknown): Envelope =>
-    createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version, attributes });
   const value =
     options?.version === undefined
       ? validate(event, schema, payload)
       : parseVersion(event, definition, schema, options.version, payload);
-  return value instanceof Promise ? value.then(build) : build(value);
+  // a payload that validated at once makes no closure: a send allocates one object fewer
+  return value instanceof Promise
+    ? value.then((output) => build(event, output, now, id, deliverAt, origin, version, attributes))
+    : build(event, value, now, id, deliverAt, origin, version, attributes);
+}
+
+// the envelope of a validated payload
+function build(
+  name: string,
+  payload: unknown,
+  now: number,
+  id: string | undefined,
+  deliverAt: number | undefined,
+  origin: Origin | undefined,
+  version: number | undefined,
+  attributes: CloudEventAttributes | undefined,
+): Envelope {
+  return createEnvelope({ name, payload, now, id, deliverAt, lineage: origin?.lineage, version, attributes });
 }
 
 /**

@@ -103,15 +103,16 @@ export function createRuntime(compiled: Compiled, transport: Transport): Catalog
   // a transport that accepts in memory takes one envelope at once: no arrays, one promise
   const acceptNow = (transport as Partial<AcceptsNow>)[ACCEPT_NOW]?.bind(transport);
   const deliverOne = (envelope: Envelope, how: DeliverOptions | undefined, fresh: boolean): Promise<Receipt> => {
-    // a chosen id goes through deliver(): the engine may first load its conflict check
-    // (and a tx, which only a transport that joins transactions may take)
-    if (acceptNow === undefined || how?.chosenIds === true || how?.tx !== undefined)
-      return deliver([envelope], first, how);
+    // a tx goes through deliver(), which refuses it unless the transport joins transactions
+    if (acceptNow === undefined || how?.tx !== undefined) return deliver([envelope], first, how);
+    let receipt: Receipt | undefined;
     try {
-      return Promise.resolve(acceptNow(envelope, how, fresh));
+      receipt = acceptNow(envelope, how, fresh);
     } catch (error) {
       return failed(error);
     }
+    // undefined: not at once (the engine's first chosen id, which loads its conflict check)
+    return receipt === undefined ? deliver([envelope], first, how) : Promise.resolve(receipt);
   };
   // the hot path: no await on a synchronous validation, no closure for a send that validated at once
   // `derived`: a handler's send, whose id (unless chosen) derives from its parent's and may repeat

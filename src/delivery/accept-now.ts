@@ -11,10 +11,12 @@ export const ACCEPT_NOW: unique symbol = Symbol("herald.acceptNow") as never;
 
 /**
  * A transport that can accept one envelope at once: what `deliver([envelope], options)` would
- * resolve to, without the arrays and promises around it. `fresh` says the catalog generated the
- * envelope's id for it just now (no chosen id, no derived child id), so no event can have it yet.
+ * resolve to, without the arrays and promises around it, or undefined when it cannot at once
+ * (the embedded engine before its conflict check has loaded): then the caller uses `deliver`.
+ * `fresh` says the catalog generated the envelope's id for it just now (no chosen id, no derived
+ * child id), so no event can have it yet.
  * @throws what `deliver` would reject with
  */
 export interface AcceptsNow {
-  [ACCEPT_NOW](envelope: Envelope, options: DeliverOptions | undefined, fresh: boolean): Receipt;
+  [ACCEPT_NOW](envelope: Envelope, options: DeliverOptions | undefined, fresh: boolean): Receipt | undefined;
 }

@@ -267,4 +267,15 @@ describe("idempotency", () => {
     expect(runs).toBe(1);
     expect(engine.history.list().map((r) => r.event.payload)).toEqual([upload]);
   });
+  it("answers a chosen id that a generated id already took with a duplicate, whatever the payload, once the conflict check is loaded", async () => {
+    const { events, engine } = createCatalog();
+    // the first chosen id loads the conflict check; the sends after it are accepted at once
+    await events.sendEvent("file.uploaded", upload, { id: "load-the-check" });
+    const generated = await events.sendEvent("file.uploaded", upload);
+    const reused = await events.sendEvent("file.uploaded", { ...upload, filename: "b.png" }, { id: generated.id });
+    expect(reused).toMatchObject({ id: generated.id, duplicate: true });
+    const renamed = await events.sendEvent("file.archived", { fileId: "f1", by: "x" }, { id: generated.id });
+    expect(renamed.duplicate).toBe(true);
+    expect(engine.history.list().map((r) => r.event.id)).toEqual([generated.id, "load-the-check"]);
+  });
 });

@@ -202,7 +202,9 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       attempts: 1,
       startedAt: isoTime(started),
     };
-    record.runs.push(entry);
+    // an array literal is sized for its one run; `[]` then push reserves 17 slots, kept in history
+    if (record.runs === NO_RUNS) record.runs = [entry];
+    else record.runs.push(entry);
     notify(record, entry);
     tryAttempt(dispatch, subscriber, entry, started);
   }
@@ -237,7 +239,8 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
 
   function succeeded(dispatch: Dispatch, entry: RunEntry, started: number): void {
     if (abandoned) return settle(dispatch);
-    delete entry.error;
+    // `delete` of a missing property still goes through the runtime: most runs never had an error
+    if (entry.error !== undefined) delete entry.error;
     finish(dispatch, entry, started, "succeeded");
   }
 
@@ -286,7 +289,6 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
 
   function dispatch(record: MutableEventRecord, targets: readonly Subscriber[]): void {
     record.status = "running";
-    if (record.runs === NO_RUNS) record.runs = [];
     const state: Dispatch = { record, open: targets.length };
     for (const subscriber of targets) run(state, subscriber);
   }
@@ -367,34 +369,46 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     if (unindexed < dedupeLimit) unindexed++;
   }
 
+  // IdempotencyConflictError when `event` is not the event that first used its id (`first`)
+  function refuseConflict(event: Envelope, first: Fingerprint, print: Fingerprint): void {
+    const conflict = fingerprint!.conflictOf(first, print);
+    if (conflict !== undefined)
+      throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
+  }
+
   // throws IdempotencyConflictError for the first envelope whose id was used by another event,
   // before anything of the batch is accepted; returns the fingerprints to remember
   function fingerprints(envelopes: readonly Envelope[]): Fingerprint[] {
     const prints: Fingerprint[] = [];
     const batch = new Map<string, Fingerprint>();
-    const { conflictOf, fingerprintOf } = fingerprint!;
     for (const event of envelopes) {
-      const print = fingerprintOf(event);
+      const print = fingerprint!.fingerprintOf(event);
       const first = batch.get(event.id) ?? lookup(event.id);
-      const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
-      if (conflict !== undefined)
-        throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
+      if (first !== undefined && first !== null) refuseConflict(event, first, print);
       if (!batch.has(event.id)) batch.set(event.id, print);
       prints.push(print);
     }
     return prints;
   }
 
-  // the fingerprint of one envelope with a chosen id, or IdempotencyConflictError: a batch of one
-  // without the batch's map and array
-  function fingerprintOne(event: Envelope): Fingerprint {
-    const { conflictOf, fingerprintOf } = fingerprint!;
-    const print = fingerprintOf(event);
+  // one send with a chosen id: one lookup, and a fingerprint only where it is compared or kept (an
+  // id first used by a generated event is a duplicate whatever the payload)
+  function acceptChosen(event: Envelope): Receipt {
     const first = lookup(event.id);
-    const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
-    if (conflict !== undefined)
-      throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
-    return print;
+    if (first === null) return receiptOf(event, true);
+    const print = fingerprint!.fingerprintOf(event);
+    if (first !== undefined) {
+      refuseConflict(event, first, print);
+      return receiptOf(event, true);
+    }
+    remember(event.id, print);
+    return admit(event);
+  }
+
+  function remember(id: string, print: Fingerprint | null): void {
+    seen.set(id, print);
+    const forgotten = remembered.push(id);
+    if (forgotten !== undefined) seen.delete(forgotten);
   }
 
   // `fresh`: the catalog generated the id for this envelope just now, so it cannot have been seen
@@ -403,10 +417,13 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     if (fresh) rememberFresh(event.id);
     else {
       if (lookup(event.id) !== undefined) return receiptOf(event, true);
-      seen.set(event.id, print);
-      const forgotten = remembered.push(event.id);
-      if (forgotten !== undefined) seen.delete(forgotten);
+      remember(event.id, print);
     }
+    return admit(event);
+  }
+
+  // an event not seen before: into history, then scheduled or started
+  function admit(event: Envelope): Receipt {
     const record: MutableEventRecord = { event, status: "running", runs: NO_RUNS };
     history.add(record);
     // no clock read for an event due now
@@ -469,12 +486,9 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     },
     [ACCEPT_NOW](envelope, deliverOptions, fresh) {
       if (closed) throw new TransportError("The embedded engine is closed", { retryable: false });
-      // the catalog sends a chosen id through deliver(), which loads the conflict check first
-      if (deliverOptions?.chosenIds === true && fingerprint === undefined)
-        throw new TransportError("The embedded engine's conflict check is not loaded: use deliver()", {
-          retryable: true,
-        });
-      return accept(envelope, deliverOptions?.chosenIds === true ? fingerprintOne(envelope) : null, fresh);
+      if (deliverOptions?.chosenIds !== true) return accept(envelope, null, fresh);
+      // the first chosen id goes through deliver(), which loads the conflict check
+      return fingerprint === undefined ? undefined : acceptChosen(envelope);
     },
     subscribe(event, handler, subscribeOptions = {}) {
       const list = subscribers.get(event) ?? [];
