@@ -1,5 +1,6 @@
 import type { LooseSendOptions } from "../../catalog/types.js";
 import { type LightweightRequest, READ_BODY } from "./fast-path.js";
+import { readHonoNodeBody } from "./hono-node-request.js";
 import { HttpProblemError } from "./respond.js";
 
 /** The request body the handler accepts. Only `event` is required; `version` names an older schema version of the payload. */
@@ -15,7 +16,8 @@ const FIELDS = new Set(["event", "payload", "delay", "deliverAt", "id", "version
 /**
  * Reads the body, counting bytes as they arrive: a declared `Content-Length` over `limit` is
  * refused before reading, and a body that grows past it (chunked, or lying about its length) is
- * cut off there, so a large upload is never buffered whole.
+ * cut off there, so a large upload is never buffered whole. A request whose length the socket's
+ * parser enforces (toNodeHandler's, @hono/node-server's) is read without a Web stream.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const tooLarge = (): HttpProblemError =>
@@ -25,6 +27,19 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   // toNodeHandler's lightweight request reads the socket directly, with the same limit, and no Web stream
   const direct = (request as Partial<LightweightRequest>)[READ_BODY]?.(limit, tooLarge);
   if (direct) return direct;
+  // @hono/node-server's lightweight request, whose body node's parser bounds by Content-Length: no Web stream either
+  const framed = readHonoNodeBody(request, limit);
+  if (framed) {
+    let body: Uint8Array;
+    try {
+      body = await framed;
+    } catch {
+      throw new HttpProblemError("INVALID_BODY", "The request body could not be read");
+    }
+    // unreachable while node frames the body by its length; the limit has the last word all the same
+    if (body.byteLength > limit) throw tooLarge();
+    return body;
+  }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
