@@ -69,10 +69,13 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   return body;
 }
 
+// one decoder for every request: decode() without { stream: true } keeps no state between calls
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Decodes UTF-8 JSON. @throws HttpProblemError INVALID_JSON, with `empty` as the message for an empty body */
 export function decodeJson(raw: Uint8Array, empty: string): unknown {
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+    return JSON.parse(utf8.decode(raw));
   } catch {
     throw new HttpProblemError("INVALID_JSON", raw.byteLength === 0 ? empty : "The body is not valid UTF-8 JSON");
   }
