@@ -82,7 +82,8 @@ async function startServer(variant: Variant): Promise<{ port: number; child: Chi
   const flags = ["--import", "tsx"];
   if (args.profile === variant) {
     mkdirSync(".tmp/prof", { recursive: true });
-    flags.push("--cpu-prof", "--cpu-prof-dir=.tmp/prof");
+    // a sample every 250 µs (V8 default: 1 ms), so a request of 50-100 µs shows its parts
+    flags.push("--cpu-prof", "--cpu-prof-dir=.tmp/prof", "--cpu-prof-interval=250");
   }
   const child = spawn(process.execPath, [...flags, fileURLToPath(new URL("./servers.ts", import.meta.url)), variant], {
     stdio: ["ignore", "pipe", "inherit", "ipc"],
@@ -235,6 +236,33 @@ if (herald && hono)
   console.log(`  CPU    herald / Hono, server CPU per request: ${(herald.cpu / hono.cpu).toFixed(2)}`);
 if (herald && fastify)
   console.log(`  CPU    herald / Fastify, server CPU per request: ${(herald.cpu / fastify.cpu).toFixed(2)}`);
+// the same ratios taken within each round (both servers loaded minutes, not hours, apart), then
+// their median and range: on a shared machine these move less than a ratio of medians
+const paired = (label: string, a: Variant, b: Variant, of: (x: Sample, y: Sample) => number, goal: string): void => {
+  const xs = samples.get(a);
+  const ys = samples.get(b);
+  if (!xs || !ys) return;
+  const ratios = xs.map((x, round) => of(x, ys[round]!));
+  console.log(
+    `  round  ${label}: median ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})${goal}`,
+  );
+};
+console.log("\nRatios within each round (median, min-max over rounds):");
+paired("herald req/s / Hono", "herald", "hono", (x, y) => x.rps / y.rps, ", target >= 1.0");
+paired("herald p99 / Hono p99", "herald", "hono", (x, y) => x.p99 / y.p99, ", target <= 1.25");
+paired("herald req/s / Fastify", "herald", "fastify", (x, y) => x.rps / y.rps, ", target >= 0.9");
+paired(
+  "mounted in Hono, time per request / Hono",
+  "herald-in-hono",
+  "hono",
+  (x, y) => y.rps / x.rps,
+  ", target <= 1.15",
+);
+paired("herald CPU per request / Hono", "herald", "hono", (x, y) => x.cpu / y.cpu, "");
+paired("herald CPU per request / Fastify", "herald", "fastify", (x, y) => x.cpu / y.cpu, "");
+paired("mounted in Hono, CPU per request / Hono", "herald-in-hono", "hono", (x, y) => x.cpu / y.cpu, "");
+paired("bearer, CPU per request / auth none", "herald-bearer", "herald", (x, y) => x.cpu / y.cpu, "");
+paired("HMAC, CPU per request / auth none", "herald-hmac", "herald", (x, y) => x.cpu / y.cpu, "");
 for (const secure of ["herald-bearer", "herald-hmac"] as const) {
   const s = summary.get(secure);
   if (s && herald)

@@ -1,5 +1,6 @@
 import type { LooseSendOptions } from "../../catalog/types.js";
 import { type LightweightRequest, READ_BODY } from "./fast-path.js";
+import { readHonoNodeBody } from "./hono-node-request.js";
 import { HttpProblemError } from "./respond.js";
 
 /** The request body the handler accepts. Only `event` is required; `version` names an older schema version of the payload. */
@@ -15,7 +16,8 @@ const FIELDS = new Set(["event", "payload", "delay", "deliverAt", "id", "version
 /**
  * Reads the body, counting bytes as they arrive: a declared `Content-Length` over `limit` is
  * refused before reading, and a body that grows past it (chunked, or lying about its length) is
- * cut off there, so a large upload is never buffered whole.
+ * cut off there, so a large upload is never buffered whole. A request whose length the socket's
+ * parser enforces (toNodeHandler's, @hono/node-server's) is read without a Web stream.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const tooLarge = (): HttpProblemError =>
@@ -25,6 +27,19 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   // toNodeHandler's lightweight request reads the socket directly, with the same limit, and no Web stream
   const direct = (request as Partial<LightweightRequest>)[READ_BODY]?.(limit, tooLarge);
   if (direct) return direct;
+  // @hono/node-server's lightweight request, whose body node's parser bounds by Content-Length: no Web stream either
+  const framed = readHonoNodeBody(request, limit);
+  if (framed) {
+    let body: Uint8Array;
+    try {
+      body = await framed;
+    } catch {
+      throw new HttpProblemError("INVALID_BODY", "The request body could not be read");
+    }
+    // unreachable while node frames the body by its length; the limit has the last word all the same
+    if (body.byteLength > limit) throw tooLarge();
+    return body;
+  }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -54,10 +69,13 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   return body;
 }
 
+// one decoder for every request: decode() without { stream: true } keeps no state between calls
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Decodes UTF-8 JSON. @throws HttpProblemError INVALID_JSON, with `empty` as the message for an empty body */
 export function decodeJson(raw: Uint8Array, empty: string): unknown {
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+    return JSON.parse(utf8.decode(raw));
   } catch {
     throw new HttpProblemError("INVALID_JSON", raw.byteLength === 0 ? empty : "The body is not valid UTF-8 JSON");
   }

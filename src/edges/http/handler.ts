@@ -149,7 +149,7 @@ export function createEventHandler<TCatalog extends AnyCatalog>(
         );
       }
       const raw = await readBody(request, limit);
-      await authenticator.body(request, raw);
+      if (authenticator.body) await authenticator.body(request, raw);
       if (cloudEvent === "batch") {
         // each CloudEvent's id is its idempotency key; one header cannot name several events
         if (request.headers.has("idempotency-key"))

@@ -57,7 +57,11 @@ export class HttpProblemError extends HeraldError {
 /** Turns anything a send throws into the problem the client sees (the handler's, which also reports what it hides). */
 export type ToProblem = (error: unknown) => HttpProblemError;
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+// shared by every reply without headers of its own, so most replies copy nothing; frozen, as they share it
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+});
 
 /** A response as data: what {@link toResponse} builds a `Response` from, and what `toNodeHandler` writes directly. */
 export interface Reply {
@@ -69,8 +73,10 @@ export interface Reply {
 }
 
 /** A JSON reply that no cache keeps. */
-export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { ...JSON_HEADERS, ...headers }, text: JSON.stringify(body) };
+export function jsonReply(status: number, body: unknown, headers?: Record<string, string>): Reply {
+  const all =
+    headers === undefined || Object.keys(headers).length === 0 ? JSON_HEADERS : { ...JSON_HEADERS, ...headers };
+  return { status, headers: all, text: JSON.stringify(body) };
 }
 
 /** The reply for a problem: status from the code table, body as {@link ErrorBody}. */

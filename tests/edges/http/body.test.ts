@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HttpProblemError } from "../../../src/edges/http/respond.js";
-import { parseEventRequest, readBody } from "../../../src/edges/http/body.js";
+import { decodeJson, parseEventRequest, readBody } from "../../../src/edges/http/body.js";
 
 const KIB = new Uint8Array(1024);
 
@@ -97,5 +97,15 @@ describe("parseEventRequest", () => {
     })();
     expect(problem?.code).toBe("INVALID_BODY");
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+});
+
+describe("decodeJson", () => {
+  it("decodes a body after one that ended inside a multi-byte character (its decoder is shared)", () => {
+    // "{" then the first two bytes of "€": refused, and nothing of it may leak into the next body
+    expect(() => decodeJson(new Uint8Array([0x7b, 0xe2, 0x82]), "empty")).toThrow(HttpProblemError);
+    expect(decodeJson(new TextEncoder().encode('{"a":"€"}'), "empty")).toEqual({ a: "€" });
+    expect(() => decodeJson(new Uint8Array([0x22, 0xff, 0x22]), "empty")).toThrow(HttpProblemError);
+    expect(decodeJson(new TextEncoder().encode('"ok"'), "empty")).toBe("ok");
   });
 });
