@@ -1,5 +1,5 @@
 import { resolveDeliverAt } from "../core/delay.js";
-import { attributesOf } from "../core/cloud-event.js";
+import { attributesOf } from "../core/cloud-event-attributes.js";
 import { type CloudEventAttributes, createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
 import { eventIdProblem, InvalidEventIdError, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
 import { fnv1a64 } from "../core/hash.js";
