@@ -1,5 +1,5 @@
 import { type Envelope, isoTime } from "../../core/envelope.js";
-import { HandlerTimeoutError, IdempotencyConflictError, TransportError } from "../../core/errors.js";
+import { HandlerTimeoutError, TransportError } from "../../core/errors.js";
 import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { ACCEPT_NOW, type AcceptsNow } from "../accept-now.js";
 import { wholeNumber } from "../../core/whole-number.js";
@@ -8,14 +8,7 @@ import { receiptOf } from "../receipt.js";
 import { isRetryable, toRunError } from "../run-error.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Fingerprint } from "./fingerprint.js";
-import {
-  createHistory,
-  type EventRecord,
-  type History,
-  type MutableEventRecord,
-  type RunError,
-  type RunRecord,
-} from "./history.js";
+import { createHistory, type EventRecord, type History, type MutableEventRecord, type RunRecord } from "./history.js";
 import { createRing } from "./ring.js";
 
 /** Options of {@link createEmbeddedEngine}. */
@@ -367,36 +360,6 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     if (unindexed < dedupeLimit) unindexed++;
   }
 
-  // throws IdempotencyConflictError for the first envelope whose id was used by another event,
-  // before anything of the batch is accepted; returns the fingerprints to remember
-  function fingerprints(envelopes: readonly Envelope[]): Fingerprint[] {
-    const prints: Fingerprint[] = [];
-    const batch = new Map<string, Fingerprint>();
-    const { conflictOf, fingerprintOf } = fingerprint!;
-    for (const event of envelopes) {
-      const print = fingerprintOf(event);
-      const first = batch.get(event.id) ?? lookup(event.id);
-      const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
-      if (conflict !== undefined)
-        throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
-      if (!batch.has(event.id)) batch.set(event.id, print);
-      prints.push(print);
-    }
-    return prints;
-  }
-
-  // the fingerprint of one envelope with a chosen id, or IdempotencyConflictError: a batch of one
-  // without the batch's map and array
-  function fingerprintOne(event: Envelope): Fingerprint {
-    const { conflictOf, fingerprintOf } = fingerprint!;
-    const print = fingerprintOf(event);
-    const first = lookup(event.id);
-    const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
-    if (conflict !== undefined)
-      throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
-    return print;
-  }
-
   // `fresh`: the catalog generated the id for this envelope just now, so it cannot have been seen
   // (74 random bits); it is remembered without a lookup
   function accept(event: Envelope, print: Fingerprint | null, fresh: boolean): Receipt {
@@ -418,29 +381,6 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     return receiptOf(event, false);
   }
 
-  // close() gave up on runs that never settled: mark them, settle their events, release waiters
-  function abandon(limit: number): void {
-    abandoned = true;
-    const error: RunError = {
-      name: "HandlerTimeoutError",
-      code: "HANDLER_TIMEOUT",
-      message: `the engine closed and the run did not settle within ${limit} ms`,
-    };
-    for (const record of history.list() as MutableEventRecord[]) {
-      if (record.status !== "running") continue;
-      for (const entry of record.runs) {
-        if (entry.status !== "running" && entry.status !== "retrying") continue;
-        entry.status = "cancelled";
-        entry.error = error;
-        entry.finishedAt = isoTime(clock.now());
-        entry.durationMs = clock.now() - Date.parse(entry.startedAt);
-      }
-      record.status = "cancelled";
-      notify(record);
-    }
-    pending.release();
-  }
-
   const engine: EmbeddedEngine & AcceptsNow = {
     name: "embedded",
     history,
@@ -459,7 +399,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       }
       let prints: Fingerprint[] | undefined;
       try {
-        if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
+        if (deliverOptions?.chosenIds === true) prints = fingerprint!.conflictCheck(envelopes, lookup);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -474,7 +414,11 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
         throw new TransportError("The embedded engine's conflict check is not loaded: use deliver()", {
           retryable: true,
         });
-      return accept(envelope, deliverOptions?.chosenIds === true ? fingerprintOne(envelope) : null, fresh);
+      return accept(
+        envelope,
+        deliverOptions?.chosenIds === true ? fingerprint!.conflictCheckOne(envelope, lookup) : null,
+        fresh,
+      );
     },
     subscribe(event, handler, subscribeOptions = {}) {
       const list = subscribers.get(event) ?? [];
@@ -529,7 +473,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       const late = new Promise<boolean>((resolve) => (handle = clock.setTimeout(() => resolve(false), limit)));
       const inTime = await Promise.race([settled, late]);
       clock.clearTimeout(handle);
-      if (!inTime) abandon(limit);
+      if (inTime) return;
+      // a run that settles from here on changes nothing; marking the ones still going loads on this
+      // rare path only (bench/size: start-up code)
+      abandoned = true;
+      (await import("./abandon.js")).abandonRuns(history.list() as MutableEventRecord[], clock, limit, notify);
+      pending.release();
     },
   };
   return engine;
