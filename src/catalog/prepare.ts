@@ -1,5 +1,4 @@
 import { resolveDeliverAt } from "../core/delay.js";
-import { attributesOf } from "../core/cloud-event-attributes.js";
 import { type CloudEventAttributes, createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
 import { eventIdProblem, InvalidEventIdError, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
 import { fnv1a64 } from "../core/hash.js";
@@ -9,6 +8,10 @@ import type { DeliverOptions } from "../delivery/transport.js";
 import type { EventDefinition } from "./define-event.js";
 import type { LooseSendOptions } from "./types.js";
 import { parseVersion } from "./versions.js";
+
+// loaded on the first send with `attributes` (the HTTP edge's CloudEvents, mostly): a send without
+// them never loads the attribute rules (bench/size: start-up code)
+let attributesOf: typeof import("../core/cloud-event-attributes.js").attributesOf | undefined;
 
 const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal", "attributes", "tx"]);
 
@@ -58,6 +61,7 @@ export function prepare(
   let id: string | undefined;
   let deliverAt: number | undefined;
   let attributes: CloudEventAttributes | undefined;
+  let unchecked: CloudEventAttributes | undefined;
   const now = compiled.now();
   if (options !== undefined) {
     if (typeof options !== "object" || options === null)
@@ -81,11 +85,27 @@ export function prepare(
       );
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
     // checked again, as fromCloudEvent checks them: a loose send may come from anywhere
-    if (options.attributes !== undefined) attributes = attributesOf(options.attributes);
+    if (options.attributes !== undefined) {
+      if (attributesOf === undefined) unchecked = options.attributes;
+      else attributes = attributesOf(options.attributes);
+    }
   }
   if (id === undefined && origin) id = childId(origin.lineage.causationId, origin.next++);
   const build = (value: unknown): Envelope =>
     createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version, attributes });
+  // the first send with attributes: they are checked once the rules load, then the payload, as below
+  if (unchecked !== undefined) {
+    const given = unchecked;
+    return import("../core/cloud-event-attributes.js").then((loaded) => {
+      attributesOf = loaded.attributesOf;
+      attributes = attributesOf(given);
+      const value =
+        options?.version === undefined
+          ? validate(event, schema, payload)
+          : parseVersion(event, definition, schema, options.version, payload);
+      return value instanceof Promise ? value.then(build) : build(value);
+    });
+  }
   const value =
     options?.version === undefined
       ? validate(event, schema, payload)
