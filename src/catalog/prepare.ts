@@ -10,7 +10,8 @@ import type { LooseSendOptions } from "./types.js";
 import { parseVersion } from "./versions.js";
 
 // loaded on the first send with `attributes` (the HTTP edge's CloudEvents, mostly): a send without
-// them never loads the attribute rules (bench/size: start-up code)
+// them never loads the attribute rules (bench/size: start-up code). Not so the delay parser:
+// herald exports parseDelay, synchronous, so the entry holds it whatever the send path loads
 let attributesOf: typeof import("../core/cloud-event-attributes.js").attributesOf | undefined;
 
 const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal", "attributes", "tx"]);
