@@ -1,7 +1,6 @@
 import { resolveDeliverAt } from "../core/delay.js";
 import { type CloudEventAttributes, createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
 import { eventIdProblem, InvalidEventIdError, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
-import { fnv1a64 } from "../core/hash.js";
 import { type AnySchema, validate } from "../core/schema.js";
 import { isTransaction, type Transaction } from "../delivery/transaction.js";
 import type { DeliverOptions } from "../delivery/transport.js";
@@ -9,10 +8,12 @@ import type { EventDefinition } from "./define-event.js";
 import type { LooseSendOptions } from "./types.js";
 import { parseVersion } from "./versions.js";
 
-// loaded on the first send with `attributes` (the HTTP edge's CloudEvents, mostly): a send without
-// them never loads the attribute rules (bench/size: start-up code). Not so the delay parser:
-// herald exports parseDelay, synchronous, so the entry holds it whatever the send path loads
+// Loaded on the first send that needs them (bench/size: start-up code): the attribute rules, for a
+// send with `attributes` (the HTTP edge's CloudEvents, mostly), and the hashing of a derived id
+// that would not be valid as it is (child-id.ts). Not so the delay parser: herald exports
+// parseDelay, synchronous, so the entry holds it whatever the send path loads.
 let attributesOf: typeof import("../core/cloud-event-attributes.js").attributesOf | undefined;
+let childId: typeof import("./child-id.js").childId | undefined;
 
 const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal", "attributes", "tx"]);
 
@@ -62,7 +63,8 @@ export function prepare(
   let id: string | undefined;
   let deliverAt: number | undefined;
   let attributes: CloudEventAttributes | undefined;
-  let unchecked: CloudEventAttributes | undefined;
+  // set while a check waits for its rules to load; the payload is validated after it, as below
+  let waiting: Promise<void> | undefined;
   const now = compiled.now();
   if (options !== undefined) {
     if (typeof options !== "object" || options === null)
@@ -86,20 +88,34 @@ export function prepare(
       );
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
     // checked again, as fromCloudEvent checks them: a loose send may come from anywhere
-    if (options.attributes !== undefined) {
-      if (attributesOf === undefined) unchecked = options.attributes;
-      else attributes = attributesOf(options.attributes);
+    const given = options.attributes;
+    if (given !== undefined) {
+      if (attributesOf !== undefined) attributes = attributesOf(given);
+      else
+        waiting = import("../core/cloud-event-attributes.js").then((loaded) => {
+          attributesOf = loaded.attributesOf;
+          attributes = attributesOf(given);
+        });
     }
   }
-  if (id === undefined && origin) id = childId(origin.lineage.causationId, origin.next++);
+  if (id === undefined && origin) {
+    // numbered now, in call order, even where the id is settled later: a retried handler re-sends the same ids
+    const parent = origin.lineage.causationId;
+    const n = origin.next++;
+    id = `${parent}/${n}`;
+    if (eventIdProblem(id) !== undefined) {
+      if (childId !== undefined) id = childId(parent, n);
+      else
+        waiting = (waiting ?? Promise.resolve()).then(async () => {
+          childId ??= (await import("./child-id.js")).childId;
+          id = childId(parent, n);
+        });
+    }
+  }
   const build = (value: unknown): Envelope =>
     createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version, attributes });
-  // the first send with attributes: they are checked once the rules load, then the payload, as below
-  if (unchecked !== undefined) {
-    const given = unchecked;
-    return import("../core/cloud-event-attributes.js").then((loaded) => {
-      attributesOf = loaded.attributesOf;
-      attributes = attributesOf(given);
+  if (waiting !== undefined) {
+    return waiting.then(() => {
       const value =
         options?.version === undefined
           ? validate(event, schema, payload)
@@ -112,17 +128,6 @@ export function prepare(
       ? validate(event, schema, payload)
       : parseVersion(event, definition, schema, options.version, payload);
   return value instanceof Promise ? value.then(build) : build(value);
-}
-
-/**
- * The id of a handler's `n`th send: `<parent id>/<n>`, so a retried handler re-sends the same ids
- * and they dedupe. Where that would not be a valid id (a chain deep enough to pass 255
- * characters, or a parent id from elsewhere with other characters), the parent part becomes its
- * 16-digit FNV-1a hash: still the same on every retry, and bounded however deep the chain goes.
- */
-export function childId(parent: string, n: number): string {
-  const id = `${parent}/${n}`;
-  return eventIdProblem(id) === undefined ? id : `${fnv1a64(parent)}/${n}`;
 }
 
 // one object for every send with a chosen id and no signal: transports only read it

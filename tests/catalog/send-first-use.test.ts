@@ -1,7 +1,8 @@
 /**
- * A send's CloudEvents `attributes` are checked by rules that load on the first send that gives
- * them (bench/size: start-up code). Each test imports herald afresh (vi.resetModules), so its first
- * send really is the first: the checks must hold then, and on every send after.
+ * Rules a send needs rarely load on the first send that needs them (bench/size: start-up code):
+ * the check of CloudEvents `attributes`, and the hashing of a derived id that would be too long.
+ * Each test imports herald afresh (vi.resetModules), so its first send really is the first: the
+ * rules must hold then, and on every send after.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -65,5 +66,26 @@ describe("a send's attributes, checked on the first send that gives them and on 
     ]);
     expect(receipts).toHaveLength(2);
     expect(transport.sent.map((e) => e.attributes)).toEqual([{ source: "/crm" }, undefined]);
+  });
+});
+
+describe("a derived id too long to use as it is, hashed on the first send that needs it", () => {
+  it("numbers a handler's sends in call order, and a retry re-sends the same ids", async () => {
+    const herald = await import("../../src/index.js");
+    const { childId } = await import("../../src/catalog/child-id.js");
+    const events = herald.defineEvents({ ...schemas, "user.noted": z.object({ n: z.number() }) });
+    const parent = "r".repeat(253); // children /0 to /9 fit in 255 characters, /10 does not
+    const sent: string[][] = [];
+    events.on("user.created", async (_, ctx) => {
+      const receipts = await Promise.all(Array.from({ length: 11 }, (__, n) => ctx.sendEvent("user.noted", { n })));
+      sent.push(receipts.map((r) => r.id));
+      if (ctx.attempt === 1) throw new Error("retry me");
+    });
+    await events.sendEvent("user.created", { userId: "u1" }, { id: parent });
+    await vi.waitFor(() => expect(sent).toHaveLength(2), { timeout: 5000 });
+    const expected = Array.from({ length: 11 }, (_, n) => (n < 10 ? `${parent}/${n}` : childId(parent, n)));
+    expect(expected[10]).toMatch(/^[0-9a-f]{16}\/10$/);
+    expect(sent).toEqual([expected, expected]);
+    await events.drain();
   });
 });
