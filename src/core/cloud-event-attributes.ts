@@ -25,9 +25,12 @@ const ATTRIBUTE_NAME = /^[a-z0-9]{1,20}$/;
 /**
  * The attributes an envelope keeps of a CloudEvent: every own attribute herald does not map
  * itself, checked against the spec's name rule and herald's bounds.
- * @throws InvalidCloudEventError for a name outside `[a-z0-9]{1,20}`, a value that is not a string, integer or boolean, or more or longer attributes than the bounds
+ * @throws InvalidCloudEventError for attributes that are not an object, a name outside `[a-z0-9]{1,20}`, a value that is not a string, integer or boolean, or more or longer attributes than the bounds
  */
 export function attributesOf(event: Readonly<Record<string, unknown>>): CloudEventAttributes {
+  // a loose send's `attributes` may be anything: null was a TypeError, a string kept its characters
+  if (typeof event !== "object" || event === null || Array.isArray(event))
+    throw new InvalidCloudEventError("CloudEvent attributes must be an object of name -> value");
   const attributes: Record<string, string | number | boolean> = {};
   let count = 0;
   for (const name of Object.keys(event)) {

@@ -39,6 +39,15 @@ describe("a send's attributes, checked on the first send that gives them and on 
     expect(transport.sent.map((e) => e.attributes)).toEqual([{ source: "/crm", traceparent: "t" }]);
   });
 
+  it("refuses attributes that are not an object with InvalidCloudEventError (null was a TypeError)", async () => {
+    const { herald, transport, sendEvent } = await fresh();
+    for (const attributes of [null, "abc", 5, ["x"]]) {
+      const error = await rejection(sendEvent("user.created", { userId: "u1" }, { attributes }));
+      expect(error, JSON.stringify(attributes)).toBeInstanceOf(herald.InvalidCloudEventError);
+    }
+    expect(transport.sent).toEqual([]);
+  });
+
   it("checks the attributes before the payload on the first send, as after", async () => {
     const { herald, sendEvent } = await fresh();
     const attributes = { source: "x".repeat(3000) };
