@@ -63,8 +63,9 @@ export function prepare(
   let id: string | undefined;
   let deliverAt: number | undefined;
   let attributes: CloudEventAttributes | undefined;
-  // set while a check waits for its rules to load; the payload is validated after it, as below
-  let waiting: Promise<void> | undefined;
+  // what waits for rules not loaded yet: attributes to check, the number of a child id to hash
+  let unchecked: CloudEventAttributes | undefined;
+  let hashed = -1;
   const now = compiled.now();
   if (options !== undefined) {
     if (typeof options !== "object" || options === null)
@@ -88,46 +89,61 @@ export function prepare(
       );
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
     // checked again, as fromCloudEvent checks them: a loose send may come from anywhere
-    const given = options.attributes;
-    if (given !== undefined) {
-      if (attributesOf !== undefined) attributes = attributesOf(given);
-      else
-        waiting = import("../core/cloud-event-attributes.js").then((loaded) => {
-          attributesOf = loaded.attributesOf;
-          attributes = attributesOf(given);
-        });
+    if (options.attributes !== undefined) {
+      if (attributesOf === undefined) unchecked = options.attributes;
+      else attributes = attributesOf(options.attributes);
     }
   }
   if (id === undefined && origin) {
     // numbered now, in call order, even where the id is settled later: a retried handler re-sends the same ids
-    const parent = origin.lineage.causationId;
     const n = origin.next++;
-    id = `${parent}/${n}`;
+    id = `${origin.lineage.causationId}/${n}`;
     if (eventIdProblem(id) !== undefined) {
-      if (childId !== undefined) id = childId(parent, n);
-      else
-        waiting = (waiting ?? Promise.resolve()).then(async () => {
-          childId ??= (await import("./child-id.js")).childId;
-          id = childId(parent, n);
-        });
+      if (childId === undefined) hashed = n;
+      else id = childId(origin.lineage.causationId, n);
     }
+  }
+  // a function of its own, so this one's variables stay out of a closure on the hot path
+  if (unchecked !== undefined || hashed !== -1) {
+    const input = { name: event, payload, now, id, deliverAt, lineage: origin?.lineage, version, attributes };
+    return prepareLater(input, unchecked, hashed, schema, definition, options?.version);
   }
   const build = (value: unknown): Envelope =>
     createEnvelope({ name: event, payload: value, now, id, deliverAt, lineage: origin?.lineage, version, attributes });
-  if (waiting !== undefined) {
-    return waiting.then(() => {
-      const value =
-        options?.version === undefined
-          ? validate(event, schema, payload)
-          : parseVersion(event, definition, schema, options.version, payload);
-      return value instanceof Promise ? value.then(build) : build(value);
-    });
-  }
   const value =
     options?.version === undefined
       ? validate(event, schema, payload)
       : parseVersion(event, definition, schema, options.version, payload);
   return value instanceof Promise ? value.then(build) : build(value);
+}
+
+/**
+ * The end of {@link prepare} for the first send that needs rules not loaded yet: they load, then
+ * the attributes are checked, the child id numbered `hashed` is hashed, and the payload validated,
+ * in prepare()'s order.
+ */
+async function prepareLater(
+  input: Parameters<typeof createEnvelope<string, unknown>>[0] & { lineage: Lineage | undefined },
+  unchecked: CloudEventAttributes | undefined,
+  hashed: number,
+  schema: AnySchema,
+  definition: EventDefinition | undefined,
+  payloadVersion: number | undefined,
+): Promise<Envelope> {
+  let { attributes, id } = input;
+  if (unchecked !== undefined) {
+    attributesOf ??= (await import("../core/cloud-event-attributes.js")).attributesOf;
+    attributes = attributesOf(unchecked);
+  }
+  if (hashed !== -1) {
+    childId ??= (await import("./child-id.js")).childId;
+    id = childId(input.lineage!.causationId, hashed);
+  }
+  const { name, payload } = input;
+  const value = await (payloadVersion === undefined
+    ? validate(name, schema, payload)
+    : parseVersion(name, definition, schema, payloadVersion, payload));
+  return createEnvelope({ ...input, payload: value, id, attributes });
 }
 
 // one object for every send with a chosen id and no signal: transports only read it
