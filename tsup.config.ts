@@ -25,6 +25,7 @@ const library = {
   http: "src/http.ts",
   trigger: "src/trigger.ts",
   postgres: "src/postgres.ts",
+  cloudevents: "src/cloudevents.ts",
 };
 
 const shared = {

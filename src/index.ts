@@ -36,7 +36,6 @@ export type {
   SendOptions,
 } from "./catalog/types.js";
 export { MAX_DELAY_MS, parseDelay, type Delay } from "./core/delay.js";
-export { type CloudEvent, fromCloudEvent, toCloudEvent, type ToCloudEventOptions } from "./core/cloud-event.js";
 export type { Envelope } from "./core/envelope.js";
 export {
   EventValidationError,

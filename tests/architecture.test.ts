@@ -247,7 +247,7 @@ describe("imports of src/", () => {
   });
 
   test("only herald/postgres reaches pg and pg-boss", () => {
-    for (const entry of ["src/index.ts", "src/testing.ts", "src/http.ts", "src/trigger.ts"])
+    for (const entry of ["src/index.ts", "src/testing.ts", "src/http.ts", "src/trigger.ts", "src/cloudevents.ts"])
       expect(postgresPackages(reachableFrom(entry)), entry).toEqual([]);
     expect(postgresPackages(reachableFrom("src/postgres.ts"))).toEqual(["pg", "pg-boss"]);
     expect(checkFile("src/catalog/runtime.ts", 'import pg from "pg";')).toHaveLength(1);

@@ -14,6 +14,7 @@ const entries = {
   "herald/testing": "testing",
   "herald/http": "http",
   "herald/trigger": "trigger",
+  "herald/cloudevents": "cloudevents",
 } as const;
 const TARGET_KB = 6;
 const outdir = join(root, ".tmp/bench/size-out");

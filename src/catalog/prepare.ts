@@ -1,14 +1,19 @@
 import { resolveDeliverAt } from "../core/delay.js";
-import { attributesOf } from "../core/cloud-event.js";
 import { type CloudEventAttributes, createEnvelope, type Envelope, type Lineage } from "../core/envelope.js";
 import { eventIdProblem, InvalidEventIdError, InvalidOptionsError, UnknownEventError } from "../core/errors.js";
-import { fnv1a64 } from "../core/hash.js";
 import { type AnySchema, validate } from "../core/schema.js";
 import { isTransaction, type Transaction } from "../delivery/transaction.js";
 import type { DeliverOptions } from "../delivery/transport.js";
 import type { EventDefinition } from "./define-event.js";
 import type { LooseSendOptions } from "./types.js";
 import { parseVersion } from "./versions.js";
+
+// Loaded on the first send that needs them (bench/size: start-up code): the attribute rules, for a
+// send with `attributes` (the HTTP edge's CloudEvents, mostly), and the hashing of a derived id
+// that would not be valid as it is (child-id.ts). Not so the delay parser: herald exports
+// parseDelay, synchronous, so the entry holds it whatever the send path loads.
+let attributesOf: typeof import("../core/cloud-event-attributes.js").attributesOf | undefined;
+let childId: typeof import("./child-id.js").childId | undefined;
 
 const OPTION_KEYS = new Set(["id", "delay", "deliverAt", "version", "signal", "attributes", "tx"]);
 
@@ -58,6 +63,9 @@ export function prepare(
   let id: string | undefined;
   let deliverAt: number | undefined;
   let attributes: CloudEventAttributes | undefined;
+  // what waits for rules not loaded yet: attributes to check, the number of a child id to hash
+  let unchecked: CloudEventAttributes | undefined;
+  let hashed = -1;
   const now = compiled.now();
   if (options !== undefined) {
     if (typeof options !== "object" || options === null)
@@ -81,9 +89,25 @@ export function prepare(
       );
     deliverAt = resolveDeliverAt(now, options.delay, options.deliverAt);
     // checked again, as fromCloudEvent checks them: a loose send may come from anywhere
-    if (options.attributes !== undefined) attributes = attributesOf(options.attributes);
+    if (options.attributes !== undefined) {
+      if (attributesOf === undefined) unchecked = options.attributes;
+      else attributes = attributesOf(options.attributes);
+    }
   }
-  if (id === undefined && origin) id = childId(origin.lineage.causationId, origin.next++);
+  if (id === undefined && origin) {
+    // numbered now, in call order, even where the id is settled later: a retried handler re-sends the same ids
+    const n = origin.next++;
+    id = `${origin.lineage.causationId}/${n}`;
+    if (eventIdProblem(id) !== undefined) {
+      if (childId === undefined) hashed = n;
+      else id = childId(origin.lineage.causationId, n);
+    }
+  }
+  // a function of its own, so this one's variables stay out of a closure on the hot path
+  if (unchecked !== undefined || hashed !== -1) {
+    const input = { name: event, payload, now, id, deliverAt, lineage: origin?.lineage, version, attributes };
+    return prepareLater(input, unchecked, hashed, schema, definition, options?.version);
+  }
   const value =
     options?.version === undefined
       ? validate(event, schema, payload)
@@ -109,14 +133,32 @@ function build(
 }
 
 /**
- * The id of a handler's `n`th send: `<parent id>/<n>`, so a retried handler re-sends the same ids
- * and they dedupe. Where that would not be a valid id (a chain deep enough to pass 255
- * characters, or a parent id from elsewhere with other characters), the parent part becomes its
- * 16-digit FNV-1a hash: still the same on every retry, and bounded however deep the chain goes.
+ * The end of {@link prepare} for the first send that needs rules not loaded yet: they load, then
+ * the attributes are checked, the child id numbered `hashed` is hashed, and the payload validated,
+ * in prepare()'s order.
  */
-export function childId(parent: string, n: number): string {
-  const id = `${parent}/${n}`;
-  return eventIdProblem(id) === undefined ? id : `${fnv1a64(parent)}/${n}`;
+async function prepareLater(
+  input: Parameters<typeof createEnvelope<string, unknown>>[0] & { lineage: Lineage | undefined },
+  unchecked: CloudEventAttributes | undefined,
+  hashed: number,
+  schema: AnySchema,
+  definition: EventDefinition | undefined,
+  payloadVersion: number | undefined,
+): Promise<Envelope> {
+  let { attributes, id } = input;
+  if (unchecked !== undefined) {
+    attributesOf ??= (await import("../core/cloud-event-attributes.js")).attributesOf;
+    attributes = attributesOf(unchecked);
+  }
+  if (hashed !== -1) {
+    childId ??= (await import("./child-id.js")).childId;
+    id = childId(input.lineage!.causationId, hashed);
+  }
+  const { name, payload } = input;
+  const value = await (payloadVersion === undefined
+    ? validate(name, schema, payload)
+    : parseVersion(name, definition, schema, payloadVersion, payload));
+  return createEnvelope({ ...input, payload: value, id, attributes });
 }
 
 // one object for every send with a chosen id and no signal: transports only read it

@@ -1,27 +1,7 @@
-import type { CloudEventAttributes, Envelope } from "./envelope.js";
+import { attributesOf } from "./cloud-event-attributes.js";
+import type { Envelope } from "./envelope.js";
 import { InvalidCloudEventError } from "./errors.js";
 import { isJsonMediaType } from "./json-media-type.js";
-
-/** The most producer attributes an envelope keeps (`source`, `time`, `subject`, `dataschema` and extensions). */
-export const MAX_CLOUD_EVENT_ATTRIBUTES = 32;
-/** The longest attribute value an envelope keeps, in characters. */
-export const MAX_CLOUD_EVENT_ATTRIBUTE_LENGTH = 2048;
-
-// attributes herald maps onto the envelope itself, or that describe the data: never kept as attributes
-const MAPPED = new Set([
-  "specversion",
-  "id",
-  "type",
-  "data",
-  "data_base64",
-  "datacontenttype",
-  "correlationid",
-  "causationid",
-  "deliverat",
-  "schemaversion",
-]);
-// the CloudEvents 1.0 attribute name rule (lower-case letters and digits; 20 characters at most)
-const ATTRIBUTE_NAME = /^[a-z0-9]{1,20}$/;
 
 /**
  * A CloudEvents 1.0 event in structured JSON form. herald's lineage and schema version travel as
@@ -101,7 +81,7 @@ export function toCloudEvent<TData>(
  * or an instance of the `cloudevents` SDK) into a herald envelope. The data is not validated here:
  * that is the catalog's job when the event is sent. A missing `time` means now. The producer's
  * `source`, `time`, `subject`, `dataschema` and extension attributes are kept in
- * `envelope.attributes` (at most {@link MAX_CLOUD_EVENT_ATTRIBUTES}); an attribute whose value is
+ * `envelope.attributes` (at most 32, `MAX_CLOUD_EVENT_ATTRIBUTES`); an attribute whose value is
  * `undefined` or `null` counts as absent, as the SDK leaves unused ones.
  * @throws InvalidCloudEventError for another spec version, a missing or malformed `id`, `source`
  * or `type`, non-JSON or base64 data, a malformed extension herald reads, or attributes past the bounds
@@ -139,32 +119,6 @@ export function fromCloudEvent(value: unknown, now: () => number = Date.now): En
     ...(version === undefined ? {} : { version }),
     attributes: attributesOf(event),
   };
-}
-
-/**
- * The attributes an envelope keeps of a CloudEvent: every own attribute herald does not map
- * itself, checked against the spec's name rule and herald's bounds.
- * @throws InvalidCloudEventError for a name outside `[a-z0-9]{1,20}`, a value that is not a string, integer or boolean, or more or longer attributes than the bounds
- */
-export function attributesOf(event: Readonly<Record<string, unknown>>): CloudEventAttributes {
-  const attributes: Record<string, string | number | boolean> = {};
-  let count = 0;
-  for (const name of Object.keys(event)) {
-    const value = event[name];
-    if (MAPPED.has(name) || value == null) continue;
-    const problem = !ATTRIBUTE_NAME.test(name)
-      ? "a name of 1 to 20 lower-case letters or digits"
-      : ++count > MAX_CLOUD_EVENT_ATTRIBUTES
-        ? `at most ${MAX_CLOUD_EVENT_ATTRIBUTES} attributes`
-        : typeof value === "string"
-          ? value.length > MAX_CLOUD_EVENT_ATTRIBUTE_LENGTH && `at most ${MAX_CLOUD_EVENT_ATTRIBUTE_LENGTH} characters`
-          : typeof value !== "boolean" && !Number.isSafeInteger(value) && "a string, an integer or a boolean";
-    if (problem)
-      throw new InvalidCloudEventError(`CloudEvent attribute ${JSON.stringify(name.slice(0, 40))}: needs ${problem}`);
-    // defineProperty, not assignment: whatever the name, it stays an own key and never reaches a prototype
-    Object.defineProperty(attributes, name, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return attributes;
 }
 
 function requiredString(event: Record<string, unknown>, key: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { childId } from "../../src/catalog/prepare.js";
+import { childId } from "../../src/catalog/child-id.js";
 import { eventIdProblem, MAX_EVENT_ID_LENGTH } from "../../src/core/errors.js";
 import type { Envelope } from "../../src/index.js";
 import { createCatalog } from "../helpers/catalog.js";

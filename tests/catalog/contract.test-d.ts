@@ -1,13 +1,6 @@
 import { describe, expectTypeOf, test } from "vitest";
-import {
-  type AsyncAPIDocument,
-  type CloudEvent,
-  defineEvents,
-  type Envelope,
-  fromCloudEvent,
-  type JSONSchemaObject,
-  toCloudEvent,
-} from "../../src/index.js";
+import { type CloudEvent, fromCloudEvent, toCloudEvent } from "../../src/cloudevents.js";
+import { type AsyncAPIDocument, defineEvents, type Envelope, type JSONSchemaObject } from "../../src/index.js";
 import { contractSchemas } from "../fixtures/contract-schemas.js";
 
 const events = defineEvents(contractSchemas);

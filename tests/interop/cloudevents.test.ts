@@ -1,7 +1,8 @@
 import { CloudEvent, HTTP } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createEmbeddedEngine, defineEvents, type Envelope, fromCloudEvent, toCloudEvent } from "../../src/index.js";
+import { fromCloudEvent, toCloudEvent } from "../../src/cloudevents.js";
+import { createEmbeddedEngine, defineEvents, type Envelope } from "../../src/index.js";
 import { createEventHandler, toNodeHandler } from "../../src/http.js";
 import { listen } from "../edges/http/server.js";
 

@@ -60,7 +60,7 @@ afterAll(() => {
 describe("the packed tarball", () => {
   it("holds the built entries and the README, and no sources or tests", () => {
     const files = packed.files.map((file) => file.path).sort();
-    for (const entry of ["index", "testing"]) {
+    for (const entry of ["index", "testing", "cloudevents"]) {
       for (const ext of [".js", ".cjs", ".d.ts", ".d.cts"]) expect(files).toContain(`dist/${entry}${ext}`);
     }
     expect(files).toContain("README.md");

@@ -1,5 +1,5 @@
 import { type Envelope, isoTime } from "../../core/envelope.js";
-import { HandlerTimeoutError, IdempotencyConflictError, TransportError } from "../../core/errors.js";
+import { HandlerTimeoutError, TransportError } from "../../core/errors.js";
 import type { DeliverOptions, DeliveryHandler, Receipt, SubscribeOptions, Transport } from "../transport.js";
 import { ACCEPT_NOW, type AcceptsNow } from "../accept-now.js";
 import { wholeNumber } from "../../core/whole-number.js";
@@ -8,14 +8,7 @@ import { receiptOf } from "../receipt.js";
 import { isRetryable, toRunError } from "../run-error.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Fingerprint } from "./fingerprint.js";
-import {
-  createHistory,
-  type EventRecord,
-  type History,
-  type MutableEventRecord,
-  type RunError,
-  type RunRecord,
-} from "./history.js";
+import { createHistory, type EventRecord, type History, type MutableEventRecord, type RunRecord } from "./history.js";
 import { createRing } from "./ring.js";
 
 /** Options of {@link createEmbeddedEngine}. */
@@ -369,38 +362,13 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     if (unindexed < dedupeLimit) unindexed++;
   }
 
-  // IdempotencyConflictError when `event` is not the event that first used its id (`first`)
-  function refuseConflict(event: Envelope, first: Fingerprint, print: Fingerprint): void {
-    const conflict = fingerprint!.conflictOf(first, print);
-    if (conflict !== undefined)
-      throw new IdempotencyConflictError(event.id, `Event id ${JSON.stringify(event.id)} was reused: ${conflict}`);
-  }
-
-  // throws IdempotencyConflictError for the first envelope whose id was used by another event,
-  // before anything of the batch is accepted; returns the fingerprints to remember
-  function fingerprints(envelopes: readonly Envelope[]): Fingerprint[] {
-    const prints: Fingerprint[] = [];
-    const batch = new Map<string, Fingerprint>();
-    for (const event of envelopes) {
-      const print = fingerprint!.fingerprintOf(event);
-      const first = batch.get(event.id) ?? lookup(event.id);
-      if (first !== undefined && first !== null) refuseConflict(event, first, print);
-      if (!batch.has(event.id)) batch.set(event.id, print);
-      prints.push(print);
-    }
-    return prints;
-  }
-
   // one send with a chosen id: one lookup, and a fingerprint only where it is compared or kept (an
   // id first used by a generated event is a duplicate whatever the payload)
   function acceptChosen(event: Envelope): Receipt {
     const first = lookup(event.id);
     if (first === null) return receiptOf(event, true);
-    const print = fingerprint!.fingerprintOf(event);
-    if (first !== undefined) {
-      refuseConflict(event, first, print);
-      return receiptOf(event, true);
-    }
+    const print = fingerprint!.conflictCheckOne(event, first);
+    if (first !== undefined) return receiptOf(event, true);
     remember(event.id, print);
     return admit(event);
   }
@@ -435,29 +403,6 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
     return receiptOf(event, false);
   }
 
-  // close() gave up on runs that never settled: mark them, settle their events, release waiters
-  function abandon(limit: number): void {
-    abandoned = true;
-    const error: RunError = {
-      name: "HandlerTimeoutError",
-      code: "HANDLER_TIMEOUT",
-      message: `the engine closed and the run did not settle within ${limit} ms`,
-    };
-    for (const record of history.list() as MutableEventRecord[]) {
-      if (record.status !== "running") continue;
-      for (const entry of record.runs) {
-        if (entry.status !== "running" && entry.status !== "retrying") continue;
-        entry.status = "cancelled";
-        entry.error = error;
-        entry.finishedAt = isoTime(clock.now());
-        entry.durationMs = clock.now() - Date.parse(entry.startedAt);
-      }
-      record.status = "cancelled";
-      notify(record);
-    }
-    pending.release();
-  }
-
   const engine: EmbeddedEngine & AcceptsNow = {
     name: "embedded",
     history,
@@ -476,7 +421,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       }
       let prints: Fingerprint[] | undefined;
       try {
-        if (deliverOptions?.chosenIds === true) prints = fingerprints(envelopes);
+        if (deliverOptions?.chosenIds === true) prints = fingerprint!.conflictCheck(envelopes, lookup);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -543,7 +488,12 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Embed
       const late = new Promise<boolean>((resolve) => (handle = clock.setTimeout(() => resolve(false), limit)));
       const inTime = await Promise.race([settled, late]);
       clock.clearTimeout(handle);
-      if (!inTime) abandon(limit);
+      if (inTime) return;
+      // a run that settles from here on changes nothing; marking the ones still going loads on this
+      // rare path only (bench/size: start-up code)
+      abandoned = true;
+      (await import("./abandon.js")).abandonRuns(history.list() as MutableEventRecord[], clock, limit, notify);
+      pending.release();
     },
   };
   return engine;

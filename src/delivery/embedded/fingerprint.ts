@@ -1,4 +1,5 @@
 import type { Envelope } from "../../core/envelope.js";
+import { IdempotencyConflictError } from "../../core/errors.js";
 
 /**
  * What identifies an event's content for an idempotency check: its name and a 64-bit hash of its
@@ -50,6 +51,43 @@ export function conflictOf(first: Fingerprint, next: Fingerprint): string | unde
   if (first.high === undefined || next.high === undefined) return undefined;
   if (first.high === next.high && first.low === next.low) return undefined;
   return "it was first used with another payload";
+}
+
+/**
+ * The engine's conflict check for a batch: the fingerprint of each envelope (all with chosen ids),
+ * or IdempotencyConflictError for the first whose id an earlier event (`seen`, or an earlier
+ * member of the batch) used with another name or payload, before anything of the batch is accepted.
+ * Here rather than in the engine: it runs only once this module has loaded (bench/size: start-up code).
+ */
+export function conflictCheck(
+  envelopes: readonly Envelope[],
+  seen: (id: string) => Fingerprint | null | undefined,
+): Fingerprint[] {
+  const prints: Fingerprint[] = [];
+  const batch = new Map<string, Fingerprint>();
+  for (const event of envelopes) {
+    const print = fingerprintOf(event);
+    refuseConflict(event.id, batch.get(event.id) ?? seen(event.id), print);
+    if (!batch.has(event.id)) batch.set(event.id, print);
+    prints.push(print);
+  }
+  return prints;
+}
+
+/**
+ * {@link conflictCheck} for one envelope, without the batch's map and array: `first` is what the
+ * engine remembers of its id (see `seen` above).
+ */
+export function conflictCheckOne(event: Envelope, first: Fingerprint | null | undefined): Fingerprint {
+  const print = fingerprintOf(event);
+  refuseConflict(event.id, first, print);
+  return print;
+}
+
+function refuseConflict(id: string, first: Fingerprint | null | undefined, print: Fingerprint): void {
+  const conflict = first === undefined || first === null ? undefined : conflictOf(first, print);
+  if (conflict !== undefined)
+    throw new IdempotencyConflictError(id, `Event id ${JSON.stringify(id)} was reused: ${conflict}`);
 }
 
 // The hash is FNV-1a 64 (as core/hash.ts) of the payload's canonical JSON (object keys sorted),

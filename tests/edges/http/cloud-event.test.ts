@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineEvents, type Envelope, toCloudEvent } from "../../../src/index.js";
+import { toCloudEvent } from "../../../src/cloudevents.js";
+import { defineEvents, type Envelope } from "../../../src/index.js";
 import { createEventHandler, signRequest, toNodeHandler } from "../../../src/http.js";
 import { createRecordingTransport } from "../../../src/testing.js";
 import { contractSchemas } from "../../fixtures/contract-schemas.js";
