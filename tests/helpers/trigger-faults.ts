@@ -1,3 +1,5 @@
+import { seededRandom } from "./seeded-random.js";
+
 /** What the fake server does to one request. */
 export type Fault = "none" | "error" | "drop-before" | "drop-after" | "slow";
 
@@ -21,21 +23,9 @@ export interface Faults {
   setRate(rate: number): void;
 }
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Creates the fault plan; without options, nothing fails. */
 export function createFaults(options?: FaultOptions): Faults {
-  const next = random(options?.seed ?? 1);
+  const next = seededRandom(options?.seed ?? 1);
   const kinds = options?.kinds ?? ["error", "drop-before", "drop-after", "slow"];
   let rate = options?.rate ?? 0;
   return {

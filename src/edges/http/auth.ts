@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from "../../core/errors.js";
-import { createHmacCheck, importHmacKey } from "./hmac.js";
+import { createHmacCheck, importHmacKey, joinBytes } from "./hmac.js";
 import { HttpProblemError } from "./respond.js";
 
 /**
@@ -115,7 +115,7 @@ export async function signRequest(
 ): Promise<Record<typeof SIGNATURE_HEADER | typeof TIMESTAMP_HEADER, string>> {
   const raw = typeof body === "string" ? encoder.encode(body) : body;
   const key = await importHmacKey(encoder.encode(secret));
-  const mac = new Uint8Array(await subtle().sign("HMAC", key, signedBytes(String(timestamp), raw)));
+  const mac = new Uint8Array(await subtle().sign("HMAC", key, joinBytes(encoder.encode(`${timestamp}.`), raw)));
   return {
     [TIMESTAMP_HEADER]: String(timestamp),
     [SIGNATURE_HEADER]: `sha256=${[...mac].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`,
@@ -132,14 +132,6 @@ function list(option: string, value: unknown): string[] {
 
 // every supported runtime (Node 20.19+, Bun, Deno, edge runtimes) has Web Crypto as a global
 const subtle = (): SubtleCrypto => crypto.subtle;
-
-function signedBytes(timestamp: string, raw: Uint8Array): Uint8Array<ArrayBuffer> {
-  const prefix = encoder.encode(`${timestamp}.`);
-  const data = new Uint8Array(prefix.length + raw.length);
-  data.set(prefix);
-  data.set(raw, prefix.length);
-  return data;
-}
 
 function fromHex(hex: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(hex.length / 2);

@@ -47,22 +47,21 @@ export function createHmacCheck(secrets: readonly string[], node?: NodeHmacCrypt
   if (node === undefined) node = builtinCrypto();
   const raw = secrets.map((secret) => encoder.encode(secret));
   if (node) {
-    return (prefix, body, signature) =>
-      // no early exit: `||` after the comparison, so every secret is compared
-      raw.reduce(
-        (found, key) =>
+    return (prefix, body, signature) => {
+      // no early exit: every secret is compared, whichever matched
+      let found = false;
+      for (const key of raw)
+        if (
           signature.byteLength === 32 &&
           node.timingSafeEqual(node.createHmac("sha256", key).update(prefix).update(body).digest(), signature)
-            ? true
-            : found,
-        false,
-      );
+        )
+          found = true;
+      return found;
+    };
   }
   const keys = raw.map((key) => importHmacKey(key));
   return async (prefix, body, signature) => {
-    const data = new Uint8Array(prefix.byteLength + body.byteLength);
-    data.set(prefix);
-    data.set(body, prefix.byteLength);
+    const data = joinBytes(prefix, body);
     // crypto.subtle.verify compares in constant time
     const results = await Promise.all(
       keys.map(async (key) => crypto.subtle.verify("HMAC", await key, signature as Uint8Array<ArrayBuffer>, data)),
@@ -77,4 +76,12 @@ export function importHmacKey(secret: Uint8Array): Promise<CryptoKey> {
     "sign",
     "verify",
   ]) as Promise<CryptoKey>;
+}
+
+/** `prefix` then `body`, in one buffer: what Web Crypto signs and verifies. */
+export function joinBytes(prefix: Uint8Array, body: Uint8Array): Uint8Array<ArrayBuffer> {
+  const data = new Uint8Array(prefix.byteLength + body.byteLength);
+  data.set(prefix);
+  data.set(body, prefix.byteLength);
+  return data;
 }

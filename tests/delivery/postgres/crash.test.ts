@@ -7,6 +7,7 @@ import { defineEvents, EventValidationError, InvalidOptionsError, TransportError
 import { postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
 import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
 
 // herald/postgres under faults, against a real PostgreSQL 15: 1,000 events sent in transactions (a
 // third rolled back) while worker processes run two subscribers, are SIGKILLed mid-run and
@@ -41,18 +42,6 @@ afterEach(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with HERALD_CRASH_SEED. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -116,7 +105,7 @@ describe("postgresTransport under crashes", () => {
   it("1,000 events in transactions, a third rolled back, workers SIGKILLed and the database restarted: each committed event's subscribers write once, nothing else", async () => {
     const seed = Number(process.env.HERALD_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`crash test seed: ${seed} (replay with HERALD_CRASH_SEED=${seed})`);
-    const rand = random(seed);
+    const rand = seededRandom(seed);
     const started = Date.now();
 
     const url = await server.createDatabase();

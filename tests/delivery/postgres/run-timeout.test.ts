@@ -1,24 +1,18 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defineEvents, TransportError } from "../../../src/index.js";
 import { postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
+import { usePostgres } from "../../helpers/use-postgres.js";
 
 // A handler that outlives its attempt's time limit: its transaction was rolled back and its client
 // released, so whatever it still writes through ctx.tx must not reach the database.
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const postgres = usePostgres();
 
 describe("postgresTransport: a run past its time limit", () => {
   it("refuses the late writes of a timed-out attempt through ctx.tx; the retry's writes alone commit", async () => {
-    const url = await server.createDatabase();
+    const url = await postgres.server.createDatabase();
     const pool = new pg.Pool({ connectionString: url, max: 3 });
     const transport = await postgresTransport({
       connectionString: url,

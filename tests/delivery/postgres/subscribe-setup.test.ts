@@ -1,27 +1,21 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defineEvents } from "../../../src/index.js";
 import { postgresTransport } from "../../../src/postgres.js";
 import { schemas } from "../../fixtures/catalog.js";
-import { type PostgresServer, startPostgres } from "../../helpers/postgres.js";
+import { usePostgres } from "../../helpers/use-postgres.js";
 
 // Subscribers registered in one tick each create their queue (a partition of pg-boss's job table);
 // run at once, those set-ups could deadlock (40P01), and the loser was never subscribed: its
 // events were written with no job for it, silently.
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const postgres = usePostgres();
 
 describe("postgresTransport subscriber set-up", () => {
   it("subscribes every one of several subscribers registered at once (3 rounds of 5)", async () => {
     const errors: Error[] = [];
     for (let round = 0; round < 3; round++) {
-      const url = await server.createDatabase();
+      const url = await postgres.server.createDatabase();
       const transport = await postgresTransport({
         connectionString: url,
         pollingIntervalMs: 500,
